@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: ISC
+#
+# make            build anycastd and anycastctl
+# make check      install missing packages, build, run every test
+# make demo       install missing packages, build, run the three-site lab
+# make fuzz       build the libFuzzer harnesses (clang)
+# make clean
+
+CC	?= cc
+BUILD	?= build
+PKGS	 = libevent ldns libmnl json-c
+HAVE_SYSTEMD := $(shell pkg-config --exists libsystemd && echo 1)
+ifeq ($(HAVE_SYSTEMD),1)
+PKGS	+= libsystemd
+CPPFLAGS += -DHAVE_SYSTEMD
+endif
+
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
+	   -Wmissing-prototypes -Wstrict-prototypes
+CPPFLAGS += -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS))
+LDLIBS	+= $(shell pkg-config --libs $(PKGS)) -lm
+ifeq ($(SAN),1)
+CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=all
+LDFLAGS	+= -fsanitize=address,undefined
+endif
+CFLAGS	+= $(EXTRA_CFLAGS)
+
+VERSION	 = $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+CPPFLAGS += -DANYCASTD_VERSION=\"$(VERSION)\"
+
+LIB_SRCS = $(filter-out src/anycastd.c,$(wildcard src/*.c))
+LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CTL_SRCS = $(wildcard ctl/*.c)
+CTL_OBJS = $(CTL_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS = $(wildcard tests/unit/*_test.c)
+UNIT_BINS = $(UNIT_SRCS:%.c=$(BUILD)/%)
+FUZZ_SRCS = $(wildcard tests/fuzz/*_fuzz.c)
+
+all: $(BUILD)/anycastd $(BUILD)/anycastctl
+
+$(BUILD)/%.o: %.c $(wildcard src/*.h ctl/*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libanycastd.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/anycastd: $(BUILD)/src/anycastd.o $(BUILD)/libanycastd.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/anycastctl: $(CTL_OBJS) $(BUILD)/libanycastd.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/unit/%_test: $(BUILD)/tests/unit/%_test.o $(BUILD)/libanycastd.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+# Unit tests: every tests/unit/*_test.c, each a cmocka program.
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+deps:
+	scripts/install-deps
+
+# Fuzzing: the library rebuilt with clang's fuzzer instrumentation, one
+# binary per tests/fuzz/*_fuzz.c.  fuzz-run gives each a short run.
+FUZZ_BUILD = build/fuzz
+fuzz:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang \
+	    EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined" \
+	    $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+
+$(BUILD)/%_fuzz: tests/fuzz/%_fuzz.c $(BUILD)/libanycastd.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer,address,undefined \
+	    -o $@ $^ $(LDLIBS)
+
+FUZZ_SECONDS ?= 20
+fuzz-run: fuzz
+	@set -e; for f in $(FUZZ_SRCS:tests/fuzz/%.c=%); do \
+	    echo "== fuzz $$f ($(FUZZ_SECONDS)s)"; \
+	    mkdir -p $(FUZZ_BUILD)/corpus-$$f; \
+	    $(FUZZ_BUILD)/$$f -max_total_time=$(FUZZ_SECONDS) \
+	        -print_final_stats=0 $(FUZZ_BUILD)/corpus-$$f \
+	        $$( [ -d tests/fuzz/corpus/$$f ] && echo tests/fuzz/corpus/$$f ) \
+	        2>&1 | tail -n 3; \
+	done
+
+config-test: all
+	tests/config/run $(BUILD)/anycastd
+
+integration: all
+	tests/integration/run
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) BUILD=build/asan SAN=1 all unit
+	$(MAKE) config-test
+	$(MAKE) BUILD=build/asan config-test
+	$(MAKE) fuzz-run
+	ANYCASTD_BUILD=build/asan $(MAKE) integration
+
+demo: deps all
+	lab/demo
+
+clean:
+	rm -rf build
+
+.PHONY: all unit deps fuzz fuzz-run config-test integration check demo clean
+.SECONDARY:

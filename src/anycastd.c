@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * anycastd: health-checked anycast for DNS.  This file is only the
+ * process: options, the event loop, signals (SIGHUP reloads, SIGTERM
+ * drains then exits, a second SIGTERM exits now), and wiring the engine
+ * to its outputs.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "hook.h"
+#include "proc.h"
+
+#define DEFAULT_CONFIG	"/etc/anycastd.conf"
+
+struct daemon {
+	struct event_base	*base;
+	struct conf		*conf;
+	struct hc_engine	 hc;
+	struct ctl		*ctl;
+	struct ctl_daemon	 info;
+	struct event		*sig[4];
+	struct event		*exit_timer;
+	int			 stopping;
+};
+
+static struct daemon d;		/* for ctl's reload callback */
+
+static void __attribute__((noreturn))
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: anycastd [-dfhtvV] [-c file]\n"
+	    "  -c file  configuration (default " DEFAULT_CONFIG ")\n"
+	    "  -f       stay in the foreground, log to stderr\n"
+	    "  -t       check the configuration and exit (0 valid, 1 not)\n"
+	    "  -v       with -t: print the configuration in canonical form\n"
+	    "  -d       debug logging\n"
+	    "  -V       print the version\n"
+	    "  -h       this help\n"
+	    "See anycastd(8) and anycastd.conf(5).\n");
+	exit(status);
+}
+
+static void
+on_change(struct hc_service *svc, enum svc_st old)
+{
+	hook_run(svc, old);
+}
+
+static int
+reload(char *err, size_t errlen)
+{
+	struct conf *c = conf_load(d.info.config_path, err, errlen);
+
+	if (c == NULL) {
+		log_error("reload failed, keeping the running config: %s", err);
+		snprintf(d.info.last_reload_error,
+		    sizeof(d.info.last_reload_error), "%s", err);
+		return -1;
+	}
+	if (strcmp(c->control, d.conf->control) != 0)
+		log_warn("reload: a new control socket path takes a restart; "
+		    "still on %s", d.conf->control);
+	hc_configure(&d.hc, c);
+	conf_free(d.conf);
+	d.conf = c;
+	d.info.reloads++;
+	d.info.last_reload_error[0] = '\0';
+	log_info("reloaded %s", d.info.config_path);
+	return 0;
+}
+
+static void
+on_exit_timer(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	event_base_loopbreak(d.base);
+}
+
+/* Drain every service that is announcing, then stop after drain time. */
+static void
+stop(void)
+{
+	struct hc_service	*svc;
+	uint64_t		 wait = 0;
+	struct timeval		 tv;
+
+	if (d.stopping++) {
+		log_info("second signal: exiting now");
+		event_base_loopbreak(d.base);
+		return;
+	}
+	for (svc = d.hc.services; svc; svc = svc->next) {
+		svc->st.shutdown = 1;
+		hc_service_eval(svc);
+		if (svc->st.state == SVC_DRAINING &&
+		    svc->conf->drain_time > wait)
+			wait = svc->conf->drain_time;
+	}
+	log_info("stopping: draining for %llums",
+	    (unsigned long long)wait);
+	tv = hc_tv(wait);
+	d.exit_timer = evtimer_new(d.base, on_exit_timer, NULL);
+	evtimer_add(d.exit_timer, &tv);
+}
+
+static void
+on_signal(evutil_socket_t sig, short ev, void *arg)
+{
+	char err[512];
+
+	(void)ev;
+	(void)arg;
+	if (sig == SIGHUP)
+		reload(err, sizeof(err));
+	else
+		stop();
+}
+
+static void
+setup_signals(void)
+{
+	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT };
+	size_t i;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < nitems(sigs); i++) {
+		d.sig[i] = evsignal_new(d.base, sigs[i], on_signal, NULL);
+		if (d.sig[i] == NULL || evsignal_add(d.sig[i], NULL) == -1)
+			fatal("cannot watch signal %d", sigs[i]);
+	}
+}
+
+static void
+cleanup(void)
+{
+	size_t i;
+
+	ctl_close(d.ctl);
+	hc_shutdown(&d.hc);
+	proc_shutdown();
+	for (i = 0; i < nitems(d.sig); i++)
+		if (d.sig[i])
+			event_free(d.sig[i]);
+	if (d.exit_timer)
+		event_free(d.exit_timer);
+	event_base_free(d.base);
+	conf_free(d.conf);
+	libevent_global_shutdown();
+}
+
+static int
+check_config(const char *path, int verbose)
+{
+	struct conf	*c;
+	char		 err[512];
+
+	if ((c = conf_load(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if (verbose)
+		conf_print(stdout, c);
+	fprintf(stderr, "configuration OK\n");
+	conf_free(c);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char	*path = DEFAULT_CONFIG;
+	int		 ch, foreground = 0, test = 0, verbose = 0, debug = 0;
+	char		 err[512];
+
+	while ((ch = getopt(argc, argv, "c:dfhtvV")) != -1) {
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 'd': debug = 1; break;
+		case 'f': foreground = 1; break;
+		case 'h': usage(0);
+		case 't': test = 1; break;
+		case 'v': verbose = 1; break;
+		case 'V': printf("anycastd %s\n", ANYCASTD_VERSION); return 0;
+		default: usage(2);
+		}
+	}
+	if (optind != argc)
+		usage(2);
+	if (test)
+		return check_config(path, verbose);
+
+	if ((d.conf = conf_load(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "anycastd: %s\n", err);
+		return 1;
+	}
+	log_init(foreground ? LOG_TARGET_STDERR : d.conf->log_target,
+	    debug ? LOG_LEVEL_DEBUG : d.conf->log_level, "anycastd");
+	if (!foreground && daemon(0, 0) == -1)
+		fatal("daemon: %s", strerror(errno));
+	if ((d.base = event_base_new()) == NULL)
+		fatal("event_base_new failed");
+	d.info.hc = &d.hc;
+	d.info.config_path = path;
+	d.info.started = util_now_ms();
+	d.info.reload = reload;
+	setup_signals();
+	proc_init(d.base);
+	hc_init(&d.hc, d.base, on_change);
+	if ((d.ctl = ctl_listen(d.base, d.conf->control, &d.info, err,
+	    sizeof(err))) == NULL)
+		fatal("%s", err);
+	hc_configure(&d.hc, d.conf);
+	log_info("anycastd %s started, %zu services", ANYCASTD_VERSION,
+	    d.conf->nservices);
+	event_base_dispatch(d.base);
+	log_info("anycastd exiting");
+	cleanup();
+	return 0;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Sockets for the network checks.  Every probe gets a fresh socket, so
+ * the kernel picks a new random source port each time, and a connected
+ * one, so the kernel drops datagrams from any other source and reports
+ * ICMP port unreachable as ECONNREFUSED.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_sock.h"
+
+void
+check_sock_error(int err, const char *what, struct hc_result *res)
+{
+	res->status = HC_FAIL;
+	switch (err) {
+	case ECONNREFUSED:
+		res->reason = HC_R_REFUSED;
+		break;
+	case ENETUNREACH:
+	case EHOSTUNREACH:
+	case ENETDOWN:
+	case EHOSTDOWN:
+	case ECONNRESET:
+	case EPIPE:
+		res->reason = HC_R_UNREACH;
+		break;
+	default:
+		res->reason = HC_R_SOCKET;
+		break;
+	}
+	snprintf(res->detail, sizeof(res->detail), "%s: %s", what,
+	    strerror(err));
+}
+
+int
+check_sock_open(int type, const struct addr *target, uint16_t port,
+    const struct addr *source, struct hc_result *res)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 slen;
+	int			 fd;
+
+	fd = socket(target->family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		check_sock_error(errno, "socket", res);
+		return -1;
+	}
+	if (source->family) {
+		util_addr_to_sockaddr(source, 0, &ss, &slen);
+		if (bind(fd, (struct sockaddr *)&ss, slen) == -1) {
+			check_sock_error(errno, "bind to source", res);
+			close(fd);
+			return -1;
+		}
+	}
+	util_addr_to_sockaddr(target, port, &ss, &slen);
+	if (connect(fd, (struct sockaddr *)&ss, slen) == -1 &&
+	    errno != EINPROGRESS) {
+		check_sock_error(errno, "connect", res);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}

@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The config's life cycle around the parser: allocation with defaults,
+ * reading files, the checks that need a whole block or the whole file,
+ * comparison for reloads, and freeing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf_int.h"
+
+#define CONF_MAX_FILE	(16 * 1024 * 1024)
+
+struct conf *
+conf_new(void)
+{
+	struct conf *c = xcalloc(1, sizeof(*c));
+
+	c->control = xstrdup(CONF_DEFAULT_CONTROL);
+	c->log_target = LOG_TARGET_SYSLOG;
+	c->log_level = LOG_LEVEL_INFO;
+	return c;
+}
+
+struct service_conf *
+conf_service_new(const char *name, const struct conf_pos *pos)
+{
+	struct service_conf *s = xcalloc(1, sizeof(*s));
+
+	strcpy(s->name, name);
+	s->pos = *pos;
+	s->drain_time = CONF_DEFAULT_DRAIN;
+	s->damping.penalty = CONF_DEFAULT_DAMP_PENALTY;
+	s->damping.half_life = CONF_DEFAULT_DAMP_HALFLIFE;
+	s->damping.suppress = CONF_DEFAULT_DAMP_SUPPRESS;
+	s->damping.reuse = CONF_DEFAULT_DAMP_REUSE;
+	s->damping.max_suppress = CONF_DEFAULT_DAMP_MAX;
+	return s;
+}
+
+struct check_conf *
+conf_check_new(enum check_type type, const struct conf_pos *pos)
+{
+	struct check_conf *c = xcalloc(1, sizeof(*c));
+
+	c->type = type;
+	c->pos = *pos;
+	strcpy(c->name, conf_check_type_name(type));
+	if (type == CHECK_DNS) {
+		c->u.dns.port = 53;
+		c->u.dns.qtype = 6;	/* SOA */
+		c->u.dns.qclass = 1;	/* IN */
+		c->u.dns.edns = 1;
+	} else if (type == CHECK_TCP)
+		c->u.tcp.port = 53;
+	return c;
+}
+
+void
+conf_add_file(struct conf *c, const char *path)
+{
+	c->files = xreallocarray(c->files, c->nfiles + 1, sizeof(*c->files));
+	c->files[c->nfiles++] = xstrdup(path);
+}
+
+const char *
+conf_last_file(const struct conf *c)
+{
+	return c->files[c->nfiles - 1];
+}
+
+int
+conf_read_file(const char *path, char **buf, size_t *len, char *err,
+    size_t errlen)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > CONF_MAX_FILE) {
+		snprintf(err, errlen, "%s: not a regular file of at most "
+		    "16 MB", path);
+		close(fd);
+		return -1;
+	}
+	*buf = xmalloc((size_t)st.st_size + 1);
+	n = read(fd, *buf, (size_t)st.st_size);
+	close(fd);
+	if (n != st.st_size) {
+		snprintf(err, errlen, "%s: short read", path);
+		free(*buf);
+		return -1;
+	}
+	(*buf)[n] = '\0';
+	*len = (size_t)n;
+	return 0;
+}
+
+int
+conf_name_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n >= CONF_NAME_MAX)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
+			return -1;
+	return 0;
+}
+
+const char *
+conf_check_type_name(enum check_type t)
+{
+	static const char *const names[] = { "dns", "tcp", "exec", "file" };
+
+	return (unsigned)t < nitems(names) ? names[t] : "?";
+}
+
+static struct addr *
+check_source(struct check_conf *ck)
+{
+	if (ck->type == CHECK_DNS)
+		return &ck->u.dns.source;
+	if (ck->type == CHECK_TCP)
+		return &ck->u.tcp.source;
+	return NULL;
+}
+
+static const struct addr *
+check_server(const struct check_conf *ck)
+{
+	if (ck->type == CHECK_DNS)
+		return &ck->u.dns.server;
+	if (ck->type == CHECK_TCP)
+		return &ck->u.tcp.server;
+	return NULL;
+}
+
+const struct addr *
+conf_check_target(const struct service_conf *svc, const struct check_conf *ck)
+{
+	const struct addr *a = check_server(ck);
+
+	if (a == NULL)
+		return NULL;
+	if (a->family == 0 && svc->nprefixes > 0)
+		return &svc->prefixes[0].addr;
+	return a;
+}
+
+/* Defaults for what the block left out, then the block's own sanity. */
+int
+conf_check_finish(struct parser *p, struct check_conf *ck)
+{
+	char a[32], b[32];
+	int  is_exec = ck->type == CHECK_EXEC;
+
+	if (ck->interval == 0)
+		ck->interval = is_exec ? 10000 : ck->type == CHECK_FILE ?
+		    1000 : CONF_DEFAULT_INTERVAL;
+	if (ck->fast_interval == 0)
+		ck->fast_interval = CONF_DEFAULT_FAST < ck->interval ?
+		    CONF_DEFAULT_FAST : ck->interval;
+	if (ck->timeout == 0)
+		ck->timeout = is_exec ? CONF_DEFAULT_EXEC_TIMEOUT :
+		    CONF_DEFAULT_TIMEOUT;
+	if (ck->rise == 0)
+		ck->rise = ck->type == CHECK_FILE ? 1 : CONF_DEFAULT_RISE;
+	if (ck->fall == 0)
+		ck->fall = ck->type == CHECK_FILE ? 1 : CONF_DEFAULT_FALL;
+	if (ck->type == CHECK_FILE) {
+		ck->timeout = 0;
+		ck->fast_interval = ck->interval;
+	}
+
+	switch (ck->type) {
+	case CHECK_DNS:
+		if (ck->u.dns.qname == NULL)
+			return conf_error(p, &ck->pos, "check %s: 'query "
+			    "NAME [TYPE [CLASS]];' is required", ck->name);
+		if (ck->u.dns.rcodes == 0)
+			ck->u.dns.rcodes = 1;	/* NOERROR */
+		if ((ck->u.dns.nsid || ck->u.dns.dnssec_ok) && !ck->u.dns.edns)
+			return conf_error(p, &ck->pos, "check %s: nsid and "
+			    "dnssec need 'edns on'", ck->name);
+		if (ck->u.dns.degraded_latency >= ck->timeout) {
+			util_fmt_duration(ck->u.dns.degraded_latency, a,
+			    sizeof(a));
+			util_fmt_duration(ck->timeout, b, sizeof(b));
+			return conf_error(p, &ck->pos, "check %s: degraded "
+			    "latency %s must be below timeout %s", ck->name,
+			    a, b);
+		}
+		break;
+	case CHECK_EXEC:
+		if (ck->u.exec.argv == NULL)
+			return conf_error(p, &ck->pos, "check %s: 'command "
+			    "\"/path\" [\"arg\" ...];' is required", ck->name);
+		break;
+	case CHECK_FILE:
+		if (ck->u.file.path == NULL)
+			return conf_error(p, &ck->pos, "check %s: 'path "
+			    "\"/path\";' is required", ck->name);
+		break;
+	case CHECK_TCP:
+		break;
+	}
+	if (ck->timeout > ck->interval) {
+		util_fmt_duration(ck->timeout, a, sizeof(a));
+		util_fmt_duration(ck->interval, b, sizeof(b));
+		return conf_error(p, &ck->pos, "check %s: timeout %s is longer "
+		    "than interval %s", ck->name, a, b);
+	}
+	if (ck->fast_interval > ck->interval)
+		return conf_error(p, &ck->pos, "check %s: fast-interval is "
+		    "longer than interval", ck->name);
+	return 0;
+}
+
+static int
+check_families(struct parser *p, const struct service_conf *svc,
+    struct check_conf *ck)
+{
+	const struct addr	*target = conf_check_target(svc, ck);
+	const struct addr	*src = check_source(ck);
+	char			 a[64], b[64];
+
+	if (target == NULL || src == NULL || src->family == 0)
+		return 0;
+	if (src->family != target->family)
+		return conf_error(p, &ck->pos, "check %s: source %s and server "
+		    "%s are not of the same address family", ck->name,
+		    util_fmt_addr(src, a, sizeof(a)),
+		    util_fmt_addr(target, b, sizeof(b)));
+	return 0;
+}
+
+int
+conf_service_finish(struct parser *p, struct service_conf *svc)
+{
+	struct check_conf	*ck, *o;
+	unsigned		 health = 0;
+
+	if (svc->nprefixes == 0)
+		return conf_error(p, &svc->pos, "service %s has no prefix",
+		    svc->name);
+	for (ck = svc->checks; ck; ck = ck->next) {
+		if (ck->type != CHECK_FILE)
+			health++;
+		for (o = svc->checks; o != ck; o = o->next)
+			if (strcmp(o->name, ck->name) == 0)
+				return conf_error(p, &ck->pos, "service %s "
+				    "has two checks named %s; give one a name: "
+				    "check %s NAME { ... }", svc->name,
+				    ck->name, conf_check_type_name(ck->type));
+		if (check_families(p, svc, ck) == -1)
+			return -1;
+	}
+	if (health == 0)
+		return conf_error(p, &svc->pos, "service %s has no dns, tcp or "
+		    "exec check: nothing would say it is healthy", svc->name);
+	if (svc->combine == COMBINE_THRESHOLD && svc->threshold > health)
+		return conf_error(p, &svc->pos, "service %s: threshold %u is "
+		    "more than its %u checks", svc->name, svc->threshold,
+		    health);
+	return 0;
+}
+
+/* What needs the whole file: prefixes may not be shared by two services. */
+int
+conf_validate(struct parser *p, struct conf *c)
+{
+	struct service_conf	*a, *b;
+	size_t			 i, j;
+	char			 x[64], y[64];
+
+	for (a = c->services; a; a = a->next)
+		for (b = a->next; b; b = b->next)
+			for (i = 0; i < a->nprefixes; i++)
+				for (j = 0; j < b->nprefixes; j++) {
+					if (!util_prefix_overlap(
+					    &a->prefixes[i], &b->prefixes[j]))
+						continue;
+					return conf_error(p, &b->pos, "service "
+					    "%s: prefix %s/%u overlaps %s/%u of "
+					    "service %s", b->name,
+					    util_fmt_addr(&b->prefixes[j].addr,
+					    x, sizeof(x)), b->prefixes[j].len,
+					    util_fmt_addr(&a->prefixes[i].addr,
+					    y, sizeof(y)), a->prefixes[i].len,
+					    a->name);
+				}
+	return 0;
+}
+
+/* Two checks are equal when they print alike: one source of truth. */
+static char *
+print_to_string(void (*fn)(FILE *, const void *), const void *arg)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		fatalx_oom();
+	fn(f, arg);
+	fclose(f);
+	return buf;
+}
+
+static void
+print_check(FILE *f, const void *ck)
+{
+	conf_print_check(f, ck, "");
+}
+
+static void
+print_service_head(FILE *f, const void *svc)
+{
+	conf_print_service_head(f, svc);
+}
+
+static int
+printed_equal(void (*fn)(FILE *, const void *), const void *a, const void *b)
+{
+	char	*x = print_to_string(fn, a), *y = print_to_string(fn, b);
+	int	 eq = strcmp(x, y) == 0;
+
+	free(x);
+	free(y);
+	return eq;
+}
+
+int
+conf_check_equal(const struct check_conf *a, const struct check_conf *b)
+{
+	return printed_equal(print_check, a, b);
+}
+
+/* The service's own settings, not its checks. */
+int
+conf_service_equal(const struct service_conf *a, const struct service_conf *b)
+{
+	return printed_equal(print_service_head, a, b);
+}
+
+static void
+free_argv(char **argv)
+{
+	char **a;
+
+	for (a = argv; a && *a; a++)
+		free(*a);
+	free(argv);
+}
+
+static void
+check_free(struct check_conf *ck)
+{
+	size_t i;
+
+	switch (ck->type) {
+	case CHECK_DNS:
+		free(ck->u.dns.qname);
+		for (i = 0; i < ck->u.dns.ncontains; i++)
+			free(ck->u.dns.contains[i]);
+		free(ck->u.dns.contains);
+		free(ck->u.dns.expect_nsid);
+		break;
+	case CHECK_EXEC:
+		free_argv(ck->u.exec.argv);
+		break;
+	case CHECK_FILE:
+		free(ck->u.file.path);
+		break;
+	case CHECK_TCP:
+		break;
+	}
+	free(ck);
+}
+
+void
+conf_free(struct conf *c)
+{
+	struct service_conf	*s, *sn;
+	struct check_conf	*ck, *cn;
+	size_t			 i;
+
+	if (c == NULL)
+		return;
+	for (s = c->services; s; s = sn) {
+		sn = s->next;
+		for (ck = s->checks; ck; ck = cn) {
+			cn = ck->next;
+			check_free(ck);
+		}
+		free(s->prefixes);
+		free_argv(s->hook);
+		free(s);
+	}
+	for (i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->files);
+	free(c->control);
+	free(c);
+}

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: ISC */
+#ifndef ANYCASTD_CONF_H
+#define ANYCASTD_CONF_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "log.h"
+#include "util.h"
+
+/*
+ * The parsed configuration.  A config is built completely by conf_load()
+ * and only then handed to the daemon, so an error never leaves anything
+ * half-applied.  Durations are milliseconds.
+ */
+
+/* Defaults, documented in anycastd.conf(5). */
+#define CONF_DEFAULT_CONTROL	"/run/anycastd.sock"
+#define CONF_DEFAULT_INTERVAL	500
+#define CONF_DEFAULT_FAST	100
+#define CONF_DEFAULT_TIMEOUT	200
+#define CONF_DEFAULT_RISE	3
+#define CONF_DEFAULT_FALL	2
+#define CONF_DEFAULT_EXEC_TIMEOUT 5000
+#define CONF_DEFAULT_DRAIN	10000
+#define CONF_DEFAULT_DAMP_PENALTY	1000
+#define CONF_DEFAULT_DAMP_HALFLIFE	60000
+#define CONF_DEFAULT_DAMP_SUPPRESS	3000
+#define CONF_DEFAULT_DAMP_REUSE		750
+#define CONF_DEFAULT_DAMP_MAX		(15 * 60000)
+
+#define CONF_NAME_MAX	64
+
+/* Where a thing was written, for error messages. */
+struct conf_pos {
+	const char	*file;		/* owned by the config's file list */
+	int		 line;
+	int		 col;
+};
+
+enum check_type { CHECK_DNS, CHECK_TCP, CHECK_EXEC, CHECK_FILE };
+
+struct dns_check_conf {
+	char		*qname;		/* presentation form, e.g. "example.test." */
+	uint16_t	 qtype;
+	uint16_t	 qclass;
+	int		 tcp;		/* always TCP, not only on truncation */
+	struct addr	 server;	/* family 0: the service's first prefix */
+	uint16_t	 port;
+	struct addr	 source;	/* family 0: let the kernel choose */
+	int		 edns;		/* EDNS0 OPT record (on by default) */
+	int		 dnssec_ok;	/* DO bit */
+	int		 nsid;		/* ask for NSID (implied by expect nsid) */
+	uint32_t	 rcodes;	/* bit per accepted rcode 0..15 */
+	int		 expect_aa;
+	int		 expect_answer;
+	char		**contains;	/* expect answer contains RDATA, ... */
+	size_t		 ncontains;
+	char		*expect_nsid;
+	uint64_t	 degraded_latency;	/* 0: off */
+};
+
+struct tcp_check_conf {
+	struct addr	 server;	/* family 0: the service's first prefix */
+	uint16_t	 port;
+	struct addr	 source;
+};
+
+struct exec_check_conf {
+	char		**argv;		/* NULL-terminated */
+};
+
+struct file_check_conf {
+	char		*path;
+};
+
+struct check_conf {
+	struct check_conf	*next;
+	struct conf_pos		 pos;
+	enum check_type		 type;
+	char			 name[CONF_NAME_MAX];
+	int			 named;		/* name written, not defaulted */
+	uint64_t		 interval;
+	uint64_t		 fast_interval;
+	uint64_t		 timeout;
+	unsigned		 rise;
+	unsigned		 fall;
+	union {
+		struct dns_check_conf	 dns;
+		struct tcp_check_conf	 tcp;
+		struct exec_check_conf	 exec;
+		struct file_check_conf	 file;
+	} u;
+};
+
+enum combine_mode { COMBINE_ALL, COMBINE_ANY, COMBINE_THRESHOLD };
+
+struct damping_conf {
+	int		 enabled;
+	unsigned	 penalty;	/* added per flap (up -> down) */
+	uint64_t	 half_life;
+	unsigned	 suppress;	/* held down above this */
+	unsigned	 reuse;		/* released below this */
+	uint64_t	 max_suppress;	/* never held longer than this */
+};
+
+struct service_conf {
+	struct service_conf	*next;
+	struct conf_pos		 pos;
+	char			 name[CONF_NAME_MAX];
+	struct prefix		*prefixes;
+	size_t			 nprefixes;
+	enum combine_mode	 combine;
+	unsigned		 threshold;
+	uint64_t		 delay_up;
+	uint64_t		 delay_down;
+	uint64_t		 drain_time;
+	struct damping_conf	 damping;
+	char			**hook;		/* argv, NULL-terminated, or NULL */
+	struct check_conf	*checks;
+	size_t			 nchecks;
+};
+
+struct conf {
+	int			 have_router_id;
+	struct addr		 router_id;
+	char			*control;
+	enum log_target		 log_target;
+	enum log_level		 log_level;
+	struct service_conf	*services;
+	size_t			 nservices;
+	char			**files;	/* every file read, for conf_pos */
+	size_t			 nfiles;
+};
+
+/*
+ * Parse PATH.  On error returns NULL and writes "file:line:col: message"
+ * into err.
+ */
+struct conf	*conf_load(const char *path, char *err, size_t errlen);
+/* Parse a buffer; NAME is used in positions and as the base of includes. */
+struct conf	*conf_load_buffer(const char *name, const char *buf, size_t len,
+		    char *err, size_t errlen);
+void		 conf_free(struct conf *);
+void		 conf_print(FILE *, const struct conf *);
+
+int		 conf_check_equal(const struct check_conf *,
+		    const struct check_conf *);
+int		 conf_service_equal(const struct service_conf *,
+		    const struct service_conf *);
+
+const char	*conf_check_type_name(enum check_type);
+/* The address a check probes: its own server, or the service's first prefix. */
+const struct addr *conf_check_target(const struct service_conf *,
+		    const struct check_conf *);
+
+#endif

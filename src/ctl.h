@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: ISC */
+#ifndef ANYCASTD_CTL_H
+#define ANYCASTD_CTL_H
+
+#include <json-c/json.h>
+
+#include "hc.h"
+
+/*
+ * The control socket: line-delimited JSON, one request and one response
+ * per line (docs/control.md).  It sees the daemon through this struct.
+ */
+struct ctl_daemon {
+	struct hc_engine	*hc;
+	const char		*config_path;
+	uint64_t		 started;	/* ms, monotonic */
+	unsigned		 reloads;
+	char			 last_reload_error[512];	/* "" = none */
+	int			(*reload)(char *err, size_t errlen);
+};
+
+struct ctl;
+
+struct ctl	*ctl_listen(struct event_base *, const char *path,
+		    struct ctl_daemon *, char *err, size_t errlen);
+void		 ctl_close(struct ctl *);
+
+/* The JSON documents of docs/control.md; status.c. */
+json_object	*status_json(const struct ctl_daemon *);
+json_object	*status_checks_json(const struct hc_engine *);
+
+#endif

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The health-check engine.  Each check has a timer; when it fires, the
+ * check's type starts a probe, and the probe ends in hc_report() -- the
+ * one place where results enter, go through rise/fall and the service
+ * state machine, and come out as log lines and state changes.  A reload
+ * hands over every check whose config did not change, with its state and
+ * counters, so a SIGHUP never makes a healthy service blink.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hc.h"
+
+static void	check_timer_cb(evutil_socket_t, short, void *);
+static void	service_timer_cb(evutil_socket_t, short, void *);
+
+static const struct hc_ops *const type_ops[] = {
+	[CHECK_DNS] = &check_dns_ops,
+	[CHECK_TCP] = &check_tcp_ops,
+	[CHECK_EXEC] = &check_exec_ops,
+	[CHECK_FILE] = &check_file_ops,
+};
+
+struct timeval
+hc_tv(uint64_t ms)
+{
+	struct timeval tv;
+
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+	return tv;
+}
+
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+uint64_t
+hc_elapsed_us(const struct hc_check *ck)
+{
+	uint64_t us = now_us() - ck->started_at;
+
+	return us ? us : 1;	/* 0 means "no RTT" */
+}
+
+void
+hc_init(struct hc_engine *e, struct event_base *base, hc_change_fn fn)
+{
+	memset(e, 0, sizeof(*e));
+	e->base = base;
+	e->on_change = fn;
+}
+
+static void
+schedule(struct hc_check *ck, uint64_t ms)
+{
+	struct timeval tv = hc_tv(ms);
+
+	evtimer_add(ck->timer, &tv);
+}
+
+static void
+check_free(struct hc_check *ck)
+{
+	if (ck == NULL)
+		return;
+	if (ck->running)
+		ck->ops->cancel(ck);
+	event_free(ck->timer);
+	free(ck);
+}
+
+static struct hc_check *
+check_new(struct hc_engine *e, struct hc_service *svc,
+    const struct check_conf *cc)
+{
+	struct hc_check		*ck = xcalloc(1, sizeof(*ck));
+	const struct addr	*target = conf_check_target(svc->conf, cc);
+
+	ck->svc = svc;
+	ck->conf = cc;
+	ck->ops = type_ops[cc->type];
+	if (target)
+		ck->target = *target;
+	hc_track_init(&ck->track, util_now_ms());
+	if ((ck->timer = evtimer_new(e->base, check_timer_cb, ck)) == NULL)
+		fatalx_oom();
+	/* Spread the first probes so a thousand checks do not fire at once. */
+	schedule(ck, util_random() % (cc->interval / 4 + 1));
+	return ck;
+}
+
+/* A running check of OLD with the same config, taken out of OLD. */
+static struct hc_check *
+take_check(struct hc_service *old, const struct service_conf *sc,
+    const struct check_conf *cc)
+{
+	const struct addr	*target = conf_check_target(sc, cc);
+	struct hc_check		*ck;
+	size_t			 i;
+
+	for (i = 0; old && i < old->nchecks; i++) {
+		ck = old->checks[i];
+		if (ck == NULL || strcmp(ck->conf->name, cc->name) != 0 ||
+		    !conf_check_equal(ck->conf, cc))
+			continue;
+		if (target && !util_addr_eq(target, &ck->target))
+			continue;
+		old->checks[i] = NULL;
+		return ck;
+	}
+	return NULL;
+}
+
+static struct hc_service *
+service_new(struct hc_engine *e, const struct service_conf *sc,
+    struct hc_service *old)
+{
+	struct hc_service	*svc = xcalloc(1, sizeof(*svc));
+	const struct check_conf	*cc;
+	struct hc_check		*ck;
+	size_t			 i = 0;
+
+	svc->conf = sc;
+	svc->engine = e;
+	if (old)
+		svc->st = old->st;	/* keeps drain, disable, damping */
+	else
+		svc_init(&svc->st, util_now_ms());
+	svc->checks = xcalloc(sc->nchecks, sizeof(*svc->checks));
+	svc->nchecks = sc->nchecks;
+	for (cc = sc->checks; cc; cc = cc->next) {
+		if ((ck = take_check(old, sc, cc)) != NULL) {
+			ck->svc = svc;
+			ck->conf = cc;
+			log_debug("check %s/%s: kept across reload", sc->name,
+			    cc->name);
+		} else
+			ck = check_new(e, svc, cc);
+		svc->checks[i++] = ck;
+	}
+	if ((svc->timer = evtimer_new(e->base, service_timer_cb, svc)) == NULL)
+		fatalx_oom();
+	return svc;
+}
+
+static void
+service_free(struct hc_service *svc)
+{
+	size_t i;
+
+	for (i = 0; i < svc->nchecks; i++)
+		check_free(svc->checks[i]);
+	free(svc->checks);
+	event_free(svc->timer);
+	free(svc);
+}
+
+struct hc_service *
+hc_service_find(struct hc_engine *e, const char *name)
+{
+	struct hc_service *svc;
+
+	for (svc = e->services; svc; svc = svc->next)
+		if (strcmp(svc->conf->name, name) == 0)
+			return svc;
+	return NULL;
+}
+
+void
+hc_configure(struct hc_engine *e, const struct conf *c)
+{
+	const struct service_conf	*sc;
+	struct hc_service		*old, *next, *list = NULL, **tail = &list;
+	struct hc_service		*svc;
+
+	for (sc = c->services; sc; sc = sc->next) {
+		*tail = service_new(e, sc, hc_service_find(e, sc->name));
+		tail = &(*tail)->next;
+	}
+	for (old = e->services; old; old = next) {
+		next = old->next;
+		service_free(old);
+	}
+	e->services = list;
+	for (svc = e->services; svc; svc = svc->next)
+		hc_service_eval(svc);
+}
+
+void
+hc_shutdown(struct hc_engine *e)
+{
+	struct hc_service *svc, *next;
+
+	for (svc = e->services; svc; svc = next) {
+		next = svc->next;
+		service_free(svc);
+	}
+	e->services = NULL;
+}
+
+static void
+check_timer_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct hc_check *ck = arg;
+
+	(void)fd;
+	(void)ev;
+	if (ck->running)
+		return;
+	ck->running = 1;
+	ck->started_at = now_us();
+	ck->ops->start(ck);
+}
+
+void
+hc_report(struct hc_check *ck, const struct hc_result *res)
+{
+	enum hc_state old = ck->track.state;
+
+	ck->running = 0;
+	log_debug("check %s/%s: %s (%s)", ck->svc->conf->name, ck->conf->name,
+	    hc_status_name(res->status), res->detail);
+	if (hc_track_apply(&ck->track, ck->conf, res, util_now_ms()))
+		log_info("check %s/%s: %s -> %s (%s)", ck->svc->conf->name,
+		    ck->conf->name, hc_state_name(old),
+		    hc_state_name(ck->track.state), ck->track.why);
+	schedule(ck, hc_track_next_delay(&ck->track, ck->conf));
+	if (ck->track.state != old)
+		hc_service_eval(ck->svc);
+}
+
+void
+hc_service_eval(struct hc_service *svc)
+{
+	struct svc_input	*in = xcalloc(svc->nchecks, sizeof(*in));
+	enum svc_st		 old = svc->st.state;
+	uint64_t		 now = util_now_ms(), at;
+	size_t			 i;
+
+	for (i = 0; i < svc->nchecks; i++) {
+		in[i].name = svc->checks[i]->conf->name;
+		in[i].type = svc->checks[i]->conf->type;
+		in[i].state = svc->checks[i]->track.state;
+		in[i].why = svc->checks[i]->track.why;
+	}
+	if (svc_eval(&svc->st, svc->conf, in, svc->nchecks, now)) {
+		log_info("service %s: %s -> %s (%s)", svc->conf->name,
+		    svc_state_name(old), svc_state_name(svc->st.state),
+		    svc->st.reason);
+		if (svc->engine->on_change)
+			svc->engine->on_change(svc, old);
+	}
+	free(in);
+	evtimer_del(svc->timer);
+	if ((at = svc_next_event(&svc->st, svc->conf, now)) != 0) {
+		struct timeval tv = hc_tv(at > now ? at - now : 0);
+
+		evtimer_add(svc->timer, &tv);
+	}
+}
+
+static void
+service_timer_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	hc_service_eval(arg);
+}

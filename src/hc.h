@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: ISC */
+#ifndef ANYCASTD_HC_H
+#define ANYCASTD_HC_H
+
+#include <event2/event.h>
+
+#include "conf.h"
+#include "hc_track.h"
+#include "svc.h"
+
+/*
+ * The health-check engine: runs every check on its timer, feeds each
+ * result through rise/fall (hc_track) and the service state machine
+ * (svc), logs each change with its reason, and tells the outputs.
+ */
+
+struct hc_check;
+struct hc_service;
+
+/* One check type: start a probe; it ends by calling hc_report() once. */
+struct hc_ops {
+	void	(*start)(struct hc_check *);
+	void	(*cancel)(struct hc_check *);	/* abandon a probe in flight */
+};
+
+struct hc_check {
+	struct hc_service	*svc;
+	const struct check_conf	*conf;
+	const struct hc_ops	*ops;
+	struct addr		 target;	/* dns/tcp: who is probed */
+	struct hc_track		 track;
+	struct event		*timer;
+	void			*probe;		/* the type's in-flight state */
+	int			 running;
+	uint64_t		 started_at;
+};
+
+struct hc_service {
+	struct hc_service	*next;
+	struct hc_engine	*engine;
+	const struct service_conf *conf;
+	struct svc_state	 st;
+	struct hc_check		**checks;
+	size_t			 nchecks;
+	struct event		*timer;		/* delays, drain --for, damping */
+};
+
+typedef void (*hc_change_fn)(struct hc_service *, enum svc_st old);
+
+struct hc_engine {
+	struct event_base	*base;
+	struct hc_service	*services;
+	hc_change_fn		 on_change;
+};
+
+extern const struct hc_ops check_dns_ops;
+extern const struct hc_ops check_tcp_ops;
+extern const struct hc_ops check_exec_ops;
+extern const struct hc_ops check_file_ops;
+
+void	 hc_init(struct hc_engine *, struct event_base *, hc_change_fn);
+/* Take CONF's services; checks equal to running ones keep their state. */
+void	 hc_configure(struct hc_engine *, const struct conf *);
+void	 hc_shutdown(struct hc_engine *);	/* cancel and free all */
+void	 hc_report(struct hc_check *, const struct hc_result *);
+/* Re-run the state machine of a service (after an operator command). */
+void	 hc_service_eval(struct hc_service *);
+struct hc_service *hc_service_find(struct hc_engine *, const char *);
+
+/* For checks: a timeout in ms as a timeval. */
+struct timeval hc_tv(uint64_t ms);
+uint64_t hc_elapsed_us(const struct hc_check *);
+
+#endif

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Names of check results and reasons, as they appear in JSON, metrics and
+ * logs.  Kept apart from the engine so that pure code (the DNS judge,
+ * tests, fuzzers) can use them without pulling in the event loop.
+ */
+#include "hc_result.h"
+#include "util.h"
+
+static const char *const status_names[] = {
+	[HC_OK] = "ok", [HC_DEGRADED] = "degraded", [HC_FAIL] = "fail",
+	[HC_MAINT] = "maint",
+};
+
+static const char *const reason_names[HC_R_MAX] = {
+	[HC_R_OK] = "ok",
+	[HC_R_TIMEOUT] = "timeout",
+	[HC_R_REFUSED] = "refused",
+	[HC_R_UNREACH] = "unreachable",
+	[HC_R_SOCKET] = "socket",
+	[HC_R_RCODE] = "rcode",
+	[HC_R_NOT_AUTH] = "not-authoritative",
+	[HC_R_NO_ANSWER] = "no-answer",
+	[HC_R_ANSWER_MISSING] = "answer-missing",
+	[HC_R_NSID] = "nsid",
+	[HC_R_BOGUS_ID] = "bogus-id",
+	[HC_R_BOGUS_QUESTION] = "bogus-question",
+	[HC_R_MALFORMED] = "malformed",
+	[HC_R_TRUNCATED] = "truncated",
+	[HC_R_LATENCY] = "latency",
+	[HC_R_EXIT] = "exit",
+	[HC_R_SIGNAL] = "signal",
+	[HC_R_EXEC] = "exec",
+	[HC_R_FILE_PRESENT] = "file-present",
+};
+
+const char *
+hc_status_name(enum hc_status s)
+{
+	if ((unsigned)s >= nitems(status_names))
+		return "?";
+	return status_names[s];
+}
+
+const char *
+hc_reason_name(enum hc_reason r)
+{
+	if ((unsigned)r >= HC_R_MAX || reason_names[r] == NULL)
+		return "?";
+	return reason_names[r];
+}

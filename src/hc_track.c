@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Rise/fall hysteresis for one check, as HAProxy and keepalived do it:
+ * `rise` consecutive passes bring a check up, `fall` consecutive failures
+ * take it down, and `fall` consecutive slow answers make an up check
+ * degraded (and `rise` good ones make it up again).  While a check is in
+ * doubt -- no verdict yet, or results disagreeing with its state -- it is
+ * probed at the fast interval, so a dead server is confirmed quickly
+ * without one lost packet being enough to withdraw a route.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "hc_track.h"
+
+const char *
+hc_state_name(enum hc_state s)
+{
+	static const char *const names[] = { "init", "up", "degraded",
+	    "down", "maint" };
+
+	return (unsigned)s < nitems(names) ? names[s] : "?";
+}
+
+void
+hc_track_init(struct hc_track *t, uint64_t now)
+{
+	memset(t, 0, sizeof(*t));
+	t->state = HC_STATE_INIT;
+	t->changed_at = now;
+	snprintf(t->why, sizeof(t->why), "no verdict yet");
+}
+
+static void
+count(struct hc_track *t, const struct hc_result *r, uint64_t now)
+{
+	t->have_last = 1;
+	t->last = *r;
+	t->last_at = now;
+	t->bogus += r->bogus;
+	if (r->status == HC_FAIL)
+		t->failures++;
+	else
+		t->successes++;
+	if (r->rtt_us == 0 || r->status == HC_FAIL)
+		return;
+	t->rtt_last_us = r->rtt_us;
+	if (t->rtt_n == 0 || r->rtt_us < t->rtt_min_us)
+		t->rtt_min_us = r->rtt_us;
+	if (r->rtt_us > t->rtt_max_us)
+		t->rtt_max_us = r->rtt_us;
+	t->rtt_sum_us += r->rtt_us;
+	t->rtt_n++;
+}
+
+static void
+runs(struct hc_track *t, enum hc_status s)
+{
+	switch (s) {
+	case HC_OK:
+	case HC_MAINT:
+		t->pass_run++;
+		t->ok_run++;
+		t->degraded_run = t->fail_run = 0;
+		break;
+	case HC_DEGRADED:
+		t->pass_run++;
+		t->degraded_run++;
+		t->ok_run = t->fail_run = 0;
+		break;
+	case HC_FAIL:
+		t->fail_run++;
+		t->pass_run = t->ok_run = t->degraded_run = 0;
+		break;
+	}
+}
+
+/* The state the runs call for, or the current one. */
+static enum hc_state
+verdict(const struct hc_track *t, const struct check_conf *c,
+    const struct hc_result *r)
+{
+	if (c->type == CHECK_FILE)
+		return r->status == HC_MAINT ? HC_STATE_MAINT : HC_STATE_UP;
+	switch (t->state) {
+	case HC_STATE_INIT:
+	case HC_STATE_DOWN:
+	case HC_STATE_MAINT:
+		if (t->pass_run >= c->rise)
+			return r->status == HC_DEGRADED ? HC_STATE_DEGRADED :
+			    HC_STATE_UP;
+		if (t->fail_run >= c->fall)
+			return HC_STATE_DOWN;
+		break;
+	case HC_STATE_UP:
+		if (t->fail_run >= c->fall)
+			return HC_STATE_DOWN;
+		if (t->degraded_run >= c->fall)
+			return HC_STATE_DEGRADED;
+		break;
+	case HC_STATE_DEGRADED:
+		if (t->fail_run >= c->fall)
+			return HC_STATE_DOWN;
+		if (t->ok_run >= c->rise)
+			return HC_STATE_UP;
+		break;
+	}
+	return t->state;
+}
+
+static void
+explain(struct hc_track *t, const struct check_conf *c,
+    const struct hc_result *r)
+{
+	switch (t->state) {
+	case HC_STATE_DOWN:
+		snprintf(t->why, sizeof(t->why), "%s check failed %u/%u: %s",
+		    c->name, t->fail_run, c->fall, r->detail);
+		break;
+	case HC_STATE_DEGRADED:
+		snprintf(t->why, sizeof(t->why), "%s check degraded %u/%u: %s",
+		    c->name, t->degraded_run ? t->degraded_run : t->pass_run,
+		    t->degraded_run ? c->fall : c->rise, r->detail);
+		break;
+	case HC_STATE_UP:
+		if (c->type == CHECK_FILE)
+			snprintf(t->why, sizeof(t->why), "%s: no maintenance "
+			    "file", c->name);
+		else
+			snprintf(t->why, sizeof(t->why), "%s check passed "
+			    "%u/%u: %s", c->name, t->ok_run, c->rise,
+			    r->detail);
+		break;
+	default:
+		snprintf(t->why, sizeof(t->why), "%s: %s", c->name, r->detail);
+		break;
+	}
+}
+
+int
+hc_track_apply(struct hc_track *t, const struct check_conf *c,
+    const struct hc_result *r, uint64_t now)
+{
+	enum hc_state next;
+
+	count(t, r, now);
+	runs(t, r->status);
+	next = verdict(t, c, r);
+	if (next == t->state)
+		return 0;
+	t->state = next;
+	t->changed_at = now;
+	explain(t, c, r);
+	return 1;
+}
+
+uint64_t
+hc_track_next_delay(const struct hc_track *t, const struct check_conf *c)
+{
+	int doubt;
+
+	switch (t->state) {
+	case HC_STATE_INIT:
+		doubt = 1;
+		break;
+	case HC_STATE_UP:
+		doubt = t->fail_run > 0 || t->degraded_run > 0;
+		break;
+	case HC_STATE_DEGRADED:
+		doubt = t->fail_run > 0 || t->ok_run > 0;
+		break;
+	case HC_STATE_DOWN:
+		doubt = t->pass_run > 0;
+		break;
+	default:
+		doubt = 0;
+	}
+	return doubt ? c->fast_interval : c->interval;
+}

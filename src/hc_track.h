@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: ISC */
+#ifndef ANYCASTD_HC_TRACK_H
+#define ANYCASTD_HC_TRACK_H
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "hc_result.h"
+
+/*
+ * One check's verdict over time: rise/fall hysteresis on its results and
+ * the statistics `show checks` prints.  Pure: the caller gives the time.
+ */
+
+enum hc_state {
+	HC_STATE_INIT,
+	HC_STATE_UP,
+	HC_STATE_DEGRADED,
+	HC_STATE_DOWN,
+	HC_STATE_MAINT		/* file check: maintenance flag present */
+};
+
+struct hc_track {
+	enum hc_state	 state;
+	uint64_t	 changed_at;	/* ms, monotonic */
+	unsigned	 pass_run;	/* consecutive ok or degraded */
+	unsigned	 ok_run;
+	unsigned	 degraded_run;
+	unsigned	 fail_run;
+	uint64_t	 successes;
+	uint64_t	 failures;
+	uint64_t	 bogus;
+	int		 have_last;
+	struct hc_result last;
+	uint64_t	 last_at;
+	uint64_t	 rtt_n;		/* answers with an RTT */
+	uint64_t	 rtt_last_us, rtt_min_us, rtt_max_us, rtt_sum_us;
+	char		 why[288];	/* the reason of the current state */
+};
+
+void		 hc_track_init(struct hc_track *, uint64_t now);
+/* Apply one result; returns 1 when the state changed. */
+int		 hc_track_apply(struct hc_track *, const struct check_conf *,
+		    const struct hc_result *, uint64_t now);
+/* How long until the next probe: faster while the state is in doubt. */
+uint64_t	 hc_track_next_delay(const struct hc_track *,
+		    const struct check_conf *);
+const char	*hc_state_name(enum hc_state);
+
+#endif

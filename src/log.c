@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Logging: stderr in the foreground, syslog (hence the journal) otherwise.
+ * One place decides the format, so every state-change line looks alike.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "log.h"
+
+static enum log_target	target = LOG_TARGET_STDERR;
+static enum log_level	level = LOG_LEVEL_INFO;
+
+void
+log_init(enum log_target t, enum log_level l, const char *ident)
+{
+	target = t;
+	level = l;
+	if (t == LOG_TARGET_SYSLOG)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_set_level(enum log_level l)
+{
+	level = l;
+}
+
+static void
+vlog(enum log_level l, const char *fmt, va_list ap)
+{
+	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+	static const char *const tag[] = { "error: ", "warning: ", "", "debug: " };
+	struct timespec	 ts;
+	struct tm	 tm;
+	char		 when[32];
+
+	if (l > level)
+		return;
+	if (target == LOG_TARGET_SYSLOG) {
+		vsyslog(prio[l], fmt, ap);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%H:%M:%S", &tm);
+	fprintf(stderr, "%s.%03ld %s", when, ts.tv_nsec / 1000000, tag[l]);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+#define LOG_FN(name, lvl)				\
+void							\
+name(const char *fmt, ...)				\
+{							\
+	va_list ap;					\
+	va_start(ap, fmt);				\
+	vlog(lvl, fmt, ap);				\
+	va_end(ap);					\
+}
+
+LOG_FN(log_error, LOG_LEVEL_ERROR)
+LOG_FN(log_warn, LOG_LEVEL_WARN)
+LOG_FN(log_info, LOG_LEVEL_INFO)
+LOG_FN(log_debug, LOG_LEVEL_DEBUG)
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_LEVEL_ERROR, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx_oom(void)
+{
+	fatal("out of memory");
+}

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * What `anycastctl status` and `show checks` show, as JSON objects
+ * (docs/control.md).  Times are "ms ago" so that a client needs no clock
+ * of ours; RTTs are milliseconds with microsecond precision.
+ */
+#include <unistd.h>
+
+#include "ctl.h"
+
+static json_object *
+ms_ago(uint64_t now, uint64_t then)
+{
+	return json_object_new_int64((int64_t)(now >= then ? now - then : 0));
+}
+
+static json_object *
+rtt(uint64_t us)
+{
+	return json_object_new_double((double)us / 1000.0);
+}
+
+static json_object *
+service_json(const struct hc_service *svc, uint64_t now)
+{
+	const struct service_conf	*sc = svc->conf;
+	const struct svc_state		*st = &svc->st;
+	json_object			*o = json_object_new_object();
+	json_object			*pfx = json_object_new_array();
+	json_object			*damp = json_object_new_object();
+	unsigned			 pass = 0, total = 0;
+	char				 buf[64], p[80];
+	size_t				 i;
+
+	for (i = 0; i < sc->nprefixes; i++) {
+		snprintf(p, sizeof(p), "%s/%u", util_fmt_addr(
+		    &sc->prefixes[i].addr, buf, sizeof(buf)),
+		    sc->prefixes[i].len);
+		json_object_array_add(pfx, json_object_new_string(p));
+	}
+	for (i = 0; i < svc->nchecks; i++) {
+		enum hc_state s = svc->checks[i]->track.state;
+
+		if (svc->checks[i]->conf->type == CHECK_FILE)
+			continue;
+		total++;
+		pass += s == HC_STATE_UP || s == HC_STATE_DEGRADED;
+	}
+	json_object_object_add(o, "name", json_object_new_string(sc->name));
+	json_object_object_add(o, "state",
+	    json_object_new_string(svc_state_name(st->state)));
+	json_object_object_add(o, "reason", json_object_new_string(st->reason));
+	json_object_object_add(o, "since_ms", ms_ago(now, st->since));
+	json_object_object_add(o, "prefixes", pfx);
+	json_object_object_add(o, "drain", json_object_new_boolean(st->drain));
+	json_object_object_add(o, "drain_left_ms", st->drain && st->drain_until ?
+	    json_object_new_int64((int64_t)(st->drain_until > now ?
+	    st->drain_until - now : 0)) : NULL);
+	json_object_object_add(o, "disabled",
+	    json_object_new_boolean(st->disabled));
+	json_object_object_add(o, "maintenance",
+	    json_object_new_boolean(st->maint));
+	json_object_object_add(damp, "penalty", json_object_new_int64(
+	    (int64_t)svc_penalty(st, sc, now)));
+	json_object_object_add(damp, "suppressed",
+	    json_object_new_boolean(st->suppressed));
+	json_object_object_add(o, "damping", damp);
+	json_object_object_add(o, "checks_passing", json_object_new_int(
+	    (int)pass));
+	json_object_object_add(o, "checks_total", json_object_new_int(
+	    (int)total));
+	return o;
+}
+
+json_object *
+status_json(const struct ctl_daemon *d)
+{
+	const struct hc_service	*svc;
+	json_object		*o = json_object_new_object();
+	json_object		*dm = json_object_new_object();
+	json_object		*list = json_object_new_array();
+	uint64_t		 now = util_now_ms();
+
+	json_object_object_add(dm, "version",
+	    json_object_new_string(ANYCASTD_VERSION));
+	json_object_object_add(dm, "pid", json_object_new_int(getpid()));
+	json_object_object_add(dm, "uptime_ms", ms_ago(now, d->started));
+	json_object_object_add(dm, "config",
+	    json_object_new_string(d->config_path));
+	json_object_object_add(dm, "reloads",
+	    json_object_new_int((int)d->reloads));
+	json_object_object_add(dm, "last_reload_error",
+	    d->last_reload_error[0] ?
+	    json_object_new_string(d->last_reload_error) : NULL);
+	for (svc = d->hc->services; svc; svc = svc->next)
+		json_object_array_add(list, service_json(svc, now));
+	json_object_object_add(o, "daemon", dm);
+	json_object_object_add(o, "services", list);
+	return o;
+}
+
+static json_object *
+last_json(const struct hc_track *t, uint64_t now)
+{
+	json_object *o;
+
+	if (!t->have_last)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "status",
+	    json_object_new_string(hc_status_name(t->last.status)));
+	json_object_object_add(o, "reason",
+	    json_object_new_string(hc_reason_name(t->last.reason)));
+	json_object_object_add(o, "detail",
+	    json_object_new_string(t->last.detail));
+	json_object_object_add(o, "rtt_ms", t->last.rtt_us ?
+	    rtt(t->last.rtt_us) : NULL);
+	json_object_object_add(o, "ago_ms", ms_ago(now, t->last_at));
+	return o;
+}
+
+static json_object *
+rtt_json(const struct hc_track *t)
+{
+	json_object *o;
+
+	if (t->rtt_n == 0)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "last", rtt(t->rtt_last_us));
+	json_object_object_add(o, "min", rtt(t->rtt_min_us));
+	json_object_object_add(o, "avg", rtt(t->rtt_sum_us / t->rtt_n));
+	json_object_object_add(o, "max", rtt(t->rtt_max_us));
+	return o;
+}
+
+static void
+target(const struct hc_check *ck, char *buf, size_t len)
+{
+	char a[64];
+
+	switch (ck->conf->type) {
+	case CHECK_DNS:
+		snprintf(buf, len, "%s port %u", util_fmt_addr(&ck->target, a,
+		    sizeof(a)), ck->conf->u.dns.port);
+		break;
+	case CHECK_TCP:
+		snprintf(buf, len, "%s port %u", util_fmt_addr(&ck->target, a,
+		    sizeof(a)), ck->conf->u.tcp.port);
+		break;
+	case CHECK_EXEC:
+		snprintf(buf, len, "%s", ck->conf->u.exec.argv[0]);
+		break;
+	case CHECK_FILE:
+		snprintf(buf, len, "%s", ck->conf->u.file.path);
+		break;
+	}
+}
+
+static json_object *
+check_json(const struct hc_check *ck, uint64_t now)
+{
+	const struct hc_track	*t = &ck->track;
+	json_object		*o = json_object_new_object();
+	char			 buf[512];
+
+	json_object_object_add(o, "service",
+	    json_object_new_string(ck->svc->conf->name));
+	json_object_object_add(o, "name", json_object_new_string(ck->conf->name));
+	json_object_object_add(o, "type",
+	    json_object_new_string(conf_check_type_name(ck->conf->type)));
+	target(ck, buf, sizeof(buf));
+	json_object_object_add(o, "target", json_object_new_string(buf));
+	json_object_object_add(o, "state",
+	    json_object_new_string(hc_state_name(t->state)));
+	json_object_object_add(o, "last", last_json(t, now));
+	json_object_object_add(o, "rtt_ms", rtt_json(t));
+	json_object_object_add(o, "successes",
+	    json_object_new_int64((int64_t)t->successes));
+	json_object_object_add(o, "failures",
+	    json_object_new_int64((int64_t)t->failures));
+	json_object_object_add(o, "bogus",
+	    json_object_new_int64((int64_t)t->bogus));
+	json_object_object_add(o, "last_change_ms", ms_ago(now, t->changed_at));
+	json_object_object_add(o, "interval_ms",
+	    json_object_new_int64((int64_t)ck->conf->interval));
+	json_object_object_add(o, "timeout_ms",
+	    json_object_new_int64((int64_t)ck->conf->timeout));
+	json_object_object_add(o, "rise", json_object_new_int((int)ck->conf->rise));
+	json_object_object_add(o, "fall", json_object_new_int((int)ck->conf->fall));
+	return o;
+}
+
+json_object *
+status_checks_json(const struct hc_engine *hc)
+{
+	const struct hc_service	*svc;
+	json_object		*o = json_object_new_object();
+	json_object		*list = json_object_new_array();
+	uint64_t		 now = util_now_ms();
+	size_t			 i;
+
+	for (svc = hc->services; svc; svc = svc->next)
+		for (i = 0; i < svc->nchecks; i++)
+			json_object_array_add(list,
+			    check_json(svc->checks[i], now));
+	json_object_object_add(o, "checks", list);
+	return o;
+}

@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The service state machine (DESIGN.md section 3).  Four layers, each
+ * with one job:
+ *   1. combine: the checks' states, as `combine all|any|threshold N` says;
+ *   2. delay: a change must hold for `delay up` / `delay down`, as IOS
+ *      `track ... delay` does, before it counts;
+ *   3. damping: every fall from up to down adds a penalty that decays
+ *      with the half-life; above `suppress` the service is held down until
+ *      the penalty decays below `reuse` (the scheme of RFC 2439, applied to
+ *      our own origin instead of received routes);
+ *   4. the operator and the daemon: disable, drain, a maintenance file,
+ *      shutdown.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "svc.h"
+
+const char *
+svc_state_name(enum svc_st s)
+{
+	static const char *const names[] = { "init", "up", "degraded",
+	    "draining", "down", "disabled" };
+
+	return (unsigned)s < nitems(names) ? names[s] : "?";
+}
+
+void
+svc_init(struct svc_state *st, uint64_t now)
+{
+	memset(st, 0, sizeof(*st));
+	st->state = st->health = st->pending = SVC_INIT;
+	st->since = st->pending_since = st->penalty_at = now;
+	snprintf(st->reason, sizeof(st->reason), "no verdict yet");
+}
+
+/* Layer 1.  WHY gets the reason of the verdict. */
+static enum svc_st
+combine(const struct service_conf *sc, const struct svc_input *in, size_t n,
+    char *why, size_t len)
+{
+	const struct svc_input	*down = NULL, *degraded = NULL;
+	unsigned		 total = 0, pass = 0, up = 0, init = 0;
+	unsigned		 need;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		if (in[i].type == CHECK_FILE)
+			continue;
+		total++;
+		switch (in[i].state) {
+		case HC_STATE_UP:
+			pass++;
+			up++;
+			break;
+		case HC_STATE_DEGRADED:
+			pass++;
+			if (degraded == NULL)
+				degraded = &in[i];
+			break;
+		case HC_STATE_DOWN:
+			if (down == NULL)
+				down = &in[i];
+			break;
+		default:
+			init++;
+			break;
+		}
+	}
+	need = sc->combine == COMBINE_ALL ? total :
+	    sc->combine == COMBINE_ANY ? 1 : sc->threshold;
+	if (pass >= need) {
+		if (up >= need) {
+			snprintf(why, len, "%u of %u checks pass", pass, total);
+			return SVC_UP;
+		}
+		snprintf(why, len, "%s", degraded->why);
+		return SVC_DEGRADED;
+	}
+	if (pass + init >= need) {
+		snprintf(why, len, "waiting for %u of %u checks", init, total);
+		return SVC_INIT;
+	}
+	if (down)
+		snprintf(why, len, "%s", down->why);
+	return SVC_DOWN;
+}
+
+/* Layer 2: how long a move from HEALTH to NEXT must hold. */
+static uint64_t
+delay_for(const struct service_conf *sc, enum svc_st health, enum svc_st next)
+{
+	if (next == SVC_DOWN)
+		return sc->delay_down;
+	if (health == SVC_DOWN || health == SVC_INIT)
+		return sc->delay_up;
+	return 0;
+}
+
+double
+svc_penalty(const struct svc_state *st, const struct service_conf *sc,
+    uint64_t now)
+{
+	double dt = (double)(now - st->penalty_at);
+
+	if (!sc->damping.enabled || st->penalty <= 0)
+		return 0;
+	return st->penalty * exp2(-dt / (double)sc->damping.half_life);
+}
+
+/* Layer 3: called with each committed health change. */
+static void
+damp_flap(struct svc_state *st, const struct service_conf *sc,
+    enum svc_st from, enum svc_st to, uint64_t now)
+{
+	if (!sc->damping.enabled || to != SVC_DOWN ||
+	    (from != SVC_UP && from != SVC_DEGRADED))
+		return;
+	st->penalty = svc_penalty(st, sc, now) + sc->damping.penalty;
+	st->penalty_at = now;
+	if (!st->suppressed && st->penalty >= sc->damping.suppress) {
+		st->suppressed = 1;
+		st->suppressed_at = now;
+	}
+}
+
+static void
+damp_release(struct svc_state *st, const struct service_conf *sc,
+    uint64_t now)
+{
+	if (!st->suppressed)
+		return;
+	if (!sc->damping.enabled ||
+	    svc_penalty(st, sc, now) < sc->damping.reuse ||
+	    now - st->suppressed_at >= sc->damping.max_suppress)
+		st->suppressed = 0;
+}
+
+static int
+maintenance(const struct svc_input *in, size_t n, char *why, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (in[i].type == CHECK_FILE && in[i].state == HC_STATE_MAINT) {
+			snprintf(why, len, "maintenance: %s", in[i].why);
+			return 1;
+		}
+	return 0;
+}
+
+/* Layer 4, and the result. */
+static enum svc_st
+overlay(struct svc_state *st, const struct service_conf *sc,
+    const char *health_why, const char *maint_why, char *why, size_t len)
+{
+	if (st->disabled) {
+		snprintf(why, len, "disabled by operator");
+		return SVC_DISABLED;
+	}
+	if (st->suppressed && st->health != SVC_DOWN) {
+		snprintf(why, len, "damped: flapping, penalty %.0f over "
+		    "suppress %u", st->penalty, sc->damping.suppress);
+		return SVC_DOWN;
+	}
+	if (st->health == SVC_DOWN || st->health == SVC_INIT) {
+		snprintf(why, len, "%s", health_why);
+		return st->health;
+	}
+	if (st->shutdown || st->drain || st->maint) {
+		snprintf(why, len, "%s", st->shutdown ? "shutting down" :
+		    st->drain ? "drained by operator" : maint_why);
+		return SVC_DRAINING;
+	}
+	snprintf(why, len, "%s", health_why);
+	return st->health;
+}
+
+int
+svc_eval(struct svc_state *st, const struct service_conf *sc,
+    const struct svc_input *in, size_t n, uint64_t now)
+{
+	char		 hwhy[320], mwhy[320], why[320];
+	enum svc_st	 raw, next;
+
+	if (st->drain && st->drain_until && now >= st->drain_until)
+		st->drain = 0;
+	st->maint = maintenance(in, n, mwhy, sizeof(mwhy));
+	raw = combine(sc, in, n, hwhy, sizeof(hwhy));
+	if (raw != st->pending) {
+		st->pending = raw;
+		st->pending_since = now;
+	}
+	if (st->health != st->pending &&
+	    now - st->pending_since >= delay_for(sc, st->health, st->pending)) {
+		damp_flap(st, sc, st->health, st->pending, now);
+		st->health = st->pending;
+	}
+	damp_release(st, sc, now);
+	next = overlay(st, sc, st->health == raw ? hwhy : st->reason, mwhy,
+	    why, sizeof(why));
+	if (next == st->state) {
+		snprintf(st->reason, sizeof(st->reason), "%s", why);
+		return 0;
+	}
+	st->state = next;
+	st->since = now;
+	snprintf(st->reason, sizeof(st->reason), "%s", why);
+	return 1;
+}
+
+static uint64_t
+earliest(uint64_t a, uint64_t b)
+{
+	if (a == 0)
+		return b;
+	if (b == 0)
+		return a;
+	return a < b ? a : b;
+}
+
+uint64_t
+svc_next_event(const struct svc_state *st, const struct service_conf *sc,
+    uint64_t now)
+{
+	uint64_t	 t = 0;
+	double		 p;
+
+	if (st->health != st->pending)
+		t = st->pending_since + delay_for(sc, st->health, st->pending);
+	if (st->drain && st->drain_until)
+		t = earliest(t, st->drain_until);
+	if (st->suppressed) {
+		p = svc_penalty(st, sc, now);
+		/* When the penalty decays to reuse: p * 2^(-dt/hl) = reuse. */
+		t = earliest(t, now + (uint64_t)ceil((double)sc->damping.half_life *
+		    log2(p / (double)sc->damping.reuse)) + 1);
+		t = earliest(t, st->suppressed_at + sc->damping.max_suppress);
+	}
+	return t;
+}
