@@ -7,7 +7,53 @@
 #include "conf.h"
 #include "conf_lex.h"
 
-struct parser;
+#define INCLUDE_DEPTH	8
+
+struct parser {
+	struct lexer	 lexers[INCLUDE_DEPTH];
+	char		*bufs[INCLUDE_DEPTH];
+	int		 depth;		/* lexers in use */
+	struct conf	*conf;
+	char		*err;
+	size_t		 errlen;
+	int		 failed;
+};
+
+/* A keyword of a block: its handler reads the arguments and the ';'. */
+struct keyword {
+	const char	*name;
+	int		(*fn)(struct parser *, void *, const struct tok *);
+	int		 repeatable;
+	unsigned	 types;		/* check blocks: which check types */
+};
+
+#define T_DNS	(1u << CHECK_DNS)
+#define T_TCP	(1u << CHECK_TCP)
+#define T_EXEC	(1u << CHECK_EXEC)
+#define T_FILE	(1u << CHECK_FILE)
+#define T_NET	(T_DNS | T_TCP)
+#define T_PROBE	(T_DNS | T_TCP | T_EXEC)
+#define T_ALL	(T_DNS | T_TCP | T_EXEC | T_FILE)
+
+struct tok	*conf_peek(struct parser *);
+int	 conf_next(struct parser *, struct tok *);
+int	 conf_unexpected(struct parser *, const struct tok *, const char *);
+int	 conf_expect(struct parser *, enum tok_type, const char *);
+int	 conf_semi(struct parser *);
+int	 conf_arg(struct parser *, struct tok *, const char *, int);
+int	 conf_string_arg(struct parser *, char **, const char *);
+int	 conf_word_is(struct parser *, const char *);
+int	 conf_choice(struct parser *, const char *const *, const char *);
+int	 conf_duration_arg(struct parser *, uint64_t *, uint64_t);
+int	 conf_uint_arg(struct parser *, unsigned *, unsigned, unsigned);
+int	 conf_addr_arg(struct parser *, struct addr *);
+int	 conf_argv_arg(struct parser *, char ***, const char *);
+int	 conf_block(struct parser *, const struct keyword *, void *,
+	    const char *, unsigned type_bit);
+
+/* Keywords that open blocks, each in its own file. */
+int	 conf_kw_service(struct parser *, void *, const struct tok *);
+int	 conf_kw_check(struct parser *, void *, const struct tok *);
 
 int	conf_error(struct parser *, const struct conf_pos *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));

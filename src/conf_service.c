@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The grammar of `service NAME { ... }` blocks and their damping block.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf_int.h"
+
+/* ---- damping ---- */
+
+static int
+kw_penalty(struct parser *p, void *ctx, const struct tok *kw)
+{
+	(void)kw;
+	if (conf_uint_arg(p, &((struct damping_conf *)ctx)->penalty, 1,
+	    100000) == -1)
+		return -1;
+	return conf_semi(p);
+}
+
+static int
+kw_half_life(struct parser *p, void *ctx, const struct tok *kw)
+{
+	(void)kw;
+	if (conf_duration_arg(p, &((struct damping_conf *)ctx)->half_life,
+	    1000) == -1)
+		return -1;
+	return conf_semi(p);
+}
+
+static int
+kw_suppress(struct parser *p, void *ctx, const struct tok *kw)
+{
+	(void)kw;
+	if (conf_uint_arg(p, &((struct damping_conf *)ctx)->suppress, 1,
+	    1000000) == -1)
+		return -1;
+	return conf_semi(p);
+}
+
+static int
+kw_reuse(struct parser *p, void *ctx, const struct tok *kw)
+{
+	(void)kw;
+	if (conf_uint_arg(p, &((struct damping_conf *)ctx)->reuse, 1,
+	    1000000) == -1)
+		return -1;
+	return conf_semi(p);
+}
+
+static int
+kw_max_suppress(struct parser *p, void *ctx, const struct tok *kw)
+{
+	(void)kw;
+	if (conf_duration_arg(p, &((struct damping_conf *)ctx)->max_suppress,
+	    1000) == -1)
+		return -1;
+	return conf_semi(p);
+}
+
+static const struct keyword damping_kw[] = {
+	{ "penalty", kw_penalty, 0, 0 },
+	{ "half-life", kw_half_life, 0, 0 },
+	{ "suppress", kw_suppress, 0, 0 },
+	{ "reuse", kw_reuse, 0, 0 },
+	{ "max-suppress", kw_max_suppress, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+/* ---- service blocks ---- */
+
+static int
+kw_prefix(struct parser *p, void *ctx, const struct tok *kw)
+{
+	struct service_conf	*svc = ctx;
+	struct tok		 t;
+	struct prefix		 pfx;
+	size_t			 i;
+
+	(void)kw;
+	if (conf_arg(p, &t, "a prefix (192.0.2.53/32, 2001:db8::53/128)", 0) == -1)
+		return -1;
+	if (util_parse_prefix(t.text, &pfx) == -1) {
+		conf_unexpected(p, &t, "a prefix without host bits "
+		    "(192.0.2.53/32, 2001:db8::53/128)");
+		lex_tok_free(&t);
+		return -1;
+	}
+	for (i = 0; i < svc->nprefixes; i++)
+		if (util_prefix_overlap(&svc->prefixes[i], &pfx)) {
+			conf_error(p, &t.pos, "prefix %s overlaps another "
+			    "prefix of service %s", t.text, svc->name);
+			lex_tok_free(&t);
+			return -1;
+		}
+	lex_tok_free(&t);
+	svc->prefixes = xreallocarray(svc->prefixes, svc->nprefixes + 1,
+	    sizeof(*svc->prefixes));
+	svc->prefixes[svc->nprefixes++] = pfx;
+	return conf_semi(p);
+}
+
+static int
+kw_combine(struct parser *p, void *ctx, const struct tok *kw)
+{
+	static const char *const modes[] = { "all", "any", "threshold", NULL };
+	struct service_conf	*svc = ctx;
+	int			 m;
+
+	(void)kw;
+	if ((m = conf_choice(p, modes, "all, any or threshold N")) == -1)
+		return -1;
+	svc->combine = (enum combine_mode)m;
+	if (m == COMBINE_THRESHOLD &&
+	    conf_uint_arg(p, &svc->threshold, 1, 10000) == -1)
+		return -1;
+	return conf_semi(p);
+}
+
+static int
+kw_delay(struct parser *p, void *ctx, const struct tok *kw)
+{
+	static const char *const dirs[] = { "up", "down", NULL };
+	struct service_conf	*svc = ctx;
+	int			 d;
+
+	(void)kw;
+	if ((d = conf_choice(p, dirs, "up or down")) == -1)
+		return -1;
+	if (conf_duration_arg(p, d == 0 ? &svc->delay_up : &svc->delay_down,
+	    0) == -1)
+		return -1;
+	return conf_semi(p);
+}
+
+static int
+kw_drain(struct parser *p, void *ctx, const struct tok *kw)
+{
+	static const char *const what[] = { "time", NULL };
+
+	(void)kw;
+	if (conf_choice(p, what, "time") == -1)
+		return -1;
+	if (conf_duration_arg(p, &((struct service_conf *)ctx)->drain_time, 0) == -1)
+		return -1;
+	return conf_semi(p);
+}
+
+static int
+kw_damping(struct parser *p, void *ctx, const struct tok *kw)
+{
+	struct damping_conf *d = &((struct service_conf *)ctx)->damping;
+
+	d->enabled = 1;
+	if (conf_block(p, damping_kw, d, "damping", 0) == -1)
+		return -1;
+	if (d->reuse >= d->suppress)
+		return conf_error(p, &kw->pos, "damping: reuse (%u) must be "
+		    "below suppress (%u)", d->reuse, d->suppress);
+	return 0;
+}
+
+static int
+kw_hook(struct parser *p, void *ctx, const struct tok *kw)
+{
+	(void)kw;
+	return conf_argv_arg(p, &((struct service_conf *)ctx)->hook,
+	    "a program and its arguments, each in quotes");
+}
+
+static const struct keyword service_kw[] = {
+	{ "prefix", kw_prefix, 1, 0 },
+	{ "combine", kw_combine, 0, 0 },
+	{ "delay", kw_delay, 1, 0 },
+	{ "drain", kw_drain, 0, 0 },
+	{ "damping", kw_damping, 0, 0 },
+	{ "hook", kw_hook, 0, 0 },
+	{ "check", conf_kw_check, 1, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+int
+conf_kw_service(struct parser *p, void *ctx, const struct tok *kw)
+{
+	struct conf		*c = ctx;
+	struct service_conf	*svc, **tail;
+	struct tok		 t;
+
+	if (conf_arg(p, &t, "a service name", 0) == -1)
+		return -1;
+	if (conf_name_ok(t.text) == -1) {
+		conf_error(p, &t.pos, "service name '%s': use letters, digits, "
+		    "'-' and '_' (at most %d)", t.text, CONF_NAME_MAX - 1);
+		lex_tok_free(&t);
+		return -1;
+	}
+	for (svc = c->services; svc; svc = svc->next)
+		if (strcmp(svc->name, t.text) == 0) {
+			conf_error(p, &t.pos, "service %s already defined at "
+			    "%s:%d:%d", t.text, svc->pos.file, svc->pos.line,
+			    svc->pos.col);
+			lex_tok_free(&t);
+			return -1;
+		}
+	svc = conf_service_new(t.text, &kw->pos);
+	lex_tok_free(&t);
+	for (tail = &c->services; *tail; tail = &(*tail)->next)
+		;
+	*tail = svc;
+	c->nservices++;
+	if (conf_block(p, service_kw, svc, "service", 0) == -1)
+		return -1;
+	return conf_service_finish(p, svc);
+}
