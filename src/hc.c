@@ -252,9 +252,13 @@ hc_service_eval(struct hc_service *svc)
 		in[i].why = svc->checks[i]->track.why;
 	}
 	if (svc_eval(&svc->st, svc->conf, in, svc->nchecks, now)) {
-		log_info("service %s: %s -> %s (%s)", svc->conf->name,
-		    svc_state_name(old), svc_state_name(svc->st.state),
-		    svc->st.reason);
+		if (old == svc->st.state)
+			log_info("service %s: drain time over, withdrawing",
+			    svc->conf->name);
+		else
+			log_info("service %s: %s -> %s (%s)", svc->conf->name,
+			    svc_state_name(old), svc_state_name(svc->st.state),
+			    svc->st.reason);
 		if (svc->engine->on_change)
 			svc->engine->on_change(svc, old);
 	}

@@ -11,6 +11,9 @@
  *      our own origin instead of received routes);
  *   4. the operator and the daemon: disable, drain, a maintenance file,
  *      shutdown.
+ * A draining service stays announced, less preferred, for `drain time`
+ * so that traffic moves before the route goes; then it is "drained" and
+ * the outputs withdraw it, while the state still says draining.
  */
 #include <math.h>
 #include <stdio.h>
@@ -179,6 +182,26 @@ overlay(struct svc_state *st, const struct service_conf *sc,
 }
 
 int
+svc_announced(const struct svc_state *st)
+{
+	return st->state == SVC_UP || st->state == SVC_DEGRADED ||
+	    (st->state == SVC_DRAINING && !st->drained);
+}
+
+/* Returns 1 when the drained flag changed. */
+static int
+drain_phase(struct svc_state *st, const struct service_conf *sc, uint64_t now)
+{
+	int drained = st->state == SVC_DRAINING &&
+	    now - st->since >= sc->drain_time;
+
+	if (drained == st->drained)
+		return 0;
+	st->drained = drained;
+	return 1;
+}
+
+int
 svc_eval(struct svc_state *st, const struct service_conf *sc,
     const struct svc_input *in, size_t n, uint64_t now)
 {
@@ -201,13 +224,12 @@ svc_eval(struct svc_state *st, const struct service_conf *sc,
 	damp_release(st, sc, now);
 	next = overlay(st, sc, st->health == raw ? hwhy : st->reason, mwhy,
 	    why, sizeof(why));
-	if (next == st->state) {
-		snprintf(st->reason, sizeof(st->reason), "%s", why);
-		return 0;
-	}
+	snprintf(st->reason, sizeof(st->reason), "%s", why);
+	if (next == st->state)
+		return drain_phase(st, sc, now);
 	st->state = next;
 	st->since = now;
-	snprintf(st->reason, sizeof(st->reason), "%s", why);
+	drain_phase(st, sc, now);
 	return 1;
 }
 
@@ -232,6 +254,8 @@ svc_next_event(const struct svc_state *st, const struct service_conf *sc,
 		t = st->pending_since + delay_for(sc, st->health, st->pending);
 	if (st->drain && st->drain_until)
 		t = earliest(t, st->drain_until);
+	if (st->state == SVC_DRAINING && !st->drained)
+		t = earliest(t, st->since + sc->drain_time);
 	if (st->suppressed) {
 		p = svc_penalty(st, sc, now);
 		/* When the penalty decays to reuse: p * 2^(-dt/hl) = reuse. */

@@ -44,6 +44,7 @@ struct svc_state {
 	uint64_t	 drain_until;	/* 0: until undrain */
 	int		 disabled;
 	int		 shutdown;	/* the daemon is stopping */
+	int		 drained;	/* draining for drain time: withdraw */
 	int		 maint;		/* set by eval from file checks */
 };
 
@@ -54,6 +55,8 @@ int		 svc_eval(struct svc_state *, const struct service_conf *,
 /* When svc_eval must run again even if no check changes; 0 = never. */
 uint64_t	 svc_next_event(const struct svc_state *,
 		    const struct service_conf *, uint64_t now);
+/* Whether outputs announce: up, degraded, or draining within drain time. */
+int		 svc_announced(const struct svc_state *);
 double		 svc_penalty(const struct svc_state *,
 		    const struct service_conf *, uint64_t now);
 const char	*svc_state_name(enum svc_st);

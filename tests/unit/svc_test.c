@@ -214,6 +214,32 @@ test_drain(void **state)
 }
 
 static void
+test_drain_time_then_withdraw(void **state)
+{
+	(void)state;
+	set(HC_STATE_UP, HC_STATE_UP);
+	eval(2);
+	assert_true(svc_announced(&st));
+	st.drain = 1;
+	eval(2);
+	assert_int_equal(st.state, SVC_DRAINING);
+	assert_true(svc_announced(&st));
+	assert_int_equal(svc_next_event(&st, &sc, now), now + 10000);
+	now += 9999;
+	assert_int_equal(svc_eval(&st, &sc, in, 2, now), 0);
+	now += 1;
+	/* The phase change is reported though the state stays. */
+	assert_int_equal(svc_eval(&st, &sc, in, 2, now), 1);
+	assert_int_equal(st.state, SVC_DRAINING);
+	assert_false(svc_announced(&st));
+	st.drain = 0;
+	eval(2);
+	assert_int_equal(st.state, SVC_UP);
+	assert_false(st.drained);
+	assert_true(svc_announced(&st));
+}
+
+static void
 test_disable_wins(void **state)
 {
 	(void)state;
@@ -264,6 +290,7 @@ main(void)
 		cmocka_unit_test_setup(test_damping, setup),
 		cmocka_unit_test_setup(test_damping_max_suppress, setup),
 		cmocka_unit_test_setup(test_drain, setup),
+		cmocka_unit_test_setup(test_drain_time_then_withdraw, setup),
 		cmocka_unit_test_setup(test_disable_wins, setup),
 		cmocka_unit_test_setup(test_maintenance_file, setup),
 		cmocka_unit_test_setup(test_shutdown, setup),
