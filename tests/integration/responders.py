@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: ISC
+"""Start relay.py and hostile.py in a namespace and wait until they answer."""
+
+import os
+
+import lab
+
+
+class Relay:
+    """relay.py on listen:port in front of server:server_port."""
+
+    def __init__(self, lab_, ns, listen, server, port=53, server_port=53,
+                 name="relay"):
+        self.ns = ns
+        self.listen = listen
+        self.port = port
+        self.delay_file = lab_.workdir / f"{name}.delay_ms"
+        self.set_delay(0)
+        self.proc = ns.spawn(name, [
+            lab.PYTHON, lab.HERE / "relay.py", "--listen", listen,
+            "--port", port, "--server", server, "--server-port", server_port,
+            "--delay-file", self.delay_file])
+        lab.wait_until(self._answers, 10, f"relay answering on {listen}",
+                       interval=0.05)
+
+    def _answers(self):
+        if not self.proc.alive():
+            raise AssertionError(f"relay exited: {self.proc.log()}")
+        return lab.answers_soa(self.ns, self.listen, self.port)
+
+    def set_delay(self, ms):
+        # Write then rename: the relay never reads a half-written file.
+        tmp = self.delay_file.with_suffix(".tmp")
+        tmp.write_text(f"{int(ms)}\n")
+        os.replace(tmp, self.delay_file)
+
+
+class Hostile:
+    """hostile.py on listen:port, answering every query wrongly."""
+
+    def __init__(self, lab_, ns, listen, mode, port=53, name="hostile"):
+        self.ns = ns
+        self.listen = listen
+        self.port = port
+        self.mode = mode
+        self.proc = ns.spawn(name, [
+            lab.PYTHON, lab.HERE / "hostile.py", "--listen", listen,
+            "--port", port, "--mode", mode])
+        lab.wait_until(self._answers, 10, f"hostile answering on {listen}",
+                       interval=0.05)
+
+    def _answers(self):
+        if not self.proc.alive():
+            raise AssertionError(f"hostile exited: {self.proc.log()}")
+        return self.ns.query(self.listen, "example.test", "SOA",
+                             port=self.port, timeout=0.5).answer is not None

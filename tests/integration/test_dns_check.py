@@ -1,0 +1,154 @@
+# SPDX-License-Identifier: ISC
+"""The dns check against a real NSD, in host mode.
+
+anycastd, NSD and the service address 192.0.2.53 (2001:db8::53) on lo all
+live in one namespace, as on a DNS server host: the check probes the local
+server through the anycast address itself.  Each test drives NSD (kill,
+SIGSTOP, a zone it does not serve, latency through the relay) and polls
+`anycastctl --json` until the service reaches the state the design
+promises, within a bound computed from the config it wrote.
+"""
+
+import re
+
+import pytest
+
+from daemon import Anycastd, ms
+from nsd import Nsd
+from responders import Relay
+
+INTERVAL, TIMEOUT, RISE, FALL = 0.3, 0.2, 2, 2
+# Slack on top of a computed bound: each poll starts anycastctl (under ASan
+# in make check), about every 20 ms, plus scheduling on a loaded machine.
+MARGIN = 0.3
+# The first verdict also waits for start-up jitter; not a measured bound.
+START_TIMEOUT = 5.0
+
+
+def dns_service(query="example.test SOA", prefix="192.0.2.53/32",
+                interval=INTERVAL, timeout=TIMEOUT, extra=""):
+    return f"""
+        service dns {{
+            prefix {prefix};
+            drain time 200ms;
+            check dns {{
+                query {query};
+                expect authoritative;
+                interval {ms(interval)}; timeout {ms(timeout)};
+                rise {RISE}; fall {FALL};
+                {extra}
+            }}
+        }}
+        """
+
+
+@pytest.mark.parametrize("transport", ["udp", "tcp"])
+def test_nsd_serving_zone_is_up(lab, host_ns, binaries, figure, transport):
+    Nsd(lab, host_ns, ["192.0.2.53"])
+    acd = Anycastd(lab, host_ns, dns_service(
+        extra="tcp;" if transport == "tcp" else ""))
+
+    svc, took = acd.wait_state("dns", "up", START_TIMEOUT)
+    figure("start to up", took)
+    assert svc["prefixes"] == ["192.0.2.53/32"]
+    assert (svc["checks_passing"], svc["checks_total"]) == (1, 1)
+    assert svc["drain"] is False and svc["disabled"] is False
+
+    chk = acd.check("dns", "dns")
+    assert chk["type"] == "dns" and chk["state"] == "up"
+    assert "192.0.2.53" in chk["target"]
+    assert chk["last"]["status"] == "ok", f"{chk}"
+    assert chk["successes"] >= RISE
+    assert chk["failures"] == 0 and chk["bogus"] == 0, f"{chk}"
+    assert chk["rtt_ms"]["min"] <= chk["rtt_ms"]["avg"] <= chk["rtt_ms"]["max"]
+    assert (chk["interval_ms"], chk["timeout_ms"]) == (INTERVAL * 1000,
+                                                      TIMEOUT * 1000)
+    assert (chk["rise"], chk["fall"]) == (RISE, FALL)
+
+
+def test_nsd_killed_is_down_within_fall_interval_timeout(
+        lab, host_ns, binaries, figure):
+    server = Nsd(lab, host_ns, ["192.0.2.53"])
+    acd = Anycastd(lab, host_ns, dns_service())
+    acd.wait_state("dns", "up", START_TIMEOUT)
+
+    bound = FALL * INTERVAL + TIMEOUT
+    server.kill()
+    _, took = acd.wait_state("dns", "down", bound + 5)
+    figure("NSD SIGKILL to down", took, bound)
+    assert took <= bound + MARGIN, f"down after {took:.3f}s, bound {bound}s"
+
+    chk = acd.check("dns", "dns")
+    assert chk["state"] == "down" and chk["last"]["status"] == "fail", f"{chk}"
+    # One log line for the change, with its reason.
+    assert re.search(r"dns.*\bup -> down\b", acd.log()), acd.log()
+
+
+def test_nsd_stopped_is_down_by_timeout_and_up_after_sigcont(
+        lab, host_ns, binaries, figure):
+    server = Nsd(lab, host_ns, ["192.0.2.53"])
+    acd = Anycastd(lab, host_ns, dns_service())
+    acd.wait_state("dns", "up", START_TIMEOUT)
+
+    bound = FALL * INTERVAL + TIMEOUT
+    server.stop()
+    _, took = acd.wait_state("dns", "down", bound + 5)
+    figure("NSD SIGSTOP to down", took, bound)
+    assert took <= bound + MARGIN, f"down after {took:.3f}s, bound {bound}s"
+    chk = acd.check("dns", "dns")
+    assert chk["last"]["reason"] == "timeout", f"{chk}"
+
+    bound = RISE * INTERVAL + TIMEOUT
+    server.cont()
+    _, took = acd.wait_state("dns", "up", bound + 5)
+    figure("NSD SIGCONT to up", took, bound)
+    assert took <= bound + MARGIN, f"up after {took:.3f}s, bound {bound}s"
+
+
+def test_zone_not_served_refused_is_down_with_rcode(lab, host_ns, binaries):
+    Nsd(lab, host_ns, ["192.0.2.53"])
+    acd = Anycastd(lab, host_ns, dns_service(query="other.test SOA"))
+
+    acd.wait_state("dns", "down", START_TIMEOUT)
+    chk = acd.check("dns", "dns")
+    assert chk["last"]["status"] == "fail"
+    assert chk["last"]["reason"] == "rcode", f"{chk}"
+    assert "REFUSED" in chk["last"]["detail"].upper(), f"{chk}"
+    assert chk["successes"] == 0 and chk["failures"] >= FALL, f"{chk}"
+
+
+def test_latency_through_relay_is_degraded_and_back(
+        lab, host_ns, binaries, figure):
+    # NSD behind the relay: the service address is the relay's.
+    host_ns.add_addr("192.0.2.54/32")
+    Nsd(lab, host_ns, ["192.0.2.54"])
+    relay = Relay(lab, host_ns, listen="192.0.2.53", server="192.0.2.54")
+    acd = Anycastd(lab, host_ns, dns_service(
+        interval=0.6, timeout=0.5, extra="degraded latency 50ms;"))
+    acd.wait_state("dns", "up", START_TIMEOUT)
+
+    relay.set_delay(150)
+    _, took = acd.wait_state("dns", "degraded", 5)
+    figure("150 ms latency to degraded", took)
+    chk = acd.check("dns", "dns")
+    assert chk["last"]["status"] == "degraded", f"{chk}"
+    assert chk["last"]["reason"] == "latency", f"{chk}"
+    assert chk["last"]["rtt_ms"] >= 150, f"{chk}"
+
+    relay.set_delay(0)
+    _, took = acd.wait_state("dns", "up", 5)
+    figure("latency off to up", took)
+    assert acd.check("dns", "dns")["last"]["status"] == "ok"
+
+
+def test_ipv6_service_address_is_up(lab, host_ns, binaries):
+    server = Nsd(lab, host_ns, ["192.0.2.53", "2001:db8::53"])
+    acd = Anycastd(lab, host_ns, dns_service(prefix="2001:db8::53/128"))
+
+    acd.wait_state("dns", "up", START_TIMEOUT)
+    chk = acd.check("dns", "dns")
+    assert "2001:db8::53" in chk["target"], f"{chk}"
+    assert chk["successes"] >= RISE and chk["failures"] == 0, f"{chk}"
+
+    server.kill()
+    acd.wait_state("dns", "down", FALL * INTERVAL + TIMEOUT + 5)
