@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bgp.h"
 #include "ctl.h"
 #include "hook.h"
 #include "proc.h"
@@ -23,6 +24,7 @@ struct daemon {
 	struct event_base	*base;
 	struct conf		*conf;
 	struct hc_engine	 hc;
+	struct bgp_engine	 bgp;
 	struct ctl		*ctl;
 	struct ctl_daemon	 info;
 	struct event		*sig[4];
@@ -51,7 +53,18 @@ usage(int status)
 static void
 on_change(struct hc_service *svc, enum svc_st old)
 {
-	hook_run(svc, old);
+	const struct hc_service *s;
+
+	if (old != svc->st.state)
+		hook_run(svc, old);
+	bgp_sync_all(&d.bgp);
+	if (!d.stopping)
+		return;
+	/* Stopping: exit as soon as nothing is announced any more. */
+	for (s = d.hc.services; s; s = s->next)
+		if (svc_announced(&s->st))
+			return;
+	event_base_loopbreak(d.base);
 }
 
 static int
@@ -69,6 +82,7 @@ reload(char *err, size_t errlen)
 		log_warn("reload: a new control socket path takes a restart; "
 		    "still on %s", d.conf->control);
 	hc_configure(&d.hc, c);
+	bgp_configure(&d.bgp, c);
 	conf_free(d.conf);
 	d.conf = c;
 	d.info.reloads++;
@@ -108,7 +122,12 @@ stop(void)
 	}
 	log_info("stopping: draining for %llums",
 	    (unsigned long long)wait);
-	tv = hc_tv(wait);
+	if (wait == 0) {
+		event_base_loopbreak(d.base);
+		return;
+	}
+	/* on_change ends the loop when the drains end; this is a backstop. */
+	tv = hc_tv(wait + 1000);
 	d.exit_timer = evtimer_new(d.base, on_exit_timer, NULL);
 	evtimer_add(d.exit_timer, &tv);
 }
@@ -146,6 +165,7 @@ cleanup(void)
 	size_t i;
 
 	ctl_close(d.ctl);
+	bgp_shutdown(&d.bgp, "anycastd shutting down");
 	hc_shutdown(&d.hc);
 	proc_shutdown();
 	for (i = 0; i < nitems(d.sig); i++)
@@ -179,6 +199,7 @@ int
 main(int argc, char *argv[])
 {
 	const char	*path = DEFAULT_CONFIG;
+	char		*abspath;
 	int		 ch, foreground = 0, test = 0, verbose = 0, debug = 0;
 	char		 err[512];
 
@@ -203,27 +224,46 @@ main(int argc, char *argv[])
 		fprintf(stderr, "anycastd: %s\n", err);
 		return 1;
 	}
-	log_init(foreground ? LOG_TARGET_STDERR : d.conf->log_target,
-	    debug ? LOG_LEVEL_DEBUG : d.conf->log_level, "anycastd");
-	if (!foreground && daemon(0, 0) == -1)
-		fatal("daemon: %s", strerror(errno));
+	/* Reloads re-read the file after the daemon moved to "/". */
+	if ((abspath = realpath(path, NULL)) == NULL) {
+		fprintf(stderr, "anycastd: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	path = abspath;
+	/* Until detached, errors go where the operator is looking. */
+	log_init(LOG_TARGET_STDERR, debug ? LOG_LEVEL_DEBUG : d.conf->log_level,
+	    "anycastd");
 	if ((d.base = event_base_new()) == NULL)
 		fatal("event_base_new failed");
 	d.info.hc = &d.hc;
+	d.info.bgp = &d.bgp;
 	d.info.config_path = path;
 	d.info.started = util_now_ms();
 	d.info.reload = reload;
 	setup_signals();
 	proc_init(d.base);
 	hc_init(&d.hc, d.base, on_change);
+	bgp_init(&d.bgp, d.base, &d.hc);
 	if ((d.ctl = ctl_listen(d.base, d.conf->control, &d.info, err,
 	    sizeof(err))) == NULL)
 		fatal("%s", err);
+	/* Detach only once nothing can fail that the caller should see. */
+	if (!foreground && daemon(0, d.conf->log_target == LOG_TARGET_STDERR)
+	    == -1)
+		fatal("daemon: %s", strerror(errno));
+	if (!foreground) {
+		log_init(d.conf->log_target, debug ? LOG_LEVEL_DEBUG :
+		    d.conf->log_level, "anycastd");
+		if (event_reinit(d.base) == -1)
+			fatal("event_reinit failed");
+	}
 	hc_configure(&d.hc, d.conf);
+	bgp_configure(&d.bgp, d.conf);
 	log_info("anycastd %s started, %zu services", ANYCASTD_VERSION,
 	    d.conf->nservices);
 	event_base_dispatch(d.base);
 	log_info("anycastd exiting");
 	cleanup();
+	free(abspath);
 	return 0;
 }

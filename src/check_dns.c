@@ -150,18 +150,22 @@ judge(struct hc_check *ck, const uint8_t *msg, size_t len)
 	spec(ck, p->id, &q, &e);
 	memset(&res, 0, sizeof(res));
 	dns_wire_judge(msg, len, &q, &e, &res, &truncated);
-	if (!p->tcp && (res.reason == HC_R_BOGUS_ID ||
-	    res.reason == HC_R_BOGUS_QUESTION || res.reason == HC_R_MALFORMED)) {
+	if (res.reason == HC_R_BOGUS_ID || res.reason == HC_R_BOGUS_QUESTION ||
+	    res.reason == HC_R_MALFORMED) {
 		p->bogus++;
 		p->bogus_reason = res.reason;
-		log_debug("check %s/%s: ignored bogus answer: %s",
-		    ck->svc->conf->name, ck->conf->name, res.detail);
-		return 0;
+		/* Over UDP it may be spoofed: wait for the real answer.  Over
+		 * TCP it came from the server itself: the probe fails. */
+		if (!p->tcp) {
+			log_debug("check %s/%s: ignored bogus answer: %s",
+			    ck->svc->conf->name, ck->conf->name, res.detail);
+			return 0;
+		}
 	}
 	if (truncated && !p->tcp) {
 		/* RFC 7766 section 5: retry the query over TCP. */
 		probe_close(p);
-		open_io(ck, SOCK_STREAM, EV_WRITE);
+		open_io(ck, SOCK_STREAM, EV_WRITE | EV_PERSIST);
 		return 1;
 	}
 	res.rtt_us = hc_elapsed_us(ck);
@@ -327,7 +331,7 @@ dns_start(struct hc_check *ck)
 	p->buf = xmalloc(DNS_MAX_MSG + 2);
 	evtimer_add(p->deadline, &tv);
 	if (ck->conf->u.dns.tcp) {
-		open_io(ck, SOCK_STREAM, EV_WRITE);
+		open_io(ck, SOCK_STREAM, EV_WRITE | EV_PERSIST);
 		return;
 	}
 	if (open_io(ck, SOCK_DGRAM, EV_READ | EV_PERSIST) == -1)

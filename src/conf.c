@@ -173,9 +173,12 @@ conf_check_finish(struct parser *p, struct check_conf *ck)
 	if (ck->fast_interval == 0)
 		ck->fast_interval = CONF_DEFAULT_FAST < ck->interval ?
 		    CONF_DEFAULT_FAST : ck->interval;
-	if (ck->timeout == 0)
+	if (ck->timeout == 0) {
 		ck->timeout = is_exec ? CONF_DEFAULT_EXEC_TIMEOUT :
 		    CONF_DEFAULT_TIMEOUT;
+		if (ck->timeout > ck->interval)
+			ck->timeout = ck->interval;
+	}
 	if (ck->rise == 0)
 		ck->rise = ck->type == CHECK_FILE ? 1 : CONF_DEFAULT_RISE;
 	if (ck->fall == 0)
@@ -302,7 +305,7 @@ conf_validate(struct parser *p, struct conf *c)
 					    y, sizeof(y)), a->prefixes[i].len,
 					    a->name);
 				}
-	return 0;
+	return conf_validate_bgp(p, c);
 }
 
 /* Two checks are equal when they print alike: one source of truth. */
@@ -332,8 +335,8 @@ print_service_head(FILE *f, const void *svc)
 	conf_print_service_head(f, svc);
 }
 
-static int
-printed_equal(void (*fn)(FILE *, const void *), const void *a, const void *b)
+int
+conf_printed_equal(void (*fn)(FILE *, const void *), const void *a, const void *b)
 {
 	char	*x = print_to_string(fn, a), *y = print_to_string(fn, b);
 	int	 eq = strcmp(x, y) == 0;
@@ -346,14 +349,14 @@ printed_equal(void (*fn)(FILE *, const void *), const void *a, const void *b)
 int
 conf_check_equal(const struct check_conf *a, const struct check_conf *b)
 {
-	return printed_equal(print_check, a, b);
+	return conf_printed_equal(print_check, a, b);
 }
 
 /* The service's own settings, not its checks. */
 int
 conf_service_equal(const struct service_conf *a, const struct service_conf *b)
 {
-	return printed_equal(print_service_head, a, b);
+	return conf_printed_equal(print_service_head, a, b);
 }
 
 static void
@@ -408,8 +411,10 @@ conf_free(struct conf *c)
 		}
 		free(s->prefixes);
 		free_argv(s->hook);
+		conf_free_announces(s->announces);
 		free(s);
 	}
+	conf_free_bgp(c);
 	for (i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
 	free(c->files);

@@ -93,6 +93,62 @@ struct check_conf {
 	} u;
 };
 
+/* Defaults of a bgp block (anycastd.conf(5)). */
+#define CONF_DEFAULT_HOLD	9000	/* a dead host is gone in 9 s */
+#define CONF_DEFAULT_RETRY	1000	/* first reconnect; doubles to 60 s */
+#define CONF_DEFAULT_BGP_PORT	179
+
+#define CONF_AF_IPV4	0x1
+#define CONF_AF_IPV6	0x2
+
+struct bgp_conf {
+	struct bgp_conf		*next;
+	struct conf_pos		 pos;
+	char			 name[CONF_NAME_MAX];
+	uint32_t		 local_as;
+	uint32_t		 remote_as;
+	struct addr		 neighbor;
+	uint16_t		 port;
+	struct addr		 source;	/* family 0: the kernel picks */
+	struct addr		 router_id;	/* family 0: the global one */
+	uint64_t		 hold_time;
+	uint64_t		 connect_retry;
+	int			 passive;
+	unsigned		 multihop;	/* 0: directly connected */
+	int			 ttl_security;
+	char			*password;	/* TCP MD5, RFC 2385 */
+	struct addr		 nexthop4;	/* family 0: self */
+	struct addr		 nexthop6;
+	unsigned		 families;	/* CONF_AF_* */
+};
+
+struct conf_lcomm {
+	uint32_t	 global, local1, local2;
+};
+
+/* Attributes of an announcement; a degraded/draining block adds to them. */
+struct announce_attrs {
+	int		 has_med;
+	uint32_t	 med;
+	int		 has_local_pref;
+	uint32_t	 local_pref;
+	unsigned	 prepend;
+	int		 origin;	/* -1: unset (IGP) */
+	uint32_t	*communities;
+	size_t		 ncommunities;
+	struct conf_lcomm *lcommunities;
+	size_t		 nlcommunities;
+};
+
+struct announce_conf {
+	struct announce_conf	*next;
+	struct conf_pos		 pos;
+	char			 peer[CONF_NAME_MAX];	/* or "all" */
+	struct announce_attrs	 normal;
+	struct announce_attrs	 degraded;
+	struct announce_attrs	 draining;
+};
+
 enum combine_mode { COMBINE_ALL, COMBINE_ANY, COMBINE_THRESHOLD };
 
 struct damping_conf {
@@ -119,6 +175,7 @@ struct service_conf {
 	char			**hook;		/* argv, NULL-terminated, or NULL */
 	struct check_conf	*checks;
 	size_t			 nchecks;
+	struct announce_conf	*announces;
 };
 
 struct conf {
@@ -129,6 +186,8 @@ struct conf {
 	enum log_level		 log_level;
 	struct service_conf	*services;
 	size_t			 nservices;
+	struct bgp_conf		*peers;
+	size_t			 npeers;
 	char			**files;	/* every file read, for conf_pos */
 	size_t			 nfiles;
 };
@@ -148,6 +207,12 @@ int		 conf_check_equal(const struct check_conf *,
 		    const struct check_conf *);
 int		 conf_service_equal(const struct service_conf *,
 		    const struct service_conf *);
+int		 conf_bgp_equal(const struct bgp_conf *, const struct bgp_conf *);
+int		 conf_announce_equal(const struct announce_conf *,
+		    const struct announce_conf *);
+/* The announce block of SVC that applies to PEER, or NULL. */
+const struct announce_conf *conf_announce_for(const struct service_conf *,
+		    const char *peer);
 
 const char	*conf_check_type_name(enum check_type);
 /* The address a check probes: its own server, or the service's first prefix. */

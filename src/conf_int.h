@@ -54,6 +54,8 @@ int	 conf_block(struct parser *, const struct keyword *, void *,
 /* Keywords that open blocks, each in its own file. */
 int	 conf_kw_service(struct parser *, void *, const struct tok *);
 int	 conf_kw_check(struct parser *, void *, const struct tok *);
+int	 conf_kw_bgp(struct parser *, void *, const struct tok *);
+int	 conf_kw_announce(struct parser *, void *, const struct tok *);
 
 int	conf_error(struct parser *, const struct conf_pos *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
@@ -72,5 +74,13 @@ int	 conf_validate(struct parser *, struct conf *);
 
 void	 conf_print_check(FILE *, const struct check_conf *, const char *);
 void	 conf_print_service_head(FILE *, const struct service_conf *);
+void	 conf_print_bgp(FILE *, const struct bgp_conf *);
+void	 conf_print_announce(FILE *, const struct announce_conf *);
+/* Whether FN prints A and B alike: how configs are compared. */
+int	 conf_printed_equal(void (*fn)(FILE *, const void *), const void *a,
+	    const void *b);
+int	 conf_validate_bgp(struct parser *, struct conf *);
+void	 conf_free_bgp(struct conf *);
+void	 conf_free_announces(struct announce_conf *);
 
 #endif

@@ -265,7 +265,7 @@ kw_include(struct parser *p, const struct tok *kw)
 	if (p->depth == INCLUDE_DEPTH) {
 		free(file);
 		return conf_error(p, &kw->pos, "includes nested deeper than %d "
-		    "(an include loop?)", INCLUDE_DEPTH);
+		    "(an include loop?)", INCLUDE_DEPTH - 1);
 	}
 	/* A relative include is relative to the including file. */
 	slash = strrchr(cur(p)->file, '/');
@@ -351,6 +351,7 @@ static const struct keyword global_kw[] = {
 	{ "router-id", kw_router_id, 0, 0 },
 	{ "control", kw_control, 0, 0 },
 	{ "log", kw_log, 1, 0 },
+	{ "bgp", conf_kw_bgp, 1, 0 },
 	{ "service", conf_kw_service, 1, 0 },
 	{ NULL, NULL, 0, 0 }
 };
@@ -465,6 +466,9 @@ conf_load_buffer(const char *name, const char *buf, size_t len, char *err,
 		rv = conf_validate(&p, p.conf);
 	for (i = 1; i < INCLUDE_DEPTH; i++)
 		free(p.bufs[i]);
+	for (i = 0; i < INCLUDE_DEPTH; i++)	/* a token peeked at an error */
+		if (p.lexers[i].have_peeked)
+			lex_tok_free(&p.lexers[i].peeked);
 	if (rv == -1) {
 		conf_free(p.conf);
 		return NULL;

@@ -173,6 +173,8 @@ conf_print(FILE *f, const struct conf *c)
 	    "debug" };
 	const struct service_conf	*s;
 	const struct check_conf		*ck;
+	const struct bgp_conf		*b;
+	const struct announce_conf	*a;
 	char				 buf[64];
 
 	if (c->have_router_id)
@@ -183,11 +185,108 @@ conf_print(FILE *f, const struct conf *c)
 	fprintf(f, ";\nlog %s;\nlog level %s;\n",
 	    c->log_target == LOG_TARGET_SYSLOG ? "syslog" : "stderr",
 	    levels[c->log_level]);
+	for (b = c->peers; b; b = b->next)
+		conf_print_bgp(f, b);
 	for (s = c->services; s; s = s->next) {
 		fprintf(f, "\nservice %s {\n", s->name);
 		conf_print_service_head(f, s);
 		for (ck = s->checks; ck; ck = ck->next)
 			conf_print_check(f, ck, "\t");
+		for (a = s->announces; a; a = a->next)
+			conf_print_announce(f, a);
 		fprintf(f, "}\n");
 	}
+}
+
+static void
+print_attrs(FILE *f, const char *ind, const struct announce_attrs *a)
+{
+	static const char *const origins[] = { "igp", "egp", "incomplete" };
+	size_t i;
+
+	if (a->origin >= 0)
+		fprintf(f, "%sorigin %s;\n", ind, origins[a->origin]);
+	if (a->prepend)
+		fprintf(f, "%sprepend %u;\n", ind, a->prepend);
+	if (a->has_med)
+		fprintf(f, "%smed %u;\n", ind, a->med);
+	if (a->has_local_pref)
+		fprintf(f, "%slocal-pref %u;\n", ind, a->local_pref);
+	if (a->ncommunities) {
+		fprintf(f, "%scommunity", ind);
+		for (i = 0; i < a->ncommunities; i++)
+			fprintf(f, " %u:%u", a->communities[i] >> 16,
+			    a->communities[i] & 0xffff);
+		fprintf(f, ";\n");
+	}
+	if (a->nlcommunities) {
+		fprintf(f, "%slarge-community", ind);
+		for (i = 0; i < a->nlcommunities; i++)
+			fprintf(f, " %u:%u:%u", a->lcommunities[i].global,
+			    a->lcommunities[i].local1,
+			    a->lcommunities[i].local2);
+		fprintf(f, ";\n");
+	}
+}
+
+static int
+attrs_empty(const struct announce_attrs *a)
+{
+	return a->origin < 0 && !a->prepend && !a->has_med &&
+	    !a->has_local_pref && !a->ncommunities && !a->nlcommunities;
+}
+
+void
+conf_print_announce(FILE *f, const struct announce_conf *a)
+{
+	if (attrs_empty(&a->normal) && attrs_empty(&a->degraded) &&
+	    attrs_empty(&a->draining)) {
+		fprintf(f, "\tannounce %s;\n", a->peer);
+		return;
+	}
+	fprintf(f, "\tannounce %s {\n", a->peer);
+	print_attrs(f, "\t\t", &a->normal);
+	if (!attrs_empty(&a->degraded)) {
+		fprintf(f, "\t\tdegraded {\n");
+		print_attrs(f, "\t\t\t", &a->degraded);
+		fprintf(f, "\t\t}\n");
+	}
+	if (!attrs_empty(&a->draining)) {
+		fprintf(f, "\t\tdraining {\n");
+		print_attrs(f, "\t\t\t", &a->draining);
+		fprintf(f, "\t\t}\n");
+	}
+	fprintf(f, "\t}\n");
+}
+
+void
+conf_print_bgp(FILE *f, const struct bgp_conf *b)
+{
+	char buf[64];
+
+	fprintf(f, "\nbgp %s {\n\tlocal as %u;\n", b->name, b->local_as);
+	fprintf(f, "\tneighbor %s as %u;\n", util_fmt_addr(&b->neighbor, buf,
+	    sizeof(buf)), b->remote_as);
+	fprintf(f, "\tport %u;\n", b->port);
+	print_addr(f, "\t", "source", &b->source);
+	print_addr(f, "\t", "router-id", &b->router_id);
+	print_duration(f, "\t", "hold time", b->hold_time);
+	print_duration(f, "\t", "connect retry", b->connect_retry);
+	if (b->passive)
+		fprintf(f, "\tpassive;\n");
+	if (b->multihop)
+		fprintf(f, "\tmultihop %u;\n", b->multihop);
+	if (b->ttl_security)
+		fprintf(f, "\tttl-security;\n");
+	if (b->password) {
+		fprintf(f, "\tpassword ");
+		print_string(f, b->password);
+		fprintf(f, ";\n");
+	}
+	print_addr(f, "\t", "next-hop", &b->nexthop4);
+	print_addr(f, "\t", "next-hop", &b->nexthop6);
+	fprintf(f, "\taddress-family%s%s;\n",
+	    b->families & CONF_AF_IPV4 ? " ipv4" : "",
+	    b->families & CONF_AF_IPV6 ? " ipv6" : "");
+	fprintf(f, "}\n");
 }

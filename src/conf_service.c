@@ -177,6 +177,7 @@ static const struct keyword service_kw[] = {
 	{ "damping", kw_damping, 0, 0 },
 	{ "hook", kw_hook, 0, 0 },
 	{ "check", conf_kw_check, 1, 0 },
+	{ "announce", conf_kw_announce, 1, 0 },
 	{ NULL, NULL, 0, 0 }
 };
 

@@ -19,6 +19,7 @@
 #include <event2/bufferevent.h>
 #include <event2/listener.h>
 
+#include "bgp.h"
 #include "ctl.h"
 
 #define CTL_VERSION	1
@@ -141,6 +142,10 @@ dispatch(struct ctl_daemon *d, json_object *req)
 		return ok_merge(status_json(d));
 	if (strcmp(cmd, "show checks") == 0)
 		return ok_merge(status_checks_json(d->hc));
+	if (strcmp(cmd, "show peers") == 0)
+		return ok_merge(bgp_peers_json(d->bgp));
+	if (strcmp(cmd, "show routes") == 0)
+		return ok_merge(bgp_routes_json(d->bgp));
 	for (i = 0; i < nitems(svc_cmds); i++)
 		if (strcmp(cmd, svc_cmds[i]) == 0)
 			return service_command(d, cmd, req);

@@ -10,8 +10,11 @@
  * The control socket: line-delimited JSON, one request and one response
  * per line (docs/control.md).  It sees the daemon through this struct.
  */
+struct bgp_engine;
+
 struct ctl_daemon {
 	struct hc_engine	*hc;
+	struct bgp_engine	*bgp;
 	const char		*config_path;
 	uint64_t		 started;	/* ms, monotonic */
 	unsigned		 reloads;

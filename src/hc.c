@@ -92,8 +92,12 @@ check_new(struct hc_engine *e, struct hc_service *svc,
 	hc_track_init(&ck->track, util_now_ms());
 	if ((ck->timer = evtimer_new(e->base, check_timer_cb, ck)) == NULL)
 		fatalx_oom();
-	/* Spread the first probes so a thousand checks do not fire at once. */
-	schedule(ck, util_random() % (cc->interval / 4 + 1));
+	/*
+	 * Spread the first probes so a thousand checks do not fire at once;
+	 * but a maintenance file is looked at before anything can come up.
+	 */
+	schedule(ck, cc->type == CHECK_FILE ? 0 :
+	    util_random() % (cc->interval / 4 + 1));
 	return ck;
 }
 

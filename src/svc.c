@@ -156,7 +156,7 @@ maintenance(const struct svc_input *in, size_t n, char *why, size_t len)
 
 /* Layer 4, and the result. */
 static enum svc_st
-overlay(struct svc_state *st, const struct service_conf *sc,
+overlay(struct svc_state *st, const struct service_conf *sc, uint64_t now,
     const char *health_why, const char *maint_why, char *why, size_t len)
 {
 	if (st->disabled) {
@@ -164,8 +164,9 @@ overlay(struct svc_state *st, const struct service_conf *sc,
 		return SVC_DISABLED;
 	}
 	if (st->suppressed && st->health != SVC_DOWN) {
-		snprintf(why, len, "damped: flapping, penalty %.0f over "
-		    "suppress %u", st->penalty, sc->damping.suppress);
+		snprintf(why, len, "damped: flapping, penalty %.0f (suppress "
+		    "%u, reuse %u)", svc_penalty(st, sc, now),
+		    sc->damping.suppress, sc->damping.reuse);
 		return SVC_DOWN;
 	}
 	if (st->health == SVC_DOWN || st->health == SVC_INIT) {
@@ -212,6 +213,15 @@ svc_eval(struct svc_state *st, const struct service_conf *sc,
 		st->drain = 0;
 	st->maint = maintenance(in, n, mwhy, sizeof(mwhy));
 	raw = combine(sc, in, n, hwhy, sizeof(hwhy));
+	/*
+	 * A check added by a reload has no verdict yet; it must not take a
+	 * healthy service back to init (and withdraw it) until it has one.
+	 */
+	if (raw == SVC_INIT && (st->health == SVC_UP ||
+	    st->health == SVC_DEGRADED)) {
+		raw = st->health;
+		snprintf(hwhy, sizeof(hwhy), "%s", st->reason);
+	}
 	if (raw != st->pending) {
 		st->pending = raw;
 		st->pending_since = now;
@@ -222,7 +232,7 @@ svc_eval(struct svc_state *st, const struct service_conf *sc,
 		st->health = st->pending;
 	}
 	damp_release(st, sc, now);
-	next = overlay(st, sc, st->health == raw ? hwhy : st->reason, mwhy,
+	next = overlay(st, sc, now, st->health == raw ? hwhy : st->reason, mwhy,
 	    why, sizeof(why));
 	snprintf(st->reason, sizeof(st->reason), "%s", why);
 	if (next == st->state)

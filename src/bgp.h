@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: ISC */
+#ifndef ANYCASTD_BGP_H
+#define ANYCASTD_BGP_H
+
+#include <event2/event.h>
+#include <json-c/json.h>
+
+#include "bgp_fsm.h"
+#include "bgp_msg.h"
+#include "conf.h"
+#include "hc.h"
+
+/*
+ * The built-in BGP speaker: one session per `bgp` block, announcing the
+ * prefixes of the services that say `announce` while they are up,
+ * degraded or draining.  Received routes are validated and counted,
+ * nothing more.
+ */
+
+/* What was last sent to a peer for one service (Adj-RIB-Out). */
+struct bgp_sent {
+	struct bgp_sent		*next;
+	char			 service[CONF_NAME_MAX];
+	int			 family;	/* AF_INET or AF_INET6 */
+	struct prefix		*prefixes;	/* sorted */
+	size_t			 nprefixes;
+	char			*key;		/* the attributes, printed */
+};
+
+struct bgp_stats {
+	uint64_t	 msgs_in, msgs_out;
+	uint64_t	 updates_in, updates_out;
+	uint64_t	 prefixes_in;		/* announced to us, in total */
+	uint64_t	 withdrawn_in;
+	uint64_t	 taw_in;		/* treat-as-withdraw UPDATEs */
+	uint64_t	 notifications_in, notifications_out;
+	uint64_t	 flaps;			/* times Established was left */
+};
+
+struct bgp_engine;
+struct bgp_listener;
+
+struct bgp_peer {
+	struct bgp_peer		*next;
+	struct bgp_engine	*engine;
+	const struct bgp_conf	*conf;
+	enum bgp_state		 state;
+	struct bufferevent	*bev;
+	struct event		*retry_timer;
+	struct event		*hold_timer;
+	struct event		*keepalive_timer;
+	unsigned		 retries;	/* since the last Established */
+	uint16_t		 hold;		/* negotiated, seconds */
+	struct bgp_codec	 codec;
+	unsigned		 families;	/* negotiated, CONF_AF_* */
+	int			 refresh;	/* peer can ROUTE-REFRESH */
+	uint32_t		 peer_id;
+	struct addr		 local;		/* our end of the session */
+	struct addr		 local_ll;	/* IPv6 link-local on its link */
+	struct bgp_error	 pending;	/* NOTIFICATION for BAD_MSG */
+	struct bgp_update	*upd;		/* decoding scratch */
+	uint64_t		 established_at;
+	uint64_t		 state_at;
+	char			 last_error[384];
+	struct bgp_stats	 stats;
+	struct bgp_sent		*sent;
+};
+
+struct bgp_engine {
+	struct event_base	*base;
+	const struct conf	*conf;
+	struct hc_engine	*hc;
+	struct bgp_peer		*peers;
+	const char		*stop_msg;	/* for the next Cease */
+	struct bgp_listener	*listeners;
+};
+
+void	 bgp_init(struct bgp_engine *, struct event_base *, struct hc_engine *);
+/* Take CONF's peers: unchanged ones keep their sessions. */
+void	 bgp_configure(struct bgp_engine *, const struct conf *);
+/* A service changed state (or was reloaded): update every peer. */
+void	 bgp_sync_all(struct bgp_engine *);
+/* Close every session with an administrative shutdown and MSG. */
+void	 bgp_shutdown(struct bgp_engine *, const char *msg);
+
+/* bgp_out.c: the announcements. */
+void	 bgp_out_sync(struct bgp_peer *);
+void	 bgp_out_forget(struct bgp_peer *);
+size_t	 bgp_out_count(const struct bgp_peer *);
+json_object *bgp_out_json(const struct bgp_peer *);
+
+/* bgp_peer.c, for bgp_out.c: queue one message to the peer. */
+int	 bgp_peer_send(struct bgp_peer *, const uint8_t *, size_t);
+/* For bgp_listen.c. */
+int	 bgp_peer_accept(struct bgp_peer *, int fd);
+int	 bgp_md5_set(int fd, const struct bgp_conf *);
+/* bgp_listen.c: listen for the passive peers (none: close). */
+void	 bgp_listen_configure(struct bgp_engine *);
+
+json_object *bgp_peers_json(const struct bgp_engine *);
+json_object *bgp_routes_json(const struct bgp_engine *);
+
+#endif
