@@ -16,6 +16,7 @@
 #include "bgp.h"
 #include "ctl.h"
 #include "hook.h"
+#include "kout.h"
 #include "proc.h"
 
 #define DEFAULT_CONFIG	"/etc/anycastd.conf"
@@ -25,6 +26,7 @@ struct daemon {
 	struct conf		*conf;
 	struct hc_engine	 hc;
 	struct bgp_engine	 bgp;
+	struct kout		 kout;
 	struct ctl		*ctl;
 	struct ctl_daemon	 info;
 	struct event		*sig[4];
@@ -58,6 +60,7 @@ on_change(struct hc_service *svc, enum svc_st old)
 	if (old != svc->st.state)
 		hook_run(svc, old);
 	bgp_sync_all(&d.bgp);
+	kout_sync(&d.kout);
 	if (!d.stopping)
 		return;
 	/* Stopping: exit as soon as nothing is announced any more. */
@@ -83,6 +86,8 @@ reload(char *err, size_t errlen)
 		    "still on %s", d.conf->control);
 	hc_configure(&d.hc, c);
 	bgp_configure(&d.bgp, c);
+	if (kout_configure(&d.kout, c, err, errlen) == -1)
+		log_error("reload: kernel outputs: %s", err);
 	conf_free(d.conf);
 	d.conf = c;
 	d.info.reloads++;
@@ -166,6 +171,7 @@ cleanup(void)
 
 	ctl_close(d.ctl);
 	bgp_shutdown(&d.bgp, "anycastd shutting down");
+	kout_shutdown(&d.kout);
 	hc_shutdown(&d.hc);
 	proc_shutdown();
 	for (i = 0; i < nitems(d.sig); i++)
@@ -237,6 +243,7 @@ main(int argc, char *argv[])
 		fatal("event_base_new failed");
 	d.info.hc = &d.hc;
 	d.info.bgp = &d.bgp;
+	d.info.kout = &d.kout;
 	d.info.config_path = path;
 	d.info.started = util_now_ms();
 	d.info.reload = reload;
@@ -244,6 +251,7 @@ main(int argc, char *argv[])
 	proc_init(d.base);
 	hc_init(&d.hc, d.base, on_change);
 	bgp_init(&d.bgp, d.base, &d.hc);
+	kout_init(&d.kout, d.base, &d.hc);
 	if ((d.ctl = ctl_listen(d.base, d.conf->control, &d.info, err,
 	    sizeof(err))) == NULL)
 		fatal("%s", err);
@@ -258,6 +266,8 @@ main(int argc, char *argv[])
 			fatal("event_reinit failed");
 	}
 	hc_configure(&d.hc, d.conf);
+	if (kout_configure(&d.kout, d.conf, err, sizeof(err)) == -1)
+		fatal("%s", err);
 	bgp_configure(&d.bgp, d.conf);
 	log_info("anycastd %s started, %zu services", ANYCASTD_VERSION,
 	    d.conf->nservices);

@@ -49,6 +49,7 @@ conf_check_new(enum check_type type, const struct conf_pos *pos)
 
 	c->type = type;
 	c->pos = *pos;
+	c->backend = -1;
 	strcpy(c->name, conf_check_type_name(type));
 	if (type == CHECK_DNS) {
 		c->u.dns.port = 53;
@@ -155,6 +156,9 @@ conf_check_target(const struct service_conf *svc, const struct check_conf *ck)
 
 	if (a == NULL)
 		return NULL;
+	if (a->family == 0 && ck->backend >= 0 &&
+	    (size_t)ck->backend < svc->route.nvias)
+		return &svc->route.vias[ck->backend].gw;
 	if (a->family == 0 && svc->nprefixes > 0)
 		return &svc->prefixes[0].addr;
 	return a;
@@ -271,9 +275,11 @@ conf_service_finish(struct parser *p, struct service_conf *svc)
 		if (check_families(p, svc, ck) == -1)
 			return -1;
 	}
-	if (health == 0)
+	if (health == 0 && svc->route.nvias == 0)
 		return conf_error(p, &svc->pos, "service %s has no dns, tcp or "
 		    "exec check: nothing would say it is healthy", svc->name);
+	if (conf_kout_finish(p, svc) == -1)
+		return -1;
 	if (svc->combine == COMBINE_THRESHOLD && svc->threshold > health)
 		return conf_error(p, &svc->pos, "service %s: threshold %u is "
 		    "more than its %u checks", svc->name, svc->threshold,
@@ -412,6 +418,7 @@ conf_free(struct conf *c)
 		free(s->prefixes);
 		free_argv(s->hook);
 		conf_free_announces(s->announces);
+		free(s->route.vias);
 		free(s);
 	}
 	conf_free_bgp(c);

@@ -77,6 +77,7 @@ struct file_check_conf {
 struct check_conf {
 	struct check_conf	*next;
 	struct conf_pos		 pos;
+	int			 backend;	/* index of its via, or -1 */
 	enum check_type		 type;
 	char			 name[CONF_NAME_MAX];
 	int			 named;		/* name written, not defaulted */
@@ -149,6 +150,36 @@ struct announce_conf {
 	struct announce_attrs	 draining;
 };
 
+#define CONF_IFNAME_MAX	16	/* IFNAMSIZ */
+
+/* address IFACE [dynamic] [create]; */
+struct address_conf {
+	int		 present;
+	struct conf_pos	 pos;
+	char		 ifname[CONF_IFNAME_MAX];
+	int		 dynamic;	/* follow the state, not always there */
+	int		 create;	/* create IFACE as a dummy interface */
+};
+
+/* One backend of a router-mode route: its checks are in the service's
+ * list with check_conf.backend set to its index. */
+struct via_conf {
+	struct conf_pos	 pos;
+	struct addr	 gw;
+	char		 dev[CONF_IFNAME_MAX];	/* "" = the kernel finds it */
+	unsigned	 weight;		/* 1..256 */
+};
+
+struct route_conf {
+	int		 present;
+	struct conf_pos	 pos;
+	struct via_conf	*vias;
+	size_t		 nvias;
+	char		 dev[CONF_IFNAME_MAX];	/* no vias: a device route */
+	uint32_t	 table;
+	uint32_t	 metric;
+};
+
 enum combine_mode { COMBINE_ALL, COMBINE_ANY, COMBINE_THRESHOLD };
 
 struct damping_conf {
@@ -176,6 +207,8 @@ struct service_conf {
 	struct check_conf	*checks;
 	size_t			 nchecks;
 	struct announce_conf	*announces;
+	struct address_conf	 address;
+	struct route_conf	 route;
 };
 
 struct conf {

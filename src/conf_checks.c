@@ -350,12 +350,13 @@ static const struct keyword check_kw[] = {
 	{ NULL, NULL, 0, 0 }
 };
 
+/* A check of SVC; BACKEND is the index of its via, or -1. */
 int
-conf_kw_check(struct parser *p, void *ctx, const struct tok *kw)
+conf_parse_check(struct parser *p, struct service_conf *svc,
+    const struct tok *kw, int backend)
 {
 	static const char *const types[] = { "dns", "tcp", "exec", "file",
 	    NULL };
-	struct service_conf	*svc = ctx;
 	struct check_conf	*ck, **tail;
 	struct check_ctx	 cc;
 	struct tok		 t;
@@ -365,6 +366,10 @@ conf_kw_check(struct parser *p, void *ctx, const struct tok *kw)
 	    == -1)
 		return -1;
 	ck = conf_check_new((enum check_type)type, &kw->pos);
+	ck->backend = backend;
+	if (backend >= 0)
+		snprintf(ck->name, sizeof(ck->name), "via%d-%s", backend + 1,
+		    types[type]);
 	for (tail = &svc->checks; *tail; tail = &(*tail)->next)
 		;
 	*tail = ck;
@@ -388,4 +393,10 @@ conf_kw_check(struct parser *p, void *ctx, const struct tok *kw)
 	if (conf_block(p, check_kw, &cc, types[type], 1u << type) == -1)
 		return -1;
 	return conf_check_finish(p, ck);
+}
+
+int
+conf_kw_check(struct parser *p, void *ctx, const struct tok *kw)
+{
+	return conf_parse_check(p, ctx, kw, -1);
 }

@@ -54,6 +54,12 @@ int	 conf_block(struct parser *, const struct keyword *, void *,
 /* Keywords that open blocks, each in its own file. */
 int	 conf_kw_service(struct parser *, void *, const struct tok *);
 int	 conf_kw_check(struct parser *, void *, const struct tok *);
+int	 conf_parse_check(struct parser *, struct service_conf *,
+	    const struct tok *, int backend);
+int	 conf_kw_address(struct parser *, void *, const struct tok *);
+int	 conf_kw_route(struct parser *, void *, const struct tok *);
+void	 conf_print_kout(FILE *, const struct service_conf *);
+int	 conf_kout_finish(struct parser *, const struct service_conf *);
 int	 conf_kw_bgp(struct parser *, void *, const struct tok *);
 int	 conf_kw_announce(struct parser *, void *, const struct tok *);
 
@@ -73,6 +79,8 @@ int	 conf_service_finish(struct parser *, struct service_conf *);
 int	 conf_validate(struct parser *, struct conf *);
 
 void	 conf_print_check(FILE *, const struct check_conf *, const char *);
+void	 conf_print_check_body(FILE *, const struct check_conf *,
+	    const char *);
 void	 conf_print_service_head(FILE *, const struct service_conf *);
 void	 conf_print_bgp(FILE *, const struct bgp_conf *);
 void	 conf_print_announce(FILE *, const struct announce_conf *);

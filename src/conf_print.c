@@ -96,10 +96,19 @@ print_dns(FILE *f, const char *ind, const struct dns_check_conf *d)
 void
 conf_print_check(FILE *f, const struct check_conf *ck, const char *ind0)
 {
+	fputs(ind0, f);
+	conf_print_check_body(f, ck, ind0);
+	fputc('\n', f);
+}
+
+/* "check TYPE NAME { ... }", the first line not indented, no newline. */
+void
+conf_print_check_body(FILE *f, const struct check_conf *ck, const char *ind0)
+{
 	char ind[32];
 
 	snprintf(ind, sizeof(ind), "%s\t", ind0);
-	fprintf(f, "%scheck %s %s {\n", ind0, conf_check_type_name(ck->type),
+	fprintf(f, "check %s %s {\n", conf_check_type_name(ck->type),
 	    ck->name);
 	switch (ck->type) {
 	case CHECK_DNS:
@@ -128,7 +137,7 @@ conf_print_check(FILE *f, const struct check_conf *ck, const char *ind0)
 		fprintf(f, "%srise %u;\n%sfall %u;\n", ind, ck->rise, ind,
 		    ck->fall);
 	}
-	fprintf(f, "%s}\n", ind0);
+	fprintf(f, "%s}", ind0);
 }
 
 /* Everything of a service but its checks. */
@@ -191,7 +200,9 @@ conf_print(FILE *f, const struct conf *c)
 		fprintf(f, "\nservice %s {\n", s->name);
 		conf_print_service_head(f, s);
 		for (ck = s->checks; ck; ck = ck->next)
-			conf_print_check(f, ck, "\t");
+			if (ck->backend < 0)
+				conf_print_check(f, ck, "\t");
+		conf_print_kout(f, s);
 		for (a = s->announces; a; a = a->next)
 			conf_print_announce(f, a);
 		fprintf(f, "}\n");

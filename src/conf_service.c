@@ -178,6 +178,8 @@ static const struct keyword service_kw[] = {
 	{ "hook", kw_hook, 0, 0 },
 	{ "check", conf_kw_check, 1, 0 },
 	{ "announce", conf_kw_announce, 1, 0 },
+	{ "address", conf_kw_address, 0, 0 },
+	{ "route", conf_kw_route, 0, 0 },
 	{ NULL, NULL, 0, 0 }
 };
 

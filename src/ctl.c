@@ -21,6 +21,7 @@
 
 #include "bgp.h"
 #include "ctl.h"
+#include "kout.h"
 
 #define CTL_VERSION	1
 #define CTL_MAX_LINE	(64 * 1024)
@@ -144,8 +145,12 @@ dispatch(struct ctl_daemon *d, json_object *req)
 		return ok_merge(status_checks_json(d->hc));
 	if (strcmp(cmd, "show peers") == 0)
 		return ok_merge(bgp_peers_json(d->bgp));
-	if (strcmp(cmd, "show routes") == 0)
-		return ok_merge(bgp_routes_json(d->bgp));
+	if (strcmp(cmd, "show routes") == 0) {
+		json_object *o = bgp_routes_json(d->bgp);
+
+		json_object_object_add(o, "kernel", kout_json(d->kout));
+		return ok_merge(o);
+	}
 	for (i = 0; i < nitems(svc_cmds); i++)
 		if (strcmp(cmd, svc_cmds[i]) == 0)
 			return service_command(d, cmd, req);

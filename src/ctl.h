@@ -11,10 +11,12 @@
  * per line (docs/control.md).  It sees the daemon through this struct.
  */
 struct bgp_engine;
+struct kout;
 
 struct ctl_daemon {
 	struct hc_engine	*hc;
 	struct bgp_engine	*bgp;
+	struct kout		*kout;
 	const char		*config_path;
 	uint64_t		 started;	/* ms, monotonic */
 	unsigned		 reloads;

@@ -237,8 +237,13 @@ hc_report(struct hc_check *ck, const struct hc_result *res)
 		    ck->conf->name, hc_state_name(old),
 		    hc_state_name(ck->track.state), ck->track.why);
 	schedule(ck, hc_track_next_delay(&ck->track, ck->conf));
-	if (ck->track.state != old)
-		hc_service_eval(ck->svc);
+	if (ck->track.state == old)
+		return;
+	hc_service_eval(ck->svc);
+	/* A backend changing changes the route even when the service
+	 * state does not. */
+	if (ck->conf->backend >= 0 && ck->svc->engine->on_change)
+		ck->svc->engine->on_change(ck->svc, ck->svc->st.state);
 }
 
 void
@@ -251,6 +256,7 @@ hc_service_eval(struct hc_service *svc)
 
 	for (i = 0; i < svc->nchecks; i++) {
 		in[i].name = svc->checks[i]->conf->name;
+		in[i].backend = svc->checks[i]->conf->backend;
 		in[i].type = svc->checks[i]->conf->type;
 		in[i].state = svc->checks[i]->track.state;
 		in[i].why = svc->checks[i]->track.why;

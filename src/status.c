@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "kout.h"
 
 static json_object *
 ms_ago(uint64_t now, uint64_t then)
@@ -92,6 +93,11 @@ status_json(const struct ctl_daemon *d)
 	json_object_object_add(dm, "last_reload_error",
 	    d->last_reload_error[0] ?
 	    json_object_new_string(d->last_reload_error) : NULL);
+	json_object_object_add(dm, "kernel_errors",
+	    json_object_new_int64((int64_t)d->kout->errors));
+	json_object_object_add(dm, "kernel_last_error",
+	    d->kout->last_error[0] ?
+	    json_object_new_string(d->kout->last_error) : NULL);
 	for (svc = d->hc->services; svc; svc = svc->next)
 		json_object_array_add(list, service_json(svc, now));
 	json_object_object_add(o, "daemon", dm);

@@ -39,9 +39,54 @@ svc_init(struct svc_state *st, uint64_t now)
 	snprintf(st->reason, sizeof(st->reason), "no verdict yet");
 }
 
+/*
+ * Router mode: a backend is healthy when all its checks pass; the
+ * service is up while one is (the route then has just the healthy ones).
+ */
+static enum svc_st
+backends(const struct svc_input *in, size_t n, size_t nb, char *why,
+    size_t len)
+{
+	size_t		 b, i;
+	unsigned	 up = 0, init = 0, total = 0;
+	const char	*down_why = "no backend";
+
+	for (b = 0; b < nb; b++) {
+		int seen = 0, bad = 0, wait = 0;
+
+		for (i = 0; i < n; i++) {
+			if (in[i].backend != (int)b)
+				continue;
+			seen = 1;
+			if (in[i].state == HC_STATE_DOWN) {
+				bad = 1;
+				down_why = in[i].why;
+			} else if (in[i].state == HC_STATE_INIT)
+				wait = 1;
+		}
+		if (!seen)
+			continue;
+		total++;
+		if (!bad && !wait)
+			up++;
+		else if (!bad)
+			init++;
+	}
+	if (up) {
+		snprintf(why, len, "%u of %u backends pass", up, total);
+		return SVC_UP;
+	}
+	if (init) {
+		snprintf(why, len, "waiting for %u of %u backends", init, total);
+		return SVC_INIT;
+	}
+	snprintf(why, len, "all %u backends fail: %s", total, down_why);
+	return SVC_DOWN;
+}
+
 /* Layer 1.  WHY gets the reason of the verdict. */
 static enum svc_st
-combine(const struct service_conf *sc, const struct svc_input *in, size_t n,
+combine_checks(const struct service_conf *sc, const struct svc_input *in, size_t n,
     char *why, size_t len)
 {
 	const struct svc_input	*down = NULL, *degraded = NULL;
@@ -50,7 +95,7 @@ combine(const struct service_conf *sc, const struct svc_input *in, size_t n,
 	size_t			 i;
 
 	for (i = 0; i < n; i++) {
-		if (in[i].type == CHECK_FILE)
+		if (in[i].type == CHECK_FILE || in[i].backend >= 0)
 			continue;
 		total++;
 		switch (in[i].state) {
@@ -89,6 +134,29 @@ combine(const struct service_conf *sc, const struct svc_input *in, size_t n,
 	if (down)
 		snprintf(why, len, "%s", down->why);
 	return SVC_DOWN;
+}
+
+/* Service-level checks and, in router mode, the backends: both must pass. */
+static enum svc_st
+combine(const struct service_conf *sc, const struct svc_input *in, size_t n,
+    char *why, size_t len)
+{
+	enum svc_st	 r, b;
+	char		 bwhy[320];
+	size_t		 i, own = 0;
+
+	for (i = 0; i < n; i++)
+		own += in[i].type != CHECK_FILE && in[i].backend < 0;
+	if (sc->route.nvias == 0)
+		return combine_checks(sc, in, n, why, len);
+	b = backends(in, n, sc->route.nvias, bwhy, sizeof(bwhy));
+	if (own) {
+		r = combine_checks(sc, in, n, why, len);
+		if (b == SVC_UP || (r != SVC_UP && r != SVC_DEGRADED))
+			return r;
+	}
+	snprintf(why, len, "%s", bwhy);
+	return b;
 }
 
 /* Layer 2: how long a move from HEALTH to NEXT must hold. */

@@ -21,6 +21,7 @@ enum svc_st {
 /* What svc_eval needs of one check. */
 struct svc_input {
 	const char	*name;
+	int		 backend;	/* its via, or -1 */
 	enum check_type	 type;
 	enum hc_state	 state;
 	const char	*why;

@@ -37,6 +37,7 @@ setup(void **state)
 	sc.damping.max_suppress = 15 * 60000;
 	for (i = 0; i < 3; i++) {
 		in[i].name = names[i];
+		in[i].backend = -1;
 		in[i].type = CHECK_DNS;
 		in[i].state = HC_STATE_INIT;
 		in[i].why = names[i];

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The grammar of a service's kernel outputs: `address IFACE [dynamic]
+ * [create];` (host mode) and `route { via ADDR [dev IF] [weight N]
+ * check ... ; table T; metric M; }` (router mode, the seed's tracked
+ * static route, with ECMP over the healthy backends).
+ */
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "conf_int.h"
+
+static int
+ifname_arg(struct parser *p, char *out)
+{
+	struct tok t;
+
+	if (conf_arg(p, &t, "an interface name", 0) == -1)
+		return -1;
+	if (strlen(t.text) >= CONF_IFNAME_MAX || strchr(t.text, '/')) {
+		conf_error(p, &t.pos, "'%s' is not an interface name (at most "
+		    "%d characters)", t.text, CONF_IFNAME_MAX - 1);
+		lex_tok_free(&t);
+		return -1;
+	}
+	strcpy(out, t.text);
+	lex_tok_free(&t);
+	return 0;
+}
+
+int
+conf_kw_address(struct parser *p, void *ctx, const struct tok *kw)
+{
+	struct address_conf	*a = &((struct service_conf *)ctx)->address;
+	struct tok		 t;
+
+	a->present = 1;
+	a->pos = kw->pos;
+	if (ifname_arg(p, a->ifname) == -1)
+		return -1;
+	while (conf_peek(p)->type == TOK_WORD) {
+		if (conf_next(p, &t) == -1)
+			return -1;
+		if (strcmp(t.text, "dynamic") == 0)
+			a->dynamic = 1;
+		else if (strcmp(t.text, "create") == 0)
+			a->create = 1;
+		else {
+			conf_unexpected(p, &t, "dynamic, create or ';'");
+			lex_tok_free(&t);
+			return -1;
+		}
+		lex_tok_free(&t);
+	}
+	return conf_semi(p);
+}
+
+/* via ADDR [dev IF] [weight N] check ... [check ...] ; */
+static int
+kw_via(struct parser *p, void *ctx, const struct tok *kw)
+{
+	struct service_conf	*svc = ctx;
+	struct route_conf	*r = &svc->route;
+	struct via_conf		*v;
+	struct tok		 t;
+	int			 idx = (int)r->nvias, checks = 0;
+
+	r->vias = xreallocarray(r->vias, r->nvias + 1, sizeof(*r->vias));
+	v = &r->vias[r->nvias++];
+	memset(v, 0, sizeof(*v));
+	v->pos = kw->pos;
+	v->weight = 1;
+	if (conf_addr_arg(p, &v->gw) == -1)
+		return -1;
+	while (conf_peek(p)->type == TOK_WORD) {
+		if (conf_next(p, &t) == -1)
+			return -1;
+		if (strcmp(t.text, "dev") == 0) {
+			if (ifname_arg(p, v->dev) == -1)
+				goto fail;
+		} else if (strcmp(t.text, "weight") == 0) {
+			if (conf_uint_arg(p, &v->weight, 1, 256) == -1)
+				goto fail;
+		} else if (strcmp(t.text, "check") == 0) {
+			if (conf_parse_check(p, svc, &t, idx) == -1)
+				goto fail;
+			checks++;
+		} else {
+			conf_unexpected(p, &t, "dev, weight, check or ';'");
+			goto fail;
+		}
+		lex_tok_free(&t);
+	}
+	if (checks == 0) {
+		char a[64];
+
+		return conf_error(p, &kw->pos, "via %s has no check: each "
+		    "backend needs its own (via ADDR check dns { ... };)",
+		    util_fmt_addr(&v->gw, a, sizeof(a)));
+	}
+	return conf_semi(p);
+fail:
+	lex_tok_free(&t);
+	return -1;
+}
+
+static int
+kw_table(struct parser *p, void *ctx, const struct tok *kw)
+{
+	struct route_conf	*r = &((struct service_conf *)ctx)->route;
+	unsigned		 v;
+
+	(void)kw;
+	/* 0 is unspecified and 253..255 are the kernel's own. */
+	if (conf_uint_arg(p, &v, 1, UINT32_MAX) == -1)
+		return -1;
+	if (v == 253 || v == 255)
+		return conf_error(p, &kw->pos, "table %u is the kernel's "
+		    "(default/local); use main (254) or your own", v);
+	r->table = v;
+	return conf_semi(p);
+}
+
+static int
+kw_metric(struct parser *p, void *ctx, const struct tok *kw)
+{
+	(void)kw;
+	if (conf_uint_arg(p, &((struct service_conf *)ctx)->route.metric, 0,
+	    UINT32_MAX) == -1)
+		return -1;
+	return conf_semi(p);
+}
+
+static int
+kw_dev(struct parser *p, void *ctx, const struct tok *kw)
+{
+	(void)kw;
+	if (ifname_arg(p, ((struct service_conf *)ctx)->route.dev) == -1)
+		return -1;
+	return conf_semi(p);
+}
+
+static const struct keyword route_kw[] = {
+	{ "via", kw_via, 1, 0 },
+	{ "dev", kw_dev, 0, 0 },
+	{ "table", kw_table, 0, 0 },
+	{ "metric", kw_metric, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+int
+conf_kw_route(struct parser *p, void *ctx, const struct tok *kw)
+{
+	struct service_conf	*svc = ctx;
+	struct route_conf	*r = &svc->route;
+	size_t			 i, j;
+	char			 a[64];
+
+	r->present = 1;
+	r->pos = kw->pos;
+	r->table = 254;		/* main */
+	if (conf_block(p, route_kw, svc, "route", 0) == -1)
+		return -1;
+	if (r->nvias && r->dev[0])
+		return conf_error(p, &kw->pos, "route: 'dev' alone is for a "
+		    "route without via; put it on each via instead");
+	if (r->nvias == 0 && r->dev[0] == '\0')
+		strcpy(r->dev, "lo");
+	for (i = 0; i < r->nvias; i++)
+		for (j = 0; j < i; j++)
+			if (util_addr_eq(&r->vias[i].gw, &r->vias[j].gw))
+				return conf_error(p, &r->vias[i].pos, "via %s "
+				    "given twice", util_fmt_addr(&r->vias[i].gw,
+				    a, sizeof(a)));
+	return 0;
+}
+
+static void
+print_via(FILE *f, const struct service_conf *svc, size_t i)
+{
+	const struct via_conf	*v = &svc->route.vias[i];
+	const struct check_conf	*ck;
+	char			 a[64];
+
+	fprintf(f, "\t\tvia %s", util_fmt_addr(&v->gw, a, sizeof(a)));
+	if (v->dev[0])
+		fprintf(f, " dev %s", v->dev);
+	fprintf(f, " weight %u", v->weight);
+	for (ck = svc->checks; ck; ck = ck->next)
+		if (ck->backend == (int)i) {
+			fprintf(f, "\n\t\t\t");
+			conf_print_check_body(f, ck, "\t\t\t");
+		}
+	fprintf(f, ";\n");
+}
+
+void
+conf_print_kout(FILE *f, const struct service_conf *svc)
+{
+	const struct address_conf	*a = &svc->address;
+	const struct route_conf		*r = &svc->route;
+	size_t				 i;
+
+	if (a->present)
+		fprintf(f, "\taddress %s%s%s;\n", a->ifname,
+		    a->dynamic ? " dynamic" : "", a->create ? " create" : "");
+	if (!r->present)
+		return;
+	fprintf(f, "\troute {\n");
+	for (i = 0; i < r->nvias; i++)
+		print_via(f, svc, i);
+	if (r->nvias == 0)
+		fprintf(f, "\t\tdev %s;\n", r->dev);
+	fprintf(f, "\t\ttable %u;\n\t\tmetric %u;\n\t}\n", r->table,
+	    r->metric);
+}
+
+/* With the whole service read: every prefix has a backend of its family. */
+int
+conf_kout_finish(struct parser *p, const struct service_conf *svc)
+{
+	const struct route_conf	*r = &svc->route;
+	size_t			 i, j;
+	char			 a[64];
+
+	for (i = 0; i < svc->nprefixes && r->nvias; i++) {
+		for (j = 0; j < r->nvias; j++)
+			if (r->vias[j].gw.family ==
+			    svc->prefixes[i].addr.family)
+				break;
+		if (j == r->nvias)
+			return conf_error(p, &r->pos, "service %s: prefix %s "
+			    "has no via of its address family", svc->name,
+			    util_fmt_addr(&svc->prefixes[i].addr, a,
+			    sizeof(a)));
+	}
+	return 0;
+}
