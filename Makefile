@@ -98,7 +98,7 @@ check: deps
 	$(MAKE) unit
 	$(MAKE) BUILD=build/asan SAN=1 all unit
 	$(MAKE) config-test
-	$(MAKE) BUILD=build/asan config-test
+	$(MAKE) BUILD=build/asan SAN=1 config-test
 	$(MAKE) fuzz-run
 	ANYCASTD_BUILD=build/asan $(MAKE) integration
 

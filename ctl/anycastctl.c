@@ -52,8 +52,8 @@ static const struct {
 } commands[] = {
 	{ "status", NULL, "status", CTL_PRINT_STATUS, 0 },
 	{ "show", "checks", "show checks", CTL_PRINT_CHECKS, 0 },
-	{ "show", "peers", "show peers", CTL_PRINT_OTHER, 0 },
-	{ "show", "routes", "show routes", CTL_PRINT_OTHER, 0 },
+	{ "show", "peers", "show peers", CTL_PRINT_PEERS, 0 },
+	{ "show", "routes", "show routes", CTL_PRINT_ROUTES, 0 },
 	{ "drain", NULL, "drain", CTL_PRINT_SERVICE, 1 },
 	{ "undrain", NULL, "undrain", CTL_PRINT_SERVICE, 1 },
 	{ "disable", NULL, "disable", CTL_PRINT_SERVICE, 1 },

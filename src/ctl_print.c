@@ -195,6 +195,16 @@ table_print(struct table *t, FILE *out)
 }
 
 /* A member of any type but null; NULL if `obj' is not an object. */
+/* Print and free T. */
+static int
+print_table(struct table *t, FILE *out, FILE *err)
+{
+	int rv = table_print(t, out);
+
+	table_free(t);
+	return rv == -1 ? perr(err, "out of memory") : CTL_PRINT_EXIT_OK;
+}
+
 static struct json_object *
 any_member(struct json_object *obj, const char *key)
 {
@@ -617,12 +627,7 @@ print_status(FILE *out, FILE *err, struct json_object *resp)
 		table_add(&t, "%s", str_cell(svc, "reason"));
 	}
 	fputc('\n', out);
-	if (table_print(&t, out) == -1) {
-		table_free(&t);
-		return perr(err, "out of memory");
-	}
-	table_free(&t);
-	return CTL_PRINT_EXIT_OK;
+	return print_table(&t, out, err);
 }
 
 /* LAST: "status: detail", or the reason token when there is no detail. */
@@ -711,12 +716,7 @@ print_checks(FILE *out, FILE *err, struct json_object *resp)
 		table_add(&t, "%s", bogus);
 		table_add(&t, "%s", changed);
 	}
-	if (table_print(&t, out) == -1) {
-		table_free(&t);
-		return perr(err, "out of memory");
-	}
-	table_free(&t);
-	return CTL_PRINT_EXIT_OK;
+	return print_table(&t, out, err);
 }
 
 /* "service dns: draining" */
@@ -734,9 +734,148 @@ print_service(FILE *out, struct json_object *resp)
 	return CTL_PRINT_EXIT_OK;
 }
 
+static const struct column peers_cols[] = {
+	{ "PEER", 0 }, { "NEIGHBOR", 0 }, { "AS", 1 }, { "STATE", 0 },
+	{ "FOR", 1 }, { "HOLD", 1 }, { "MSGS IN/OUT", 1 },
+	{ "UPDATES IN/OUT", 1 }, { "SENT", 1 }, { "LAST ERROR", 0 },
+};
+
+static int
+print_peers(FILE *out, FILE *err, struct json_object *resp)
+{
+	struct json_object	*peers, *p;
+	struct table		 t;
+	char			 a[32], b[32], c[32], d[32];
+	size_t			 i, n;
+
+	if ((peers = member(resp, "peers", json_type_array)) == NULL)
+		return perr(err, "protocol error: show peers without a "
+		    "\"peers\" list");
+	if ((n = json_object_array_length(peers)) == 0) {
+		fprintf(out, "no bgp peers\n");
+		return CTL_PRINT_EXIT_OK;
+	}
+	table_init(&t, peers_cols, nitems(peers_cols));
+	for (i = 0; i < n; i++) {
+		p = json_object_array_get_idx(peers, i);
+		table_add(&t, "%s", str_cell(p, "name"));
+		table_add(&t, "%s", str_cell(p, "neighbor"));
+		fmt_count(p, "remote_as", a, sizeof(a));
+		table_add(&t, "%s", a);
+		table_add(&t, "%s", str_cell(p, "state"));
+		fmt_ms(p, "state_ms", a, sizeof(a));
+		table_add(&t, "%s", a);
+		if (member_is_null(p, "hold_time_s"))
+			table_add(&t, "-");
+		else {
+			fmt_count(p, "hold_time_s", a, sizeof(a));
+			table_add(&t, "%ss", a);
+		}
+		fmt_count(p, "msgs_in", a, sizeof(a));
+		fmt_count(p, "msgs_out", b, sizeof(b));
+		fmt_count(p, "updates_in", c, sizeof(c));
+		fmt_count(p, "updates_out", d, sizeof(d));
+		table_add(&t, "%s/%s", a, b);
+		table_add(&t, "%s/%s", c, d);
+		fmt_count(p, "prefixes_sent", a, sizeof(a));
+		table_add(&t, "%s", a);
+		table_add(&t, "%s", member_is_null(p, "last_error") ? "-" :
+		    str_cell(p, "last_error"));
+	}
+	return print_table(&t, out, err);
+}
+
+static const struct column routes_cols[] = {
+	{ "PEER", 0 }, { "SERVICE", 0 }, { "PREFIX", 0 }, { "ATTRIBUTES", 0 },
+};
+
+static const struct column kernel_cols[] = {
+	{ "SERVICE", 0 }, { "KIND", 0 }, { "PREFIX", 0 }, { "WHERE", 0 },
+	{ "INSTALLED", 0 }, { "ERROR", 0 },
+};
+
+/* "via 203.0.113.2 weight 1, via 203.0.113.6 weight 3" or "dev lo" */
+static void
+add_where(struct table *t, struct json_object *k)
+{
+	struct json_object	*hops, *h;
+	char			*s = NULL;
+	size_t			 i, n, len = 0;
+	FILE			*f;
+
+	if (strcmp(str_cell(k, "kind"), "address") == 0) {
+		table_add(t, "dev %s", str_cell(k, "dev"));
+		return;
+	}
+	if ((hops = member(k, "nexthops", json_type_array)) == NULL ||
+	    (f = open_memstream(&s, &len)) == NULL) {
+		table_add(t, "?");
+		return;
+	}
+	n = json_object_array_length(hops);
+	for (i = 0; i < n; i++) {
+		h = json_object_array_get_idx(hops, i);
+		fprintf(f, "%s", i ? ", " : "");
+		if (!member_is_null(h, "via"))
+			fprintf(f, "via %s ", str_cell(h, "via"));
+		if (!member_is_null(h, "dev"))
+			fprintf(f, "dev %s ", str_cell(h, "dev"));
+		fprintf(f, "weight %s", json_object_get_string(
+		    any_member(h, "weight")));
+	}
+	fclose(f);
+	table_add(t, "%s", s ? s : "?");
+	free(s);
+}
+
+static int
+print_routes(FILE *out, FILE *err, struct json_object *resp)
+{
+	struct json_object	*routes, *kernel, *r;
+	struct table		 t;
+	size_t			 i, n;
+	int			 rc = CTL_PRINT_EXIT_OK;
+
+	routes = member(resp, "routes", json_type_array);
+	kernel = member(resp, "kernel", json_type_array);
+	if (routes == NULL && kernel == NULL)
+		return perr(err, "protocol error: show routes without "
+		    "\"routes\" or \"kernel\"");
+	n = routes ? json_object_array_length(routes) : 0;
+	fprintf(out, "BGP announcements:%s\n", n ? "" : " none");
+	if (n) {
+		table_init(&t, routes_cols, nitems(routes_cols));
+		for (i = 0; i < n; i++) {
+			r = json_object_array_get_idx(routes, i);
+			table_add(&t, "%s", str_cell(r, "peer"));
+			table_add(&t, "%s", str_cell(r, "service"));
+			table_add(&t, "%s", str_cell(r, "prefix"));
+			table_add(&t, "%s", str_cell(r, "attributes"));
+		}
+		rc = print_table(&t, out, err);
+	}
+	n = kernel ? json_object_array_length(kernel) : 0;
+	fprintf(out, "\nKernel routes and addresses:%s\n", n ? "" : " none");
+	if (n == 0 || rc != CTL_PRINT_EXIT_OK)
+		return rc;
+	table_init(&t, kernel_cols, nitems(kernel_cols));
+	for (i = 0; i < n; i++) {
+		r = json_object_array_get_idx(kernel, i);
+		table_add(&t, "%s", str_cell(r, "service"));
+		table_add(&t, "%s", str_cell(r, "kind"));
+		table_add(&t, "%s", str_cell(r, "prefix"));
+		add_where(&t, r);
+		table_add(&t, "%s", member_true(r, "installed") ? "yes" :
+		    member_true(r, "foreign") ? "present, not ours" : "no");
+		table_add(&t, "%s", member_is_null(r, "error") ? "-" :
+		    str_cell(r, "error"));
+	}
+	return print_table(&t, out, err);
+}
+
 /*
- * show peers, show routes: their answers are not specified yet, so show
- * whatever came besides the envelope, as JSON.
+ * A response of a command without a format of its own: whatever came
+ * besides the envelope, as JSON.
  */
 static int
 print_other(FILE *out, FILE *err, struct json_object *resp)
@@ -813,6 +952,12 @@ ctl_print_response(FILE *out, FILE *err, enum ctl_print_cmd cmd, int json,
 		case CTL_PRINT_RELOAD:
 			fprintf(out, "reloaded\n");
 			rc = CTL_PRINT_EXIT_OK;
+			break;
+		case CTL_PRINT_PEERS:
+			rc = print_peers(out, err, resp);
+			break;
+		case CTL_PRINT_ROUTES:
+			rc = print_routes(out, err, resp);
 			break;
 		default:
 			rc = print_other(out, err, resp);

@@ -17,7 +17,9 @@ enum ctl_print_cmd {
 	CTL_PRINT_CHECKS,	/* show checks */
 	CTL_PRINT_SERVICE,	/* drain, undrain, disable, enable */
 	CTL_PRINT_RELOAD,	/* reload */
-	CTL_PRINT_OTHER		/* show peers, show routes: no format yet */
+	CTL_PRINT_PEERS,	/* show peers */
+	CTL_PRINT_ROUTES,	/* show routes */
+	CTL_PRINT_OTHER		/* anything else: the body as JSON */
 };
 
 /* Exit statuses of anycastctl, as in anycastctl(8). */

@@ -370,7 +370,7 @@ test_service(void **state)
 	    "service d?ns: ?\n");
 }
 
-/* show peers/routes: no format yet, so the body is shown as JSON. */
+/* A command without a format of its own: the body is shown as JSON. */
 static void
 test_other(void **state)
 {
@@ -385,6 +385,62 @@ test_other(void **state)
 	    "    }\n"
 	    "  ]\n"
 	    "}\n");
+}
+
+static void
+test_peers(void **state)
+{
+	(void)state;
+	expect_ok(CTL_PRINT_PEERS,
+	    "{\"version\":1,\"ok\":true,\"peers\":[{\"name\":\"up\","
+	    "\"neighbor\":\"198.51.100.1\",\"remote_as\":65001,"
+	    "\"state\":\"Established\",\"state_ms\":62000,"
+	    "\"hold_time_s\":9,\"msgs_in\":5,\"msgs_out\":7,"
+	    "\"updates_in\":1,\"updates_out\":2,\"prefixes_sent\":2,"
+	    "\"last_error\":null},{\"name\":\"b\",\"neighbor\":\"x\","
+	    "\"state\":\"Active\",\"hold_time_s\":null,"
+	    "\"last_error\":\"connection: refused\"}]}",
+	    "PEER  NEIGHBOR         AS  STATE         FOR  HOLD  MSGS IN/OUT  "
+	    "UPDATES IN/OUT  SENT  LAST ERROR\n"
+	    "up    198.51.100.1  65001  Established  1m2s    9s          5/7  "
+	    "           1/2     2  -\n"
+	    "b     x                 ?  Active          ?     -          ?/?  "
+	    "           ?/?     ?  connection: refused\n");
+	expect_ok(CTL_PRINT_PEERS, "{\"version\":1,\"ok\":true,"
+	    "\"peers\":[]}", "no bgp peers\n");
+	expect_fail(CTL_PRINT_PEERS, "{\"version\":1,\"ok\":true}",
+	    "anycastctl: protocol error: show peers without a \"peers\" "
+	    "list\n");
+}
+
+static void
+test_routes(void **state)
+{
+	(void)state;
+	expect_ok(CTL_PRINT_ROUTES,
+	    "{\"version\":1,\"ok\":true,\"routes\":[{\"peer\":\"up\","
+	    "\"service\":\"dns\",\"prefix\":\"192.0.2.53/32\","
+	    "\"attributes\":\"origin igp\"}],\"kernel\":[{\"service\":"
+	    "\"dns\",\"kind\":\"route\",\"prefix\":\"192.0.2.53/32\","
+	    "\"installed\":true,\"foreign\":false,\"error\":null,"
+	    "\"nexthops\":[{\"via\":\"203.0.113.2\",\"dev\":null,"
+	    "\"weight\":1},{\"via\":\"203.0.113.6\",\"dev\":\"eth1\","
+	    "\"weight\":3}]},{\"service\":\"dns\",\"kind\":\"address\","
+	    "\"prefix\":\"192.0.2.53/32\",\"dev\":\"lo\",\"installed\":"
+	    "false,\"foreign\":true,\"error\":null}]}",
+	    "BGP announcements:\n"
+	    "PEER  SERVICE  PREFIX         ATTRIBUTES\n"
+	    "up    dns      192.0.2.53/32  origin igp\n"
+	    "\nKernel routes and addresses:\n"
+	    "SERVICE  KIND     PREFIX         WHERE                      "
+	    "                                  INSTALLED          ERROR\n"
+	    "dns      route    192.0.2.53/32  via 203.0.113.2 weight 1, v"
+	    "ia 203.0.113.6 dev eth1 weight 3  yes                -\n"
+	    "dns      address  192.0.2.53/32  dev lo                     "
+	    "                                  present, not ours  -\n");
+	expect_ok(CTL_PRINT_ROUTES, "{\"version\":1,\"ok\":true,"
+	    "\"routes\":[],\"kernel\":[]}",
+	    "BGP announcements: none\n\nKernel routes and addresses: none\n");
 }
 
 /* Anything that is not a version 1 response object is a protocol error. */
@@ -638,6 +694,8 @@ main(void)
 		cmocka_unit_test(test_reload),
 		cmocka_unit_test(test_service),
 		cmocka_unit_test(test_other),
+		cmocka_unit_test(test_peers),
+		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_envelope),
 		cmocka_unit_test(test_envelope_hostile),
 		cmocka_unit_test(test_sanitize),
