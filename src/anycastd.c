@@ -17,6 +17,7 @@
 #include "ctl.h"
 #include "hook.h"
 #include "kout.h"
+#include "notify.h"
 #include "proc.h"
 
 #define DEFAULT_CONFIG	"/etc/anycastd.conf"
@@ -71,7 +72,7 @@ on_change(struct hc_service *svc, enum svc_st old)
 }
 
 static int
-reload(char *err, size_t errlen)
+reload_apply(char *err, size_t errlen)
 {
 	struct conf *c = conf_load(d.info.config_path, err, errlen);
 
@@ -96,6 +97,17 @@ reload(char *err, size_t errlen)
 	return 0;
 }
 
+static int
+reload(char *err, size_t errlen)
+{
+	int rv;
+
+	notify_reloading();
+	rv = reload_apply(err, errlen);
+	notify_ready(d.base);
+	return rv;
+}
+
 static void
 on_exit_timer(evutil_socket_t fd, short ev, void *arg)
 {
@@ -113,6 +125,7 @@ stop(void)
 	uint64_t		 wait = 0;
 	struct timeval		 tv;
 
+	notify_stopping();
 	if (d.stopping++) {
 		log_info("second signal: exiting now");
 		event_base_loopbreak(d.base);
@@ -169,6 +182,7 @@ cleanup(void)
 {
 	size_t i;
 
+	notify_shutdown();
 	ctl_close(d.ctl);
 	bgp_shutdown(&d.bgp, "anycastd shutting down");
 	kout_shutdown(&d.kout);
@@ -271,6 +285,7 @@ main(int argc, char *argv[])
 	bgp_configure(&d.bgp, d.conf);
 	log_info("anycastd %s started, %zu services", ANYCASTD_VERSION,
 	    d.conf->nservices);
+	notify_ready(d.base);
 	event_base_dispatch(d.base);
 	log_info("anycastd exiting");
 	cleanup();
