@@ -196,7 +196,7 @@ bgp_errsubcode_name(uint8_t code, uint8_t subcode)
 	const char *const *t = NULL;
 	size_t		 n = 0;
 
-#define SUBTABLE(a)	do { t = (a); n = sizeof(a) / sizeof((a)[0]); } while (0)
+#define SUBTABLE(a)	do { t = (a); n = sizeof(a) / sizeof(*(a)); } while (0)
 	switch (code) {
 	case BGP_ERR_HEADER:
 		SUBTABLE(hdr_sub);
@@ -424,7 +424,8 @@ bgp_msg_decode_open(const uint8_t *buf, size_t len, struct bgp_open *o,
 		return -1;
 	}
 	if (o->holdtime == 1 || o->holdtime == 2) {
-		bgp_error_set(err, BGP_ERR_OPEN, BGP_ERR_OPEN_HOLDTIME, NULL, 0);
+		bgp_error_set(err, BGP_ERR_OPEN, BGP_ERR_OPEN_HOLDTIME,
+		    NULL, 0);
 		return -1;
 	}
 	if (o->bgpid == 0) {		/* RFC 6286 2.2: non-zero */

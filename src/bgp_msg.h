@@ -63,9 +63,9 @@ enum bgp_errcode {
 };
 
 /* Message Header Error subcodes (RFC 4271 6.1). */
-#define BGP_ERR_HDR_SYNC		1	/* Connection Not Synchronized */
-#define BGP_ERR_HDR_LENGTH		2	/* Bad Message Length */
-#define BGP_ERR_HDR_TYPE		3	/* Bad Message Type */
+#define BGP_ERR_HDR_SYNC	1	/* Connection Not Synchronized */
+#define BGP_ERR_HDR_LENGTH	2	/* Bad Message Length */
+#define BGP_ERR_HDR_TYPE	3	/* Bad Message Type */
 
 /* OPEN Message Error subcodes (RFC 4271 6.2, RFC 5492 3). */
 #define BGP_ERR_OPEN_UNSPECIFIC		0
@@ -419,7 +419,7 @@ struct bgp_update {
 	uint32_t	 announced[BGP_AF_MAX];
 	uint32_t	 withdrawn[BGP_AF_MAX];
 	uint32_t	 mp_other;	/* MP attributes of other AFI/SAFI */
-	uint32_t	 discarded;	/* attributes dropped (RFC 7606 2, 3 g) */
+	uint32_t	 discarded;	/* attributes dropped (7606 2, 3 g) */
 	uint32_t	 unknown;	/* unrecognized optional attributes */
 	struct bgp_attrs attrs;
 	/* Storage behind attrs: do not copy a struct bgp_update. */

@@ -505,7 +505,7 @@ bgp_update_announce(const struct bgp_codec *codec, const struct bgp_attrs *a,
 	while (n > 0) {
 		len = bgp_msg_encode_update(buf, sizeof(buf), codec, a, pfx, n,
 		    &used);
-		if (len == -1 || emit(arg, buf, (size_t)len) != 0)
+		if (len == -1 || used == 0 || emit(arg, buf, (size_t)len) != 0)
 			return -1;
 		pfx += used;
 		n -= used;
@@ -523,7 +523,7 @@ bgp_update_withdraw(const struct prefix *pfx, size_t n, bgp_emit_fn *emit,
 
 	while (n > 0) {
 		len = bgp_msg_encode_withdraw(buf, sizeof(buf), pfx, n, &used);
-		if (len == -1 || emit(arg, buf, (size_t)len) != 0)
+		if (len == -1 || used == 0 || emit(arg, buf, (size_t)len) != 0)
 			return -1;
 		pfx += used;
 		n -= used;
@@ -904,7 +904,7 @@ static const struct attr_rule {
 	int		(*parse)(struct upd_ctx *, const uint8_t *, size_t);
 	uint8_t		 flags;		/* its Optional and Transitive bits */
 	uint8_t		 on_error;	/* RFC 7606 7 */
-	uint8_t		 ibgp_only;	/* else discarded: 7606 7.5, 7.9, 7.10 */
+	uint8_t		 ibgp_only;	/* else discard: 7606 7.5, 7.9, 7.10 */
 } rules[] = {
 	[BGP_ATTR_ORIGIN] = { parse_origin, WK, ON_TAW, 0 },
 	[BGP_ATTR_AS_PATH] = { parse_aspath, WK, ON_TAW, 0 },

@@ -144,7 +144,8 @@ static void
 test_open_encode(void **state)
 {
 	uint8_t		 buf[128];
-	struct bgp_open	 o = { 0 };
+	struct bgp_open	 o = { 0 }, d;
+	struct bgp_error err;
 	int		 n;
 
 	(void)state;
@@ -161,6 +162,10 @@ test_open_encode(void **state)
 	    "01 04 0002 00 01"		/* MP IPv6 unicast */
 	    "02 00"			/* route refresh */
 	    "41 04 0000fde9");		/* 4-octet AS */
+	assert_int_equal(bgp_msg_decode_open(buf, (size_t)n, &d, &err), 0);
+	assert_int_equal(d.caps, o.caps);
+	assert_int_equal(d.asn, 65001);
+	assert_int_equal(d.nunknown_caps, 0);
 
 	/* 4-octet AS: AS_TRANS in My AS (RFC 6793 4.1) */
 	o.asn = 4200000000U;
@@ -316,6 +321,9 @@ test_open_errors(void **state)
 	    "000100", BGP_ERR_OPEN_UNSPECIFIC);
 	open_fails(MARKER "0022 01 04 fde9 005a 0a000001 05 02 03 02 01 00",
 	    BGP_ERR_OPEN_UNSPECIFIC);
+	/* a parameter header cut short */
+	open_fails(MARKER "001e 01 04 fde9 005a 0a000001 01 02",
+	    BGP_ERR_OPEN_UNSPECIFIC);
 	/* RFC 9072 form with a short parameter header */
 	open_fails(MARKER "0022 01 04 fde9 005a 0a000001 ff ff 0002 0200",
 	    BGP_ERR_OPEN_UNSPECIFIC);
@@ -400,6 +408,11 @@ test_notification(void **state)
 	assert_int_equal(bgp_msg_encode_notification(buf, 64, 0, 0, NULL, 0),
 	    -1);
 
+	/* Error data is cut to what a NOTIFICATION can carry. */
+	bgp_error_set(&e2, 3, 2, data, sizeof(data));
+	assert_int_equal(e2.datalen, BGP_ERR_DATA_MAX);
+	bgp_error_set(NULL, 3, 2, data, 1);
+
 	/* Too short: a header error. */
 	n = hex(MARKER "0014 03 06", buf);
 	assert_int_equal(bgp_msg_decode_notification(buf, n, &nf, &err), -1);
@@ -464,6 +477,24 @@ test_shutdown_communication(void **state)
 	assert_int_equal(bgp_msg_decode_notification(buf, n, &nf, &err), 0);
 	assert_int_equal(nf.shutdown, BGP_SHUTDOWN_BAD_LENGTH);
 	n = hex(MARKER "0018 03 06 02 02 e282", buf);	/* character cut */
+	assert_int_equal(bgp_msg_decode_notification(buf, n, &nf, &err), 0);
+	assert_int_equal(nf.shutdown, BGP_SHUTDOWN_BAD_UTF8);
+	/* 3- and 4-octet characters: "\u20ac \U0001f600" */
+	n = hex(MARKER "001e 03 06 04 08 e282ac 20 f09f9880", buf);
+	assert_int_equal(bgp_msg_decode_notification(buf, n, &nf, &err), 0);
+	assert_int_equal(nf.shutdown, BGP_SHUTDOWN_VALID);
+	assert_int_equal(nf.shutdown_len, 8);
+	/* overlong 3 and 4 octets, past U+10FFFF, bad third octet */
+	n = hex(MARKER "0019 03 06 02 03 e08080", buf);
+	assert_int_equal(bgp_msg_decode_notification(buf, n, &nf, &err), 0);
+	assert_int_equal(nf.shutdown, BGP_SHUTDOWN_BAD_UTF8);
+	n = hex(MARKER "001a 03 06 02 04 f0808080", buf);
+	assert_int_equal(bgp_msg_decode_notification(buf, n, &nf, &err), 0);
+	assert_int_equal(nf.shutdown, BGP_SHUTDOWN_BAD_UTF8);
+	n = hex(MARKER "001a 03 06 02 04 f4908080", buf);
+	assert_int_equal(bgp_msg_decode_notification(buf, n, &nf, &err), 0);
+	assert_int_equal(nf.shutdown, BGP_SHUTDOWN_BAD_UTF8);
+	n = hex(MARKER "0019 03 06 02 03 e28241", buf);
 	assert_int_equal(bgp_msg_decode_notification(buf, n, &nf, &err), 0);
 	assert_int_equal(nf.shutdown, BGP_SHUTDOWN_BAD_UTF8);
 	/* other Cease subcodes carry no communication */

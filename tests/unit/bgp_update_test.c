@@ -219,7 +219,8 @@ test_encode_as2(void **state)
 	static const uint32_t as[] = { 65100, 4200000000U };
 	uint8_t		 buf[BGP_MAX_MSG_LEN];
 	struct bgp_attrs a;
-	struct prefix	 p[2] = { pfx("192.0.2.53/32"), pfx("198.51.100.7/24") };
+	struct prefix	 p[2] = { pfx("192.0.2.53/32"),
+	    pfx("198.51.100.7/24") };
 	size_t		 used;
 	int		 n;
 
@@ -243,6 +244,26 @@ test_encode_as2(void **state)
 	assert_int_equal(upd.attrs.aspath_nas, 2);
 	assert_int_equal(upd.attrs.aspath_as[0], 65100);
 	assert_int_equal(upd.attrs.aspath_as[1], 4200000000U);
+
+	/* confederation segments stay out of AS4_PATH (RFC 6793 3) */
+	{
+		static const struct bgp_asseg cseg[2] = {
+		    { BGP_ASSEG_CONFED_SEQ, 1 }, { BGP_ASSEG_SEQUENCE, 2 } };
+		static const uint32_t cas[] = { 65000, 65100, 4200000000U };
+
+		a.aspath_seg = cseg;
+		a.aspath_nseg = 2;
+		a.aspath_as = cas;
+		a.aspath_nas = 3;
+		n = bgp_msg_encode_update(buf, sizeof(buf), &ebgp2, &a, p, 1,
+		    &used);
+		assert_bytes(buf, n, MARKER "0041 02 0000 0025"
+		    "40 01 01 00"
+		    "40 02 0a 03 01 fde8 02 02 fe4c 5ba0"
+		    "40 03 04 c633640a"
+		    "c0 11 0a 02 02 0000fe4c fa56ea00"
+		    "20 c0000235");
+	}
 
 	/* only 2-octet ASNs: no AS4_PATH */
 	basic_attrs(&a);
@@ -309,6 +330,11 @@ test_encode_withdraw(void **state)
 	n = bgp_msg_encode_withdraw(buf, sizeof(buf), p, 3, &used);
 	assert_int_equal(used, 2);
 	assert_bytes(buf, n, MARKER "001e 02 0007 20 c0000235 08 0a 0000");
+	/* host bits beyond the length are cleared: 10.255.1.1/12 */
+	p[0] = pfx("10.255.1.1/12");
+	n = bgp_msg_encode_withdraw(buf, sizeof(buf), p, 1, &used);
+	assert_bytes(buf, n, MARKER "001a 02 0003 0c 0af0 0000");
+	p[0] = pfx("192.0.2.53/32");
 	/* IPv6 in MP_UNREACH_NLRI */
 	n = bgp_msg_encode_withdraw(buf, sizeof(buf), p + 2, 1, &used);
 	assert_int_equal(used, 1);
@@ -384,11 +410,20 @@ test_encode_refuses(void **state)
 	assert_int_equal(bgp_msg_encode_update(buf, sizeof(buf), &ebgp4, &a,
 	    &p6, 1, &used), -1);
 	basic_attrs(&a);
+	a.aspath_seg = NULL;			/* segments without an array */
+	assert_int_equal(bgp_msg_encode_update(buf, sizeof(buf), &ebgp4, &a,
+	    &p4, 1, &used), -1);
+	basic_attrs(&a);
 	a.ncommunities = 1;			/* without an array */
 	assert_int_equal(bgp_msg_encode_update(buf, sizeof(buf), &ebgp4, &a,
 	    &p4, 1, &used), -1);
 	/* a buffer too small for one prefix, and just enough */
 	basic_attrs(&a);
+	/* (IPv6 wants room for a 4-octet MP_REACH_NLRI header) */
+	assert_int_equal(bgp_msg_encode_update(buf, 69, &ebgp4, &a, &p6, 1,
+	    &used), -1);
+	assert_int_equal(bgp_msg_encode_update(buf, 70, &ebgp4, &a, &p6, 1,
+	    &used), 69);
 	assert_int_equal(bgp_msg_encode_update(buf, 47, &ebgp4, &a, &p4, 1,
 	    &used), -1);
 	assert_int_equal(bgp_msg_encode_update(buf, 48, &ebgp4, &a, &p4, 1,
@@ -484,6 +519,11 @@ test_decode_v6(void **state)
 	assert_int_equal(upd.announced[BGP_AF_IPV4], 1);
 	assert_int_equal(upd.mp_other, 1);
 	assert_int_equal(s.n, 1);
+	n = mkupd(buf, "", "80 0e 09 0019 46 00 00 0102 0304"
+	    ORIGIN_IGP PATH_65100, "");		/* L2VPN EVPN */
+	assert_int_equal(decode(buf, n, &ebgp4, &s), BGP_UPD_OK);
+	assert_int_equal(upd.mp_other, 1);
+	assert_int_equal(s.n, 0);
 }
 
 static void
@@ -523,6 +563,26 @@ test_decode_as4_merge(void **state)
 	assert_int_equal(decode(buf, n, &ebgp2, NULL), BGP_UPD_OK);
 	assert_int_equal(upd.attrs.aspath_nseg, 1);
 	assert_int_equal(upd.attrs.aspath_as[1], BGP_AS_TRANS);
+
+	/* an AS_SET counts as one and is taken whole */
+	n = mkupd(buf, "", ORIGIN_IGP "40 02 0c 01 02 fde9 fdeb 02 02 5ba0 fdea"
+	    NH_V4 "c0 11 0a 02 02 fa56ea00 0000fdea", "18 c00002");
+	assert_int_equal(decode(buf, n, &ebgp2, NULL), BGP_UPD_OK);
+	assert_int_equal(upd.attrs.aspath_nseg, 2);
+	assert_int_equal(upd.attrs.aspath_seg[0].type, BGP_ASSEG_SET);
+	assert_int_equal(upd.attrs.aspath_seg[0].count, 2);
+	assert_int_equal(upd.attrs.aspath_nas, 4);
+	assert_int_equal(upd.attrs.aspath_as[2], 4200000000U);
+	/* malformed AS4_AGGREGATOR: discarded, AGGREGATOR kept */
+	n = mkupd(buf, "", BASE "c0 07 06 5ba0 0a000001 c0 12 06 fa56 0a000001",
+	    NLRI_V4);
+	assert_int_equal(decode(buf, n, &ebgp2, NULL),
+	    BGP_UPD_TREAT_AS_WITHDRAW);		/* PATH_65100 is 4-octet */
+	n = mkupd(buf, "", ORIGIN_IGP "40 02 04 02 01 fe4c" NH_V4
+	    "c0 07 06 5ba0 0a000001 c0 12 06 fa56 0a000001", NLRI_V4);
+	assert_int_equal(decode(buf, n, &ebgp2, NULL), BGP_UPD_OK);
+	assert_int_equal(upd.discarded, 1);
+	assert_int_equal(upd.attrs.aggregator_as, BGP_AS_TRANS);
 
 	/* malformed AS4_PATH (confederation segment): discarded */
 	n = mkupd(buf, "", ORIGIN_IGP "40 02 04 02 01 5ba0" NH_V4
@@ -900,7 +960,8 @@ many(int af)
 	for (i = 0; i < MANY; i++) {
 		if (af == BGP_AF_IPV4) {
 			p[i].addr.family = AF_INET;
-			p[i].addr.u.v4.s_addr = htonl(0x0a000000U + (uint32_t)i);
+			p[i].addr.u.v4.s_addr =
+			    htonl(0x0a000000U + (uint32_t)i);
 			p[i].len = 32;
 		} else {
 			p[i] = pfx("2001:db8::/128");
@@ -983,6 +1044,7 @@ test_announce_mixed(void **state)
 	p[2].len = 129;
 	assert_int_equal(bgp_update_announce(&ebgp4, &a, p, 4, count_emit,
 	    &k.msgs), -1);
+	assert_int_equal(bgp_update_withdraw(p, 4, count_emit, &k.msgs), -1);
 }
 
 int
