@@ -281,9 +281,10 @@ conf_service_finish(struct parser *p, struct service_conf *svc)
 	if (conf_kout_finish(p, svc) == -1)
 		return -1;
 	if (svc->combine == COMBINE_THRESHOLD && svc->threshold > health)
-		return conf_error(p, &svc->pos, "service %s: threshold %u is "
-		    "more than its %u checks", svc->name, svc->threshold,
-		    health);
+		return conf_error(p, &svc->pos, "service %s: threshold %u, but "
+		    "it has only %u dns, tcp or exec check%s (file checks do "
+		    "not count)", svc->name, svc->threshold, health,
+		    health == 1 ? "" : "s");
 	return 0;
 }
 

@@ -161,7 +161,10 @@ kw_query(struct parser *p, void *ctx, const struct tok *kw)
 		return conf_semi(p);
 	if (conf_arg(p, &t, "a query type", 0) == -1)
 		return -1;
-	if ((v = dns_wire_type(t.text)) == -1) {
+	/* RFC 6895 3.1: meta-types and zone transfers are not questions a
+	 * health probe can ask over one datagram. */
+	if ((v = dns_wire_type(t.text)) == -1 || v == 0 || v == 41 ||
+	    v == 251 || v == 252) {
 		conf_unexpected(p, &t, "a query type (A, AAAA, SOA, TXT, ...)");
 		lex_tok_free(&t);
 		return -1;
@@ -250,6 +253,12 @@ expect_contains(struct parser *p, struct dns_check_conf *d)
 
 	if (conf_arg(p, &t, "the RDATA the answer must contain", 1) == -1)
 		return -1;
+	if (t.text[0] == '\0') {
+		conf_error(p, &t.pos, "expect answer contains needs RDATA, "
+		    "not an empty string");
+		lex_tok_free(&t);
+		return -1;
+	}
 	d->contains = xreallocarray(d->contains, d->ncontains + 1,
 	    sizeof(*d->contains));
 	d->contains[d->ncontains++] = t.text;
@@ -288,6 +297,9 @@ kw_expect(struct parser *p, void *ctx, const struct tok *kw)
 			    "twice");
 		if (conf_string_arg(p, &d->expect_nsid, "the NSID in quotes") == -1)
 			return -1;
+		if (d->expect_nsid[0] == '\0')
+			return conf_error(p, &kw->pos, "expect nsid needs the "
+			    "identity, not an empty string");
 		d->nsid = 1;
 		return conf_semi(p);
 	default:

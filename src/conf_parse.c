@@ -226,9 +226,10 @@ conf_addr_arg(struct parser *p, struct addr *a)
 int
 conf_argv_arg(struct parser *p, char ***out, const char *what)
 {
-	char	**argv = NULL;
-	size_t	  n = 0;
-	struct tok t;
+	char		**argv = NULL;
+	size_t		  n = 0;
+	struct tok	  t;
+	struct conf_pos	  first = conf_peek(p)->pos;
 
 	while (conf_peek(p)->type == TOK_STRING) {
 		if (conf_next(p, &t) == -1)
@@ -243,8 +244,8 @@ conf_argv_arg(struct parser *p, char ***out, const char *what)
 	}
 	*out = argv;
 	if (argv[0][0] != '/')
-		return conf_error(p, &conf_peek(p)->pos, "%s: \"%s\" must be an "
-		    "absolute path (no shell, no PATH search)", what, argv[0]);
+		return conf_error(p, &first, "\"%s\" must be an absolute path "
+		    "(no shell, no PATH search)", argv[0]);
 	return conf_semi(p);
 }
 
@@ -299,9 +300,9 @@ kw_router_id(struct parser *p, void *ctx, const struct tok *kw)
 
 	if (conf_addr_arg(p, &c->router_id) == -1)
 		return -1;
-	if (c->router_id.family != AF_INET)
-		return conf_error(p, &kw->pos, "router-id must be an IPv4 "
-		    "address (a 32-bit BGP identifier)");
+	if (c->router_id.family != AF_INET || c->router_id.u.v4.s_addr == 0)
+		return conf_error(p, &kw->pos, "router-id must be a non-zero "
+		    "IPv4 address (a 32-bit BGP identifier)");
 	c->have_router_id = 1;
 	return conf_semi(p);
 }

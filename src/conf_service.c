@@ -87,6 +87,12 @@ kw_prefix(struct parser *p, void *ctx, const struct tok *kw)
 		lex_tok_free(&t);
 		return -1;
 	}
+	if (pfx.len == 0) {
+		conf_error(p, &t.pos, "%s is a default route, not a service "
+		    "prefix", t.text);
+		lex_tok_free(&t);
+		return -1;
+	}
 	for (i = 0; i < svc->nprefixes; i++)
 		if (util_prefix_overlap(&svc->prefixes[i], &pfx)) {
 			conf_error(p, &t.pos, "prefix %s overlaps another "
