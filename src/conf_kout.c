@@ -56,6 +56,16 @@ conf_kw_address(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_semi(p);
 }
 
+static const struct check_conf *
+last_check(const struct service_conf *svc)
+{
+	const struct check_conf *ck = svc->checks;
+
+	while (ck->next)
+		ck = ck->next;
+	return ck;
+}
+
 /* via ADDR [dev IF] [weight N] check ... [check ...] ; */
 static int
 kw_via(struct parser *p, void *ctx, const struct tok *kw)
@@ -85,7 +95,7 @@ kw_via(struct parser *p, void *ctx, const struct tok *kw)
 		} else if (strcmp(t.text, "check") == 0) {
 			if (conf_parse_check(p, svc, &t, idx) == -1)
 				goto fail;
-			checks++;
+			checks += last_check(svc)->type != CHECK_FILE;
 		} else {
 			conf_unexpected(p, &t, "dev, weight, check or ';'");
 			goto fail;
@@ -95,8 +105,9 @@ kw_via(struct parser *p, void *ctx, const struct tok *kw)
 	if (checks == 0) {
 		char a[64];
 
-		return conf_error(p, &kw->pos, "via %s has no check: each "
-		    "backend needs its own (via ADDR check dns { ... };)",
+		return conf_error(p, &kw->pos, "via %s has no dns, tcp or exec "
+		    "check: each backend needs its own (via ADDR check dns "
+		    "{ ... };)",
 		    util_fmt_addr(&v->gw, a, sizeof(a)));
 	}
 	return conf_semi(p);

@@ -74,6 +74,7 @@ kout_configure(struct kout *k, const struct conf *c, char *err, size_t len)
 			fatalx_oom();
 		event_add(k->monitor, NULL);
 	}
+	/* Nothing is applied when an interface cannot be made. */
 	if (k->nl && create_links(k, c, err, len) == -1)
 		return -1;
 	kout_sync(k);
@@ -170,13 +171,19 @@ want_route(struct kout *k, const struct hc_service *svc,
     const struct prefix *pfx)
 {
 	const struct route_conf	*rc = &svc->conf->route;
+	struct kout_entry	*e;
 	struct nl_route		 r;
+	char			 bad_dev[CONF_IFNAME_MAX] = "";
 	size_t			 i;
 
 	memset(&r, 0, sizeof(r));
 	r.dst = *pfx;
 	r.table = rc->table;
-	r.metric = rc->metric;
+	/* The kernel stores an IPv6 route of metric 0 as 1024
+	 * (IP6_RT_PRIO_USER); ask for that, so that what we ask for and what
+	 * the kernel reports back compare equal. */
+	r.metric = rc->metric || pfx->addr.family != AF_INET6 ? rc->metric :
+	    1024;
 	for (i = 0; i < rc->nvias && r.nnh < NL_MAX_HOPS; i++) {
 		if (rc->vias[i].gw.family != pfx->addr.family ||
 		    !backend_ok(svc, (int)i))
@@ -184,6 +191,9 @@ want_route(struct kout *k, const struct hc_service *svc,
 		r.nh[r.nnh].gw = rc->vias[i].gw;
 		r.nh[r.nnh].ifindex = rc->vias[i].dev[0] ?
 		    if_nametoindex(rc->vias[i].dev) : 0;
+		if (rc->vias[i].dev[0] && r.nh[r.nnh].ifindex == 0)
+			snprintf(bad_dev, sizeof(bad_dev), "%s",
+			    rc->vias[i].dev);
 		r.nh[r.nnh].weight = rc->vias[i].weight;
 		r.nnh++;
 	}
@@ -191,9 +201,13 @@ want_route(struct kout *k, const struct hc_service *svc,
 		r.nh[0].ifindex = if_nametoindex(rc->dev);
 		r.nh[0].weight = 1;
 		r.nnh = 1;
+		if (r.nh[0].ifindex == 0)
+			snprintf(bad_dev, sizeof(bad_dev), "%s", rc->dev);
 	}
-	if (r.nnh)
-		entry(k, svc->conf->name, 1, NULL, &r);
+	if (r.nnh == 0)
+		return;
+	e = entry(k, svc->conf->name, 1, NULL, &r);
+	snprintf(e->bad_dev, sizeof(e->bad_dev), "%s", bad_dev);
 }
 
 static void
@@ -246,17 +260,23 @@ static int
 install(struct kout *k, struct kout_entry *e)
 {
 	char	 err[256], p[80];
-	size_t	 i;
 
 	if (e->is_route) {
+		if (e->bad_dev[0]) {
+			snprintf(err, sizeof(err), "no such interface %s",
+			    e->bad_dev);
+			return fail(k, e, "route", err);
+		}
 		if (e->installed && same_hops(&e->have, &e->route))
 			return 0;
-		for (i = 0; i < e->route.nnh; i++)
-			if (e->route.nh[i].ifindex == 0 &&
-			    e->route.nh[i].gw.family == 0)
-				return fail(k, e, "route", "no such interface");
-		if (nl_route_replace(k->nl, &e->route, err, sizeof(err)) == -1)
-			return fail(k, e, "route", err);
+		/* Replace only our own route: a first install is exclusive, so
+		 * another program's route for the same destination, table
+		 * and metric is reported, never overwritten. */
+		if (nl_route_replace(k->nl, &e->route, e->installed, err,
+		    sizeof(err)) == -1)
+			return fail(k, e, "route", strstr(err, "File exists") ?
+			    "another route with this table and metric exists "
+			    "(not ours: left alone)" : err);
 		e->have = e->route;
 		fmt_prefix(&e->route.dst, p, sizeof(p));
 		log_info("service %s: route %s installed, %zu next hop%s",
@@ -264,8 +284,14 @@ install(struct kout *k, struct kout_entry *e)
 	} else {
 		if (e->installed || e->foreign)
 			return 0;
-		if (e->addr.ifindex == 0)
-			return fail(k, e, "address", "no such interface");
+		if (e->addr.ifindex == 0) {
+			const struct hc_service *svc = hc_service_find(k->hc,
+			    e->service);
+
+			snprintf(err, sizeof(err), "no such interface %s",
+			    svc ? svc->conf->address.ifname : "?");
+			return fail(k, e, "address", err);
+		}
 		if (nl_addr_add(k->nl, &e->addr, err, sizeof(err)) == -1) {
 			if (strstr(err, "File exists") == NULL)
 				return fail(k, e, "address", err);
@@ -310,58 +336,149 @@ uninstall(struct kout *k, struct kout_entry *e)
 
 /* ---- adopting what an earlier run left ---- */
 
-static void
-adopt_route(void *arg, const struct nl_route *r)
-{
-	struct kout		*k = arg;
-	struct kout_entry	*e = find(k, 1, NULL, r);
-	char			 err[256], p[80];
+struct found {
+	struct nl_route	*routes;
+	size_t		 nroutes;
+	struct nl_addr	*addrs;
+	size_t		 naddrs;
+};
 
-	if (e && e->seen) {
-		e->installed = 1;
-		e->have = *r;	/* a sync replaces it if the hops differ */
-		return;
-	}
-	fmt_prefix(&r->dst, p, sizeof(p));
-	log_info("removing stale route %s (table %u) left by an earlier run",
-	    p, r->table);
-	if (nl_route_del(k->nl, r, err, sizeof(err)) == -1)
-		log_warn("removing stale route %s: %s", p, err);
+/* Dumps only collect: nothing may be sent on the socket mid-dump. */
+static void
+found_route(void *arg, const struct nl_route *r)
+{
+	struct found *f = arg;
+
+	f->routes = xreallocarray(f->routes, f->nroutes + 1, sizeof(*r));
+	f->routes[f->nroutes++] = *r;
 }
 
 static void
-adopt_addr(void *arg, const struct nl_addr *a)
+found_addr(void *arg, const struct nl_addr *a)
 {
-	struct kout		*k = arg;
-	struct kout_entry	*e = find(k, 0, a, NULL);
-	char			 err[256], p[80];
+	struct found *f = arg;
 
-	if (e && e->seen) {
-		if (a->ours)
-			e->installed = 1;
-		else
-			e->foreign = 1;
-		return;
-	}
 	if (!a->ours)
 		return;
-	fmt_prefix(&a->pfx, p, sizeof(p));
-	log_info("removing stale address %s left by an earlier run", p);
-	if (nl_addr_del(k->nl, a, err, sizeof(err)) == -1)
-		log_warn("removing stale address %s: %s", p, err);
+	f->addrs = xreallocarray(f->addrs, f->naddrs + 1, sizeof(*a));
+	f->addrs[f->naddrs++] = *a;
+}
+
+/* The service whose route block would install R, whatever its state. */
+static const struct service_conf *
+route_owner(const struct kout *k, const struct nl_route *r)
+{
+	const struct service_conf	*sc;
+	size_t				 i;
+	uint32_t			 metric;
+
+	for (sc = k->conf->services; sc; sc = sc->next) {
+		if (!sc->route.present || sc->route.table != r->table)
+			continue;
+		for (i = 0; i < sc->nprefixes; i++) {
+			metric = sc->route.metric || r->dst.addr.family !=
+			    AF_INET6 ? sc->route.metric : 1024;
+			if (metric == r->metric &&
+			    sc->prefixes[i].len == r->dst.len &&
+			    util_addr_eq(&sc->prefixes[i].addr, &r->dst.addr))
+				return sc;
+		}
+	}
+	return NULL;
+}
+
+static const struct service_conf *
+addr_owner(const struct kout *k, const struct nl_addr *a)
+{
+	const struct service_conf	*sc;
+	size_t				 i;
+
+	for (sc = k->conf->services; sc; sc = sc->next) {
+		if (!sc->address.present ||
+		    if_nametoindex(sc->address.ifname) != a->ifindex)
+			continue;
+		for (i = 0; i < sc->nprefixes; i++)
+			if (sc->prefixes[i].len == a->pfx.len &&
+			    util_addr_eq(&sc->prefixes[i].addr, &a->pfx.addr))
+				return sc;
+	}
+	return NULL;
+}
+
+/*
+ * Ours from an earlier run: what the config still has a place for is
+ * adopted as installed (kept until its service has a verdict, then
+ * corrected); the rest is removed.
+ */
+static void
+adopt(struct kout *k, const struct found *f)
+{
+	const struct service_conf	*sc;
+	struct kout_entry		*e;
+	char				 err[256], p[80];
+	size_t				 i;
+
+	for (i = 0; i < f->nroutes; i++) {
+		fmt_prefix(&f->routes[i].dst, p, sizeof(p));
+		if ((sc = route_owner(k, &f->routes[i])) != NULL) {
+			/* Not wanted right now: held while undecided. */
+			if ((e = find(k, 1, NULL, &f->routes[i])) == NULL) {
+				e = entry(k, sc->name, 1, NULL, &f->routes[i]);
+				e->seen = 0;
+			}
+			e->have = f->routes[i];
+			e->installed = 1;
+			log_info("service %s: adopting route %s from an earlier "
+			    "run", sc->name, p);
+			continue;
+		}
+		log_info("removing stale route %s (table %u) left by an "
+		    "earlier run", p, f->routes[i].table);
+		if (nl_route_del(k->nl, &f->routes[i], err, sizeof(err)) == -1)
+			log_warn("removing stale route %s: %s", p, err);
+	}
+	for (i = 0; i < f->naddrs; i++) {
+		fmt_prefix(&f->addrs[i].pfx, p, sizeof(p));
+		if ((sc = addr_owner(k, &f->addrs[i])) != NULL) {
+			if ((e = find(k, 0, &f->addrs[i], NULL)) == NULL) {
+				e = entry(k, sc->name, 0, &f->addrs[i], NULL);
+				e->seen = 0;
+			}
+			e->installed = 1;
+			e->dynamic = sc->address.dynamic;
+			continue;
+		}
+		log_info("removing stale address %s left by an earlier run", p);
+		if (nl_addr_del(k->nl, &f->addrs[i], err, sizeof(err)) == -1)
+			log_warn("removing stale address %s: %s", p, err);
+	}
 }
 
 static void
 reconcile(struct kout *k)
 {
-	char err[256];
+	struct found	 f;
+	char		 err[256];
 
-	if (nl_dump_routes(k->nl, adopt_route, k, err, sizeof(err)) == -1 ||
-	    nl_dump_addrs(k->nl, adopt_addr, k, err, sizeof(err)) == -1) {
+	memset(&f, 0, sizeof(f));
+	if (nl_dump_routes(k->nl, found_route, &f, err, sizeof(err)) == -1 ||
+	    nl_dump_addrs(k->nl, found_addr, &f, err, sizeof(err)) == -1)
 		log_warn("reading the kernel's routes: %s", err);
-		return;
+	else {
+		adopt(k, &f);
+		k->reconciled = 1;
 	}
-	k->reconciled = 1;
+	free(f.routes);
+	free(f.addrs);
+}
+
+/* A service still waiting for its first verdict keeps what it has. */
+static int
+undecided(const struct kout *k, const char *service)
+{
+	const struct hc_service *svc = hc_service_find(k->hc, service);
+
+	return svc && svc->st.state == SVC_INIT;
 }
 
 void
@@ -380,6 +497,10 @@ kout_sync(struct kout *k)
 	if (!k->reconciled)
 		reconcile(k);
 	for (ep = &k->entries; (e = *ep) != NULL;) {
+		if (!e->seen && e->installed && undecided(k, e->service)) {
+			ep = &e->next;
+			continue;
+		}
 		if (!e->seen && (uninstall(k, e) == 0 || !e->installed)) {
 			*ep = e->next;
 			free(e);
@@ -394,6 +515,9 @@ kout_sync(struct kout *k)
 		k->last_error[0] = '\0';
 		return;
 	}
+	/* Back off per retry, not per sync: checks may sync often. */
+	if (evtimer_pending(k->retry, NULL))
+		return;
 	k->retry_ms = k->retry_ms ? k->retry_ms * 2 : RETRY_MIN_MS;
 	if (k->retry_ms > RETRY_MAX_MS)
 		k->retry_ms = RETRY_MAX_MS;

@@ -25,6 +25,7 @@ struct kout_entry {
 	int			 installed;	/* by us, and still there */
 	int			 foreign;	/* already there, not ours */
 	int			 seen;		/* scratch for sync */
+	char			 bad_dev[CONF_IFNAME_MAX];	/* no such */
 	char			 error[256];
 };
 

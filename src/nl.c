@@ -214,13 +214,14 @@ route_msg(char *buf, uint16_t type, uint16_t flags, const struct nl_route *r)
 	return nlh;
 }
 
+/* REPLACE: ours is there already; else EXCL, never someone else's. */
 int
-nl_route_replace(struct nl *n, const struct nl_route *r, char *err,
-    size_t errlen)
+nl_route_replace(struct nl *n, const struct nl_route *r, int replace,
+    char *err, size_t errlen)
 {
 	char		 buf[4096];
-	struct nlmsghdr	*nlh = route_msg(buf, RTM_NEWROUTE,
-			    NLM_F_CREATE | NLM_F_REPLACE, r);
+	struct nlmsghdr	*nlh = route_msg(buf, RTM_NEWROUTE, NLM_F_CREATE |
+			    (replace ? NLM_F_REPLACE : NLM_F_EXCL), r);
 
 	put_hops(nlh, r);
 	return run(n, nlh, NULL, NULL, err, errlen, "installing route");
@@ -256,8 +257,9 @@ parse_multipath(const struct nlattr *a, int family, struct nl_route *r)
 	const struct nlattr	*in;
 	size_t			 ilen;
 
-	for (; RTNH_OK(rtnh, left); left -= (int)RTNH_ALIGN(rtnh->rtnh_len),
-	    rtnh = RTNH_NEXT(rtnh)) {
+	/* RTNH_OK reads rtnh_len: first make sure the header is there. */
+	for (; left >= (int)sizeof(*rtnh) && RTNH_OK(rtnh, left);
+	    left -= (int)RTNH_ALIGN(rtnh->rtnh_len), rtnh = RTNH_NEXT(rtnh)) {
 		struct nl_nexthop *h;
 
 		if (r->nnh == NL_MAX_HOPS)
@@ -276,6 +278,18 @@ parse_multipath(const struct nlattr *a, int family, struct nl_route *r)
 	}
 	return 0;
 }
+
+/*
+ * The attributes after a fixed header of HDRLEN, bounded by nlmsg_len
+ * itself: mnl_attr_for_each stops at the aligned end, which for a last
+ * message of odd length lies past what was received.
+ */
+#define ATTR_FOREACH(a, nlh, hdrlen)					\
+	for ((a) = (const struct nlattr *)((const char *)		\
+	    mnl_nlmsg_get_payload(nlh) + MNL_ALIGN(hdrlen));		\
+	    mnl_attr_ok((a), (int)((const char *)(nlh) +		\
+	    (nlh)->nlmsg_len - (const char *)(a)));			\
+	    (a) = mnl_attr_next(a))
 
 /* Attributes we read and the size each must have (0: variable). */
 static const struct { uint16_t type; uint16_t len; } route_attrs[] = {
@@ -319,7 +333,7 @@ nl_parse_route(const void *buf, size_t len, struct nl_route *r, int *proto)
 	r->dst.len = rtm->rtm_dst_len;
 	r->table = rtm->rtm_table;
 	*proto = rtm->rtm_protocol;
-	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
+	ATTR_FOREACH(a, nlh, sizeof(*rtm)) {
 		if (!attr_size_ok(a))
 			return -1;
 		switch (mnl_attr_get_type(a)) {
@@ -369,7 +383,7 @@ nl_parse_addr(const void *buf, size_t len, struct nl_addr *out)
 	memset(out, 0, sizeof(*out));
 	out->pfx.len = ifa->ifa_prefixlen;
 	out->ifindex = ifa->ifa_index;
-	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
+	ATTR_FOREACH(a, nlh, sizeof(*ifa)) {
 		switch (mnl_attr_get_type(a)) {
 		case IFA_LOCAL:
 		case IFA_ADDRESS:

@@ -48,7 +48,8 @@ void		 nl_close(struct nl *);
 
 int	nl_addr_add(struct nl *, const struct nl_addr *, char *, size_t);
 int	nl_addr_del(struct nl *, const struct nl_addr *, char *, size_t);
-int	nl_route_replace(struct nl *, const struct nl_route *, char *, size_t);
+int	nl_route_replace(struct nl *, const struct nl_route *, int replace,
+	    char *, size_t);
 int	nl_route_del(struct nl *, const struct nl_route *, char *, size_t);
 int	nl_link_create_dummy(struct nl *, const char *, char *, size_t);
 
