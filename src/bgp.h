@@ -64,6 +64,9 @@ struct bgp_peer {
 	char			 last_error[384];
 	struct bgp_stats	 stats;
 	struct bgp_sent		*sent;
+	struct prefix		*rib_in;	/* our service prefixes, */
+	size_t			 nrib_in;	/* as others announce them */
+	int			 rib_in_changed;
 };
 
 struct bgp_engine {
@@ -96,6 +99,12 @@ int	 bgp_peer_accept(struct bgp_peer *, int fd);
 int	 bgp_md5_set(int fd, const struct bgp_conf *);
 /* bgp_listen.c: listen for the passive peers (none: close). */
 void	 bgp_listen_configure(struct bgp_engine *);
+
+/* bgp_rib_in.c: other sites' announcements of our prefixes. */
+int	 bgp_rib_in_update(struct bgp_peer *, int withdraw,
+	    const struct prefix *);
+void	 bgp_rib_in_clear(struct bgp_peer *);
+void	 bgp_protect_update(struct bgp_engine *);
 
 json_object *bgp_peers_json(const struct bgp_engine *);
 json_object *bgp_routes_json(const struct bgp_engine *);

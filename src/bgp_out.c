@@ -165,8 +165,12 @@ build(const struct bgp_peer *p, const struct hc_service *svc,
 	o->a.has = BGP_A_ORIGIN | BGP_A_AS_PATH;
 	o->a.origin = v && v->origin >= 0 ? (uint8_t)v->origin :
 	    n->origin >= 0 ? (uint8_t)n->origin : BGP_ORIGIN_IGP;
-	/* RFC 4271 5.1.2: eBGP prepends our AS; prepends add more. */
-	prepend = n->prepend + (v ? v->prepend : 0) + (ibgp ? 0 : 1);
+	/*
+	 * RFC 4271 5.1.2: eBGP prepends our AS; prepends add more.  Not on
+	 * iBGP, where our AS in the path would look like a loop to the
+	 * neighbour (who is in it too): use local-pref or med there.
+	 */
+	prepend = ibgp ? 0 : 1 + n->prepend + (v ? v->prepend : 0);
 	for (i = 0; i < prepend; i++)
 		o->as[i] = p->conf->local_as;
 	o->seg.type = BGP_ASSEG_SEQUENCE;
@@ -181,9 +185,11 @@ build(const struct bgp_peer *p, const struct hc_service *svc,
 	}
 	if (ibgp) {
 		o->a.has |= BGP_A_LOCAL_PREF;
+		/* RFC 8326 4.2: draining lowers LOCAL_PREF to 0 unless the
+		 * draining block says otherwise. */
 		o->a.localpref = v && v->has_local_pref ? v->local_pref :
-		    n->has_local_pref ? n->local_pref :
-		    svc->st.state == SVC_DRAINING ? 0 : 100;	/* RFC 8326 4.2 */
+		    svc->st.state == SVC_DRAINING ? 0 :
+		    n->has_local_pref ? n->local_pref : 100;
 	}
 	add_comms(o, n->communities, n->ncommunities);
 	add_lcomms(o, n->lcommunities, n->nlcommunities);

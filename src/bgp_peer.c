@@ -9,6 +9,7 @@
  * or its host dies, its routes must go at once, not be kept stale.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/tcp.h>
@@ -172,17 +173,33 @@ bgp_peer_accept(struct bgp_peer *p, int fd)
 	return 0;
 }
 
-/* Write out what is queued, as far as the socket takes it, then close. */
+/*
+ * Write out what is queued -- the last UPDATEs, the NOTIFICATION -- then
+ * close.  Synchronously, with a deadline: the loop may already be
+ * stopping, and RFC 4271 6 wants the NOTIFICATION on the wire before the
+ * connection goes.
+ */
 static void
 peer_close(struct bgp_peer *p)
 {
-	evutil_socket_t fd;
+	struct evbuffer	*out;
+	struct timeval	 tv = { 2, 0 };
+	evutil_socket_t	 fd;
+	int		 flags;
 
 	if (p->bev == NULL)
 		return;
 	fd = bufferevent_getfd(p->bev);
-	if (fd != -1)
-		evbuffer_write(bufferevent_get_output(p->bev), fd);
+	out = bufferevent_get_output(p->bev);
+	/* A bufferevent freezes the front of its output buffer. */
+	evbuffer_unfreeze(out, 1);
+	if (fd != -1 && evbuffer_get_length(out) > 0 &&
+	    (flags = fcntl(fd, F_GETFL)) != -1 &&
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != -1 &&
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == 0)
+		while (evbuffer_get_length(out) > 0 &&
+		    evbuffer_write(out, fd) > 0)
+			;
 	bufferevent_free(p->bev);
 	p->bev = NULL;
 }
@@ -330,11 +347,11 @@ count_prefix(void *arg, int withdraw, const struct prefix *pfx)
 {
 	struct bgp_peer *p = arg;
 
-	(void)pfx;
 	if (withdraw)
 		p->stats.withdrawn_in++;
 	else
 		p->stats.prefixes_in++;
+	p->rib_in_changed |= bgp_rib_in_update(p, withdraw, pfx);
 }
 
 /* RFC 7606: most errors only turn announcements into withdrawals. */
@@ -344,8 +361,11 @@ handle_update(struct bgp_peer *p, const uint8_t *msg, size_t len)
 	enum bgp_verdict v;
 
 	p->stats.updates_in++;
+	p->rib_in_changed = 0;
 	v = bgp_msg_decode_update(msg, len, &p->codec, p->upd, count_prefix,
 	    p);
+	if (p->rib_in_changed)
+		bgp_protect_update(p->engine);
 	if (v == BGP_UPD_NOTIFY) {
 		bad_msg(p, &p->upd->err);
 		return;
@@ -499,16 +519,18 @@ send_notify(struct bgp_peer *p, const struct bgp_fsm_out *o)
 	}
 }
 
+/* From connect retry, doubling to a minute (or connect retry, if more). */
 static uint64_t
 backoff(struct bgp_peer *p)
 {
 	uint64_t ms = p->conf->connect_retry;
+	uint64_t max = ms > RETRY_MAX_MS ? ms : RETRY_MAX_MS;
 	unsigned i;
 
-	for (i = 0; i < p->retries && ms < RETRY_MAX_MS; i++)
+	for (i = 0; i < p->retries && ms < max; i++)
 		ms *= 2;
 	p->retries++;
-	return ms < RETRY_MAX_MS ? ms : RETRY_MAX_MS;
+	return ms < max ? ms : max;
 }
 
 static void
@@ -525,6 +547,7 @@ do_actions(struct bgp_peer *p, const struct bgp_fsm_out *o)
 	}
 	if (a & BGP_A_DOWN) {
 		bgp_out_forget(p);
+		bgp_rib_in_clear(p);
 		p->stats.flaps++;
 	}
 	if (a & BGP_A_CONNECT)
@@ -551,6 +574,8 @@ do_actions(struct bgp_peer *p, const struct bgp_fsm_out *o)
 		p->last_error[0] = '\0';
 		evtimer_del(p->retry_timer);
 	}
+	if (a & (BGP_A_ESTABLISHED | BGP_A_DOWN))
+		bgp_protect_update(p->engine);
 	if (a & (BGP_A_ESTABLISHED | BGP_A_RESEND)) {
 		if (a & BGP_A_RESEND)
 			bgp_out_forget(p);
@@ -632,6 +657,7 @@ peer_free(struct bgp_peer *p, const char *msg)
 	p->engine->stop_msg = msg;
 	fsm_event(p, BGP_EV_STOP);
 	bgp_out_forget(p);
+	bgp_rib_in_clear(p);
 	event_free(p->retry_timer);
 	event_free(p->hold_timer);
 	event_free(p->keepalive_timer);
@@ -647,14 +673,17 @@ bgp_init(struct bgp_engine *e, struct event_base *base, struct hc_engine *hc)
 	e->hc = hc;
 }
 
+/* The running peer for C, if its session can stay as it is. */
 static struct bgp_peer *
-take_peer(struct bgp_peer **list, const struct bgp_conf *c)
+take_peer(struct bgp_peer **list, const struct bgp_conf *c,
+    const struct conf *old, const struct conf *conf)
 {
 	struct bgp_peer **pp, *p;
 
 	for (pp = list; (p = *pp) != NULL; pp = &p->next)
 		if (strcmp(p->conf->name, c->name) == 0 &&
-		    conf_bgp_equal(p->conf, c)) {
+		    conf_bgp_equal(p->conf, c) && (c->router_id.family ||
+		    util_addr_eq(&old->router_id, &conf->router_id))) {
 			*pp = p->next;
 			p->next = NULL;
 			return p;
@@ -666,17 +695,16 @@ void
 bgp_configure(struct bgp_engine *e, const struct conf *conf)
 {
 	const struct bgp_conf	*c;
+	const struct conf	*old_conf = e->conf;
 	struct bgp_peer		*old = e->peers, *list = NULL, **tail = &list;
 	struct bgp_peer		*p, *next;
 
-	e->conf = conf;
+	/* Peers stopped below still send their Cease with the old id. */
 	for (c = conf->peers; c; c = c->next) {
-		if ((p = take_peer(&old, c)) != NULL)
+		if (old_conf && (p = take_peer(&old, c, old_conf, conf)) != NULL)
 			p->conf = c;
-		else {
+		else
 			p = peer_new(e, c);
-			fsm_event(p, BGP_EV_START);
-		}
 		*tail = p;
 		tail = &p->next;
 	}
@@ -685,8 +713,13 @@ bgp_configure(struct bgp_engine *e, const struct conf *conf)
 		log_info("bgp %s: removed or changed by reload", p->conf->name);
 		peer_free(p, "anycastd: configuration changed");
 	}
+	e->conf = conf;
 	e->peers = list;
+	for (p = e->peers; p; p = p->next)
+		if (p->state == BGP_ST_IDLE)
+			fsm_event(p, BGP_EV_START);
 	bgp_listen_configure(e);
+	bgp_protect_update(e);
 	bgp_sync_all(e);
 }
 
