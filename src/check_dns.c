@@ -1,48 +1,89 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The dns check: one query to the server, one answer judged by
- * dns_wire_judge().  UDP by default with a retry over TCP when the answer
- * is truncated; TCP only with `tcp`.  Each probe has a fresh connected
- * socket (a new random source port) and a random query id; a datagram
- * that is not the answer to our question is counted as bogus and ignored,
- * so a spoofed or stray packet can neither pass nor end the probe.
+ * The dns check.  One probe asks the main query (judged by
+ * dns_wire_judge()) and, when the config asks for them, a few more in
+ * parallel: the zone's SOA from the server and from its primary (serial
+ * lag, RFC 1982), id.server (RFC 4892), a known-bogus name (must get
+ * SERVFAIL, RFC 4035 5.5), the zone's DNSKEY, and every zone of a zone
+ * list.  Each query is one dns_xfer (its own fresh socket and random id,
+ * UDP with a TCP retry, bogus answers ignored); the zone list is one
+ * dns_zones (one socket, a bounded window).  The probe has one deadline,
+ * and ends with exactly one hc_report(): the worst of its verdicts, in a
+ * fixed order of precedence, so the reason names what matters most.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <time.h>
 
-#include "check_sock.h"
+#include "dns_judge.h"
+#include "dns_window.h"
 #include "dns_wire.h"
+#include "dns_xfer.h"
+#include "dns_zones.h"
 #include "hc.h"
 
-#define DNS_MAX_MSG	65535
+/* The queries of a probe. */
+enum part { P_MAIN, P_SERVED, P_PRIMARY, P_ID, P_SERVFAIL, P_DNSKEY, P_MAX };
 
-struct dns_probe {
-	int		 fd;
-	int		 tcp;
-	struct event	*io;
-	struct event	*deadline;
-	uint16_t	 id;
-	uint8_t		*query;		/* TCP form: 2-byte length first */
-	size_t		 qlen;
-	size_t		 sent;
-	uint8_t		*buf;
-	size_t		 have;
-	unsigned	 bogus;
-	enum hc_reason	 bogus_reason;
+/* The verdicts, in order of precedence among equals. */
+enum verdict { V_MAIN, V_ID, V_VALIDATED, V_SERVFAIL, V_DNSKEY, V_ZONES,
+	V_SERVED, V_SERIAL, V_AGE, V_RRSIG, V_LATENCY, V_P95, V_MAX };
+
+static const char *const part_names[P_MAX] = { "query", "SOA", "primary",
+	"id.server", "servfail", "DNSKEY" };
+
+struct dns_probe;
+
+struct part_ctx {
+	struct dns_probe	*p;
+	enum part		 which;
 };
 
-static void	dns_io(evutil_socket_t, short, void *);
+struct dns_probe {
+	struct hc_check		*ck;
+	struct event		*deadline;
+	struct dns_xfer		*x[P_MAX];
+	struct part_ctx		 ctx[P_MAX];
+	struct dns_zones	*zones;
+	struct hc_result	 v[V_MAX];
+	int			 have_served, have_primary;
+	uint32_t		 served, primary;
+	uint16_t		 main_id;
+	uint64_t		 rtt_us;	/* of the main query, 0: none */
+	unsigned		 bogus;
+	int64_t			 now;		/* wall clock at the start */
+	char			 note[160];	/* not a failure, worth a word */
+};
 
-/* The query and expectations, always from the check's current config. */
+static void	conclude(struct dns_probe *);
+
+static const struct dns_check_conf *
+dconf(const struct dns_probe *p)
+{
+	return &p->ck->conf->u.dns;
+}
+
+/* The zone of the serial and DNSKEY expectations. */
+static const char *
+zone_of(const struct dns_check_conf *c)
+{
+	return c->zone != NULL ? c->zone : c->qname;
+}
+
+/* The main answer also gives the served serial when it asks the SOA. */
+static int
+main_is_soa(const struct dns_check_conf *c)
+{
+	return c->qtype == 6 && c->qclass == 1 &&
+	    (c->zone == NULL || strcmp(c->zone, c->qname) == 0);
+}
+
+/* The main query and expectations, always from the current config. */
 static void
-spec(const struct hc_check *ck, uint16_t id, struct dns_query *q,
+spec(const struct dns_check_conf *c, uint16_t id, struct dns_query *q,
     struct dns_expect *e)
 {
-	const struct dns_check_conf *c = &ck->conf->u.dns;
-
 	memset(q, 0, sizeof(*q));
 	q->qname = c->qname;
 	q->qtype = c->qtype;
@@ -51,6 +92,8 @@ spec(const struct hc_check *ck, uint16_t id, struct dns_query *q,
 	q->edns = c->edns;
 	q->dnssec_ok = c->dnssec_ok;
 	q->nsid = c->nsid;
+	q->rd = c->recursion;
+	q->ad = c->expect_validated;
 	memset(e, 0, sizeof(*e));
 	e->rcodes = c->rcodes;
 	e->aa = c->expect_aa;
@@ -61,295 +104,459 @@ spec(const struct hc_check *ck, uint16_t id, struct dns_query *q,
 }
 
 static void
-probe_close(struct dns_probe *p)
+set(struct hc_result *v, enum hc_status st, enum hc_reason r,
+    const char *prefix, const char *detail)
 {
-	if (p->io)
-		event_free(p->io);
-	p->io = NULL;
-	if (p->fd != -1)
-		close(p->fd);
-	p->fd = -1;
-	p->have = 0;
-	p->sent = 0;
+	v->status = st;
+	v->reason = r;
+	snprintf(v->detail, sizeof(v->detail), "%.24s%.130s", prefix, detail);
 }
 
 static void
-probe_free(struct hc_check *ck)
+probe_free(struct dns_probe *p)
 {
-	struct dns_probe *p = ck->probe;
+	size_t i;
 
-	probe_close(p);
+	for (i = 0; i < P_MAX; i++)
+		dns_xfer_free(p->x[i]);
+	dns_zones_free(p->zones);
 	event_free(p->deadline);
-	free(p->query);
-	free(p->buf);
 	free(p);
-	ck->probe = NULL;
-}
-
-static void
-finish(struct hc_check *ck, struct hc_result *res)
-{
-	struct dns_probe	*p = ck->probe;
-	uint64_t		 lat = ck->conf->u.dns.degraded_latency;
-
-	res->bogus = p->bogus;
-	if (res->status == HC_OK && lat && res->rtt_us > lat * 1000) {
-		res->status = HC_DEGRADED;
-		res->reason = HC_R_LATENCY;
-		snprintf(res->detail, sizeof(res->detail), "latency %.1fms > "
-		    "%llums", (double)res->rtt_us / 1000.0,
-		    (unsigned long long)lat);
-	}
-	probe_free(ck);
-	hc_report(ck, res);
-}
-
-static void
-fail(struct hc_check *ck, enum hc_reason reason, const char *detail)
-{
-	struct hc_result res;
-
-	memset(&res, 0, sizeof(res));
-	res.status = HC_FAIL;
-	res.reason = reason;
-	snprintf(res.detail, sizeof(res.detail), "%s", detail);
-	finish(ck, &res);
 }
 
 static int
-open_io(struct hc_check *ck, int type, short what)
+pending(const struct dns_probe *p)
 {
-	struct dns_probe		*p = ck->probe;
-	const struct dns_check_conf	*c = &ck->conf->u.dns;
-	struct hc_result		 res;
+	size_t i;
 
-	memset(&res, 0, sizeof(res));
-	p->fd = check_sock_open(type, &ck->target, c->port, &c->source, &res);
-	if (p->fd == -1) {
-		finish(ck, &res);
-		return -1;
-	}
-	p->tcp = type == SOCK_STREAM;
-	p->io = event_new(ck->svc->engine->base, p->fd, what, dns_io, ck);
-	if (p->io == NULL)
-		fatalx_oom();
-	event_add(p->io, NULL);
-	return 0;
-}
-
-/* Judge a complete message; returns 1 when the probe is over. */
-static int
-judge(struct hc_check *ck, const uint8_t *msg, size_t len)
-{
-	struct dns_probe	*p = ck->probe;
-	struct dns_query	 q;
-	struct dns_expect	 e;
-	struct hc_result	 res;
-	int			 truncated = 0;
-
-	spec(ck, p->id, &q, &e);
-	memset(&res, 0, sizeof(res));
-	dns_wire_judge(msg, len, &q, &e, &res, &truncated);
-	if (res.reason == HC_R_BOGUS_ID || res.reason == HC_R_BOGUS_QUESTION ||
-	    res.reason == HC_R_MALFORMED) {
-		p->bogus++;
-		p->bogus_reason = res.reason;
-		/* Over UDP it may be spoofed: wait for the real answer.  Over
-		 * TCP it came from the server itself: the probe fails. */
-		if (!p->tcp) {
-			log_debug("check %s/%s: ignored bogus answer: %s",
-			    ck->svc->conf->name, ck->conf->name, res.detail);
-			return 0;
-		}
-	}
-	if (truncated && !p->tcp) {
-		/* RFC 7766 section 5: retry the query over TCP. */
-		probe_close(p);
-		open_io(ck, SOCK_STREAM, EV_WRITE | EV_PERSIST);
-		return 1;
-	}
-	res.rtt_us = hc_elapsed_us(ck);
-	finish(ck, &res);
-	return 1;
+	for (i = 0; i < P_MAX; i++)
+		if (p->x[i] != NULL)
+			return 1;
+	return p->zones != NULL;
 }
 
 static void
-udp_read(struct hc_check *ck)
+main_answer(struct dns_probe *p, const uint8_t *msg, size_t len)
 {
-	struct dns_probe	*p = ck->probe;
-	ssize_t			 n;
+	const struct dns_check_conf	*c = dconf(p);
+	struct dns_query		 q;
+	struct dns_expect		 e;
+	struct hc_result		 r;
+	int				 tc;
 
-	for (;;) {
-		n = recv(p->fd, p->buf, DNS_MAX_MSG, 0);
-		if (n == -1) {
-			if (errno == EAGAIN || errno == EINTR)
-				return;
-			struct hc_result res;
-
-			memset(&res, 0, sizeof(res));
-			check_sock_error(errno, "udp", &res);
-			finish(ck, &res);
-			return;
-		}
-		if (judge(ck, p->buf, (size_t)n))
-			return;
+	spec(c, p->main_id, &q, &e);
+	dns_wire_judge(msg, len, &q, &e, &p->v[V_MAIN], &tc);
+	if (p->v[V_MAIN].status != HC_OK)
+		return;
+	if (c->expect_validated)
+		dns_judge_validated(msg, len, &p->v[V_VALIDATED]);
+	if (c->expect_rrsig)
+		dns_judge_rrsig(msg, len, c->qname, c->qtype, p->now,
+		    c->rrsig_valid, c->rrsig_down ? HC_FAIL : HC_DEGRADED,
+		    &p->v[V_RRSIG]);
+	if ((c->serial_primary.family || c->serial_age) && main_is_soa(c)) {
+		memset(&r, 0, sizeof(r));
+		if (dns_judge_soa_serial(msg, len, zone_of(c), &p->served,
+		    &r) == 0)
+			p->have_served = 1;
+		else
+			p->v[V_SERVED] = r;
 	}
 }
 
-/* RFC 1035 section 4.2.2: each message is preceded by a 2-byte length. */
-static void
-tcp_write(struct hc_check *ck)
-{
-	struct dns_probe	*p = ck->probe;
-	struct hc_result	 res;
-	socklen_t		 len = sizeof(int);
-	int			 err = 0;
-	ssize_t			 n;
+typedef void	(*judge_fn)(const uint8_t *, size_t, const char *,
+		    struct hc_result *);
 
-	if (p->sent == 0 && (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err,
-	    &len) == -1 || err)) {
-		memset(&res, 0, sizeof(res));
-		check_sock_error(err ? err : errno, "tcp connect", &res);
-		finish(ck, &res);
+/* V from FN's judgement of the answer, or from why there is none. */
+static void
+judged(struct hc_result *v, const struct dns_xfer_result *res, judge_fn fn,
+    const char *arg, enum part which)
+{
+	struct hc_result	 r;
+	char			 pre[32];
+
+	if (res->msg == NULL) {
+		snprintf(pre, sizeof(pre), "%s: ", part_names[which]);
+		set(v, HC_FAIL, res->err.reason, pre, res->err.detail);
 		return;
 	}
-	n = send(p->fd, p->query + p->sent, p->qlen - p->sent, MSG_NOSIGNAL);
-	if (n == -1) {
-		if (errno == EAGAIN || errno == EINTR)
-			return;
-		memset(&res, 0, sizeof(res));
-		check_sock_error(errno, "tcp send", &res);
-		finish(ck, &res);
+	memset(&r, 0, sizeof(r));
+	fn(res->msg, res->len, arg, &r);
+	set(v, r.status, r.reason, "", r.detail);
+}
+
+/* The zone's SOA serial, at the server (P_SERVED) or the primary. */
+static void
+serial_answer(struct dns_probe *p, enum part which,
+    const struct dns_xfer_result *res)
+{
+	const struct dns_check_conf	*c = dconf(p);
+	struct hc_result		 r;
+	uint32_t			*serial = which == P_SERVED ?
+					    &p->served : &p->primary;
+	char				 who[64];
+
+	memset(&r, 0, sizeof(r));
+	if (res->msg != NULL && dns_judge_soa_serial(res->msg, res->len,
+	    zone_of(c), serial, &r) == 0) {
+		*(which == P_SERVED ? &p->have_served : &p->have_primary) = 1;
 		return;
 	}
-	p->sent += (size_t)n;
-	if (p->sent < p->qlen)
+	if (res->msg == NULL)
+		r = res->err;
+	if (which == P_SERVED) {
+		set(&p->v[V_SERVED], HC_FAIL, r.reason, "SOA: ", r.detail);
 		return;
-	event_free(p->io);
-	p->io = event_new(ck->svc->engine->base, p->fd, EV_READ | EV_PERSIST,
-	    dns_io, ck);
-	if (p->io == NULL)
-		fatalx_oom();
-	event_add(p->io, NULL);
+	}
+	/* The primary being away is not this server's failure. */
+	util_fmt_addr(&c->serial_primary, who, sizeof(who));
+	snprintf(p->note, sizeof(p->note), "primary %.46s: %.60s, serial not "
+	    "compared", who, r.detail);
+}
+
+/* The answer (or failure) of a query other than the main one. */
+static void
+aux_answer(struct dns_probe *p, enum part which,
+    const struct dns_xfer_result *res)
+{
+	const struct dns_check_conf *c = dconf(p);
+
+	switch (which) {
+	case P_SERVED:
+	case P_PRIMARY:
+		serial_answer(p, which, res);
+		break;
+	case P_ID:
+		judged(&p->v[V_ID], res, dns_judge_id_server,
+		    c->expect_id_server, which);
+		break;
+	case P_SERVFAIL:
+		judged(&p->v[V_SERVFAIL], res, dns_judge_servfail,
+		    c->servfail_name, which);
+		break;
+	case P_DNSKEY:
+		judged(&p->v[V_DNSKEY], res, dns_judge_dnskey, zone_of(c),
+		    which);
+		break;
+	default:
+		break;
+	}
 }
 
 static void
-tcp_read(struct hc_check *ck)
+part_done(void *arg, const struct dns_xfer_result *res)
 {
-	struct dns_probe	*p = ck->probe;
-	struct hc_result	 res;
-	size_t			 want;
-	ssize_t			 n;
-	char			 d[64];
+	struct part_ctx		*pc = arg;
+	struct dns_probe	*p = pc->p;
+	struct dns_xfer		*x = p->x[pc->which];
 
-	n = recv(p->fd, p->buf + p->have, DNS_MAX_MSG + 2 - p->have, 0);
-	if (n == -1) {
-		if (errno == EAGAIN || errno == EINTR)
-			return;
-		memset(&res, 0, sizeof(res));
-		check_sock_error(errno, "tcp recv", &res);
-		finish(ck, &res);
-		return;
+	/* RES points into X: X is freed once RES is judged. */
+	p->x[pc->which] = NULL;
+	p->bogus += res->err.bogus;
+	if (pc->which != P_MAIN)
+		aux_answer(p, pc->which, res);
+	else if (res->msg == NULL)
+		p->v[V_MAIN] = res->err;
+	else {
+		p->rtt_us = res->rtt_us;
+		main_answer(p, res->msg, res->len);
 	}
-	if (n == 0) {
-		snprintf(d, sizeof(d), "tcp: connection closed after %zu bytes",
-		    p->have);
-		fail(ck, HC_R_MALFORMED, d);
-		return;
-	}
-	p->have += (size_t)n;
-	if (p->have < 2)
-		return;
-	want = 2 + ((size_t)p->buf[0] << 8 | p->buf[1]);
-	if (p->have < want)
-		return;
-	judge(ck, p->buf + 2, want - 2);
+	dns_xfer_free(x);
+	/* A failed main query is the verdict: no need to wait for more. */
+	if (!pending(p) || (pc->which == P_MAIN &&
+	    p->v[V_MAIN].status == HC_FAIL))
+		conclude(p);
 }
 
 static void
-dns_io(evutil_socket_t fd, short what, void *arg)
+zones_done(void *arg, const struct hc_result *res)
 {
-	struct hc_check		*ck = arg;
-	struct dns_probe	*p = ck->probe;
+	struct dns_probe *p = arg;
 
-	(void)fd;
-	if (!p->tcp)
-		udp_read(ck);
-	else if (what & EV_WRITE)
-		tcp_write(ck);
-	else
-		tcp_read(ck);
+	p->v[V_ZONES] = *res;
+	p->bogus += res->bogus;
+	dns_zones_free(p->zones);
+	p->zones = NULL;
+	if (!pending(p))
+		conclude(p);
 }
 
 static void
-dns_deadline(evutil_socket_t fd, short what, void *arg)
+deadline(evutil_socket_t fd, short what, void *arg)
 {
-	struct hc_check		*ck = arg;
-	struct dns_probe	*p = ck->probe;
-	char			 d[160], t[32];
+	struct dns_probe	*p = arg;
+	uint64_t		 t = p->ck->conf->timeout;
+	struct dns_xfer_result	 r;
+	size_t			 i;
 
 	(void)fd;
 	(void)what;
-	util_fmt_duration(ck->conf->timeout, t, sizeof(t));
-	if (p->bogus)
-		snprintf(d, sizeof(d), "timeout after %s%s (%u bogus answers "
-		    "ignored: %s)", t, p->tcp ? " over tcp" : "", p->bogus,
-		    hc_reason_name(p->bogus_reason));
+	for (i = 0; i < P_MAX; i++) {
+		if (p->x[i] == NULL)
+			continue;
+		memset(&r, 0, sizeof(r));
+		dns_xfer_timeout(p->x[i], t, &r.err);
+		p->bogus += r.err.bogus;
+		if (i == P_MAIN)
+			p->v[V_MAIN] = r.err;
+		else
+			aux_answer(p, (enum part)i, &r);
+		dns_xfer_free(p->x[i]);
+		p->x[i] = NULL;
+	}
+	if (p->zones != NULL) {
+		dns_zones_timeout(p->zones, &p->v[V_ZONES]);
+		p->bogus += p->v[V_ZONES].bogus;
+		dns_zones_free(p->zones);
+		p->zones = NULL;
+	}
+	conclude(p);
+}
+
+/* Latency, one answer or the p95 of the window (dns_window.h). */
+static void
+latency(struct dns_probe *p)
+{
+	const struct check_conf		*cc = p->ck->conf;
+	const struct dns_check_conf	*c = &cc->u.dns;
+	struct dns_window		*w;
+	uint64_t			 p95, keep;
+	char				 a[32];
+
+	if (p->v[V_MAIN].status != HC_OK || p->rtt_us == 0)
+		return;
+	if (c->degraded_latency && p->rtt_us > c->degraded_latency * 1000) {
+		p->v[V_LATENCY].status = HC_DEGRADED;
+		p->v[V_LATENCY].reason = HC_R_LATENCY;
+		snprintf(p->v[V_LATENCY].detail, sizeof(p->v[V_LATENCY].detail),
+		    "latency %.1fms > %llums", (double)p->rtt_us / 1000.0,
+		    (unsigned long long)c->degraded_latency);
+	}
+	if (c->p95_latency == 0)
+		return;
+	keep = 4 * (cc->interval + cc->timeout);
+	w = dns_window_get(p->ck->svc->conf->name, cc->name, c->p95_window,
+	    util_now_ms(), keep > 60000 ? keep : 60000);
+	dns_window_add(w, p->rtt_us);
+	if (!dns_window_judge(w, c->p95_latency * 1000, &p95))
+		return;
+	util_fmt_duration(c->p95_latency, a, sizeof(a));
+	p->v[V_P95].status = HC_DEGRADED;
+	p->v[V_P95].reason = HC_R_LATENCY_P95;
+	snprintf(p->v[V_P95].detail, sizeof(p->v[V_P95].detail), "p95 latency "
+	    "%.1fms over the last %u answers > %s (up again below %u%%)",
+	    (double)p95 / 1000.0, w->n, a, DNS_WINDOW_RECOVER_PCT);
+}
+
+/* The serials, once both answers are in. */
+static void
+serials(struct dns_probe *p)
+{
+	const struct dns_check_conf	*c = dconf(p);
+	char				 who[64];
+
+	if (c->serial_primary.family && p->have_served && p->have_primary) {
+		util_fmt_addr(&c->serial_primary, who, sizeof(who));
+		dns_judge_serial_lag(p->served, p->primary, who, c->serial_lag,
+		    c->serial_down ? HC_FAIL : HC_DEGRADED, &p->v[V_SERIAL]);
+	}
+	if (c->serial_age && p->have_served)
+		dns_judge_serial_age(p->served, p->now, c->serial_age,
+		    c->serial_age_down ? HC_FAIL : HC_DEGRADED, &p->v[V_AGE]);
+}
+
+static int
+worse(enum hc_status a, enum hc_status b)
+{
+	static const int rank[] = { [HC_OK] = 0, [HC_MAINT] = 0,
+	    [HC_DEGRADED] = 1, [HC_FAIL] = 2 };
+
+	return rank[a] > rank[b];
+}
+
+/* The worst verdict, first in precedence among equals; "+N more". */
+static void
+combine(struct dns_probe *p, struct hc_result *res)
+{
+	size_t	 i, pick = V_MAIN, more = 0, len;
+
+	for (i = 0; i < V_MAX; i++)
+		if (worse(p->v[i].status, p->v[pick].status))
+			pick = i;
+	for (i = 0; i < V_MAX; i++)
+		if (i != pick && p->v[i].status != HC_OK)
+			more++;
+	*res = p->v[pick];
+	len = strlen(res->detail);
+	if (pick == V_MAIN && res->status == HC_OK) {
+		if (p->v[V_SERIAL].detail[0] != '\0')
+			snprintf(res->detail + len, sizeof(res->detail) - len,
+			    "; %s", p->v[V_SERIAL].detail);
+		len = strlen(res->detail);
+		if (p->v[V_ZONES].detail[0] != '\0')
+			snprintf(res->detail + len, sizeof(res->detail) - len,
+			    "; %s", p->v[V_ZONES].detail);
+		len = strlen(res->detail);
+		if (p->note[0] != '\0')
+			snprintf(res->detail + len, sizeof(res->detail) - len,
+			    "; %s", p->note);
+	} else if (more > 0)
+		snprintf(res->detail + len, sizeof(res->detail) - len,
+		    " (+%zu more)", more);
+	res->rtt_us = p->rtt_us;
+	res->bogus = p->bogus;
+}
+
+static void
+conclude(struct dns_probe *p)
+{
+	struct hc_check		*ck = p->ck;
+	struct hc_result	 res;
+
+	if (p->v[V_MAIN].status == HC_OK) {
+		serials(p);
+		latency(p);
+	}
+	combine(p, &res);
+	probe_free(p);
+	ck->probe = NULL;
+	hc_report(ck, &res);
+}
+
+/* Start query WHICH; a failure to start is its verdict at once. */
+static void
+ask(struct dns_probe *p, enum part which, const struct addr *to,
+    uint16_t port, const struct dns_query *q)
+{
+	const struct dns_check_conf	*c = dconf(p);
+	struct dns_xfer_conf		 xc;
+	struct dns_xfer_result		 r;
+
+	memset(&xc, 0, sizeof(xc));
+	xc.target = to;
+	xc.port = port;
+	xc.source = &c->source;
+	xc.tcp = c->tcp;
+	p->ctx[which].p = p;
+	p->ctx[which].which = which;
+	memset(&r, 0, sizeof(r));
+	p->x[which] = dns_xfer_start(p->ck->svc->engine->base, &xc, q,
+	    part_done, &p->ctx[which], &r.err);
+	if (p->x[which] != NULL)
+		return;
+	if (which == P_MAIN)
+		p->v[V_MAIN] = r.err;
 	else
-		snprintf(d, sizeof(d), "timeout after %s%s", t,
-		    p->tcp ? " over tcp" : "");
-	fail(ck, HC_R_TIMEOUT, d);
+		aux_answer(p, which, &r);
+}
+
+static void
+query(struct dns_query *q, const char *name, uint16_t type, uint16_t class,
+    int edns, int rd)
+{
+	memset(q, 0, sizeof(q[0]));
+	q->qname = name;
+	q->qtype = type;
+	q->qclass = class;
+	q->id = (uint16_t)util_random();
+	q->edns = edns;
+	q->rd = rd;
+}
+
+/* The queries besides the main one that the config asks for. */
+static void
+ask_more(struct dns_probe *p)
+{
+	const struct dns_check_conf	*c = dconf(p);
+	const struct addr		*server = &p->ck->target;
+	struct dns_query		 q;
+
+	if ((c->serial_primary.family || c->serial_age) && !main_is_soa(c)) {
+		query(&q, zone_of(c), 6, 1, c->edns, c->recursion);
+		ask(p, P_SERVED, server, c->port, &q);
+	}
+	if (c->serial_primary.family) {
+		query(&q, zone_of(c), 6, 1, c->edns, 0);
+		ask(p, P_PRIMARY, &c->serial_primary, c->serial_port, &q);
+	}
+	if (c->expect_id_server) {
+		/* RFC 4892 2: the CHAOS class TXT record id.server. */
+		query(&q, "id.server.", 16, 3, 0, 0);
+		ask(p, P_ID, server, c->port, &q);
+	}
+	if (c->servfail_name) {
+		query(&q, c->servfail_name, c->servfail_type, 1, c->edns, 1);
+		q.dnssec_ok = c->dnssec_ok;
+		ask(p, P_SERVFAIL, server, c->port, &q);
+	}
+	if (c->expect_dnskey) {
+		query(&q, zone_of(c), 48, 1, c->edns, c->recursion);
+		ask(p, P_DNSKEY, server, c->port, &q);
+	}
+}
+
+static const char *
+zone_name(void *arg, size_t i)
+{
+	struct dns_probe *p = arg;
+
+	return dconf(p)->zones[i];
+}
+
+static void
+ask_zones(struct dns_probe *p)
+{
+	const struct dns_check_conf	*c = dconf(p);
+	struct dns_zones_conf		 zc;
+
+	memset(&zc, 0, sizeof(zc));
+	zc.target = &p->ck->target;
+	zc.port = c->port;
+	zc.source = &c->source;
+	zc.edns = c->edns;
+	zc.nzones = c->nzones;
+	zc.zone = zone_name;
+	zc.retry_ms = p->ck->conf->timeout / 3;
+	p->zones = dns_zones_start(p->ck->svc->engine->base, &zc, zones_done,
+	    p, &p->v[V_ZONES]);
 }
 
 static void
 dns_start(struct hc_check *ck)
 {
 	struct dns_probe	*p = xcalloc(1, sizeof(*p));
+	const struct dns_check_conf *c = &ck->conf->u.dns;
+	struct timeval		 tv = hc_tv(ck->conf->timeout);
 	struct dns_query	 q;
 	struct dns_expect	 e;
-	struct timeval		 tv = hc_tv(ck->conf->timeout);
-	uint8_t			*wire;
-	size_t			 len;
 
-	p->fd = -1;
-	p->id = (uint16_t)util_random();
+	p->ck = ck;
+	p->now = (int64_t)time(NULL);
 	ck->probe = p;
-	p->deadline = evtimer_new(ck->svc->engine->base, dns_deadline, ck);
+	p->deadline = evtimer_new(ck->svc->engine->base, deadline, p);
 	if (p->deadline == NULL)
 		fatalx_oom();
-	spec(ck, p->id, &q, &e);
-	if (dns_wire_query(&q, &wire, &len) == -1 || len > DNS_MAX_MSG) {
-		fail(ck, HC_R_SOCKET, "cannot build the query");
+	p->main_id = (uint16_t)util_random();
+	spec(c, p->main_id, &q, &e);
+	ask(p, P_MAIN, &ck->target, c->port, &q);
+	if (p->v[V_MAIN].status == HC_OK) {
+		ask_more(p);
+		if (c->nzones > 0)
+			ask_zones(p);
+	}
+	if (!pending(p)) {
+		conclude(p);
 		return;
 	}
-	p->query = xmalloc(len + 2);
-	p->query[0] = (uint8_t)(len >> 8);
-	p->query[1] = (uint8_t)len;
-	memcpy(p->query + 2, wire, len);
-	p->qlen = len + 2;
-	free(wire);
-	p->buf = xmalloc(DNS_MAX_MSG + 2);
 	evtimer_add(p->deadline, &tv);
-	if (ck->conf->u.dns.tcp) {
-		open_io(ck, SOCK_STREAM, EV_WRITE | EV_PERSIST);
-		return;
-	}
-	if (open_io(ck, SOCK_DGRAM, EV_READ | EV_PERSIST) == -1)
-		return;
-	if (send(p->fd, p->query + 2, p->qlen - 2, 0) == -1) {
-		struct hc_result res;
-
-		memset(&res, 0, sizeof(res));
-		check_sock_error(errno, "udp send", &res);
-		finish(ck, &res);
-	}
 }
 
 static void
 dns_cancel(struct hc_check *ck)
 {
 	if (ck->probe)
-		probe_free(ck);
+		probe_free(ck->probe);
+	ck->probe = NULL;
 }
 
 const struct hc_ops check_dns_ops = { dns_start, dns_cancel };

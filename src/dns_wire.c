@@ -105,12 +105,16 @@ dns_wire_query(const struct dns_query *q, uint8_t **buf, size_t *len)
 		return -1;
 	}
 	/*
-	 * RFC 1035 4.1.1: QR, AA, TC, RD, RA all clear, opcode QUERY.
-	 * RD stays clear: we probe authoritative servers, a recursive
-	 * answer would hide the very failure we look for.
+	 * RFC 1035 4.1.1: QR, AA, TC, RA clear, opcode QUERY.  RD stays
+	 * clear unless asked (`recursion`): an authoritative server is
+	 * probed as itself, a recursive answer would hide the very failure
+	 * we look for.  RFC 6840 5.7: AD set in a query asks a validating
+	 * resolver for the AD bit in the answer, without needing DO.
 	 */
 	ldns_pkt_set_id(pkt, q->id);
 	ldns_pkt_set_opcode(pkt, LDNS_PACKET_QUERY);
+	ldns_pkt_set_rd(pkt, q->rd != 0);
+	ldns_pkt_set_ad(pkt, q->ad != 0);
 	if ((q->edns || q->dnssec_ok || q->nsid) && add_edns(pkt, q) == -1) {
 		ldns_pkt_free(pkt);
 		return -1;
@@ -199,6 +203,35 @@ dns_wire_judge(const uint8_t *answer, size_t len,
 			(void)judge_health(pkt, e, res);
 	}
 	ldns_pkt_free(pkt);
+}
+
+enum dns_wire_class
+dns_wire_classify(const uint8_t *answer, size_t len,
+    const struct dns_query *q, struct hc_result *res)
+{
+	ldns_pkt		*pkt = NULL;
+	ldns_status		 st;
+	enum dns_wire_class	 c = DNS_WIRE_NOT_OURS;
+
+	if (answer == NULL || q == NULL) {
+		judge_fill(res, HC_FAIL, HC_R_MALFORMED, "malformed: no data");
+		return c;
+	}
+	if ((st = ldns_wire2pkt(&pkt, answer, len)) != LDNS_STATUS_OK) {
+		const char *why = ldns_get_errorstr_by_id(st);
+
+		judge_fill(res, HC_FAIL, HC_R_MALFORMED, "malformed: %s",
+		    why != NULL ? why : "unparsable message");
+		return c;
+	}
+	if (judge_is_ours(pkt, q, res) == 0) {
+		c = ldns_pkt_tc(pkt) ? DNS_WIRE_TRUNCATED : DNS_WIRE_OURS;
+		judge_fill(res, c == DNS_WIRE_OURS ? HC_OK : HC_FAIL,
+		    c == DNS_WIRE_OURS ? HC_R_OK : HC_R_TRUNCATED, "%s",
+		    c == DNS_WIRE_OURS ? "answer" : "truncated (TC bit set)");
+	}
+	ldns_pkt_free(pkt);
+	return c;
 }
 
 /*

@@ -21,6 +21,8 @@ struct dns_query {
 	int		 edns;		/* add an OPT record, 1232-byte payload */
 	int		 dnssec_ok;	/* DO bit (implies edns) */
 	int		 nsid;		/* NSID option (implies edns) */
+	int		 rd;		/* RD bit: ask a resolver to recurse */
+	int		 ad;		/* AD bit: ask for it back (RFC 6840 5.7) */
 };
 
 struct dns_expect {
@@ -46,6 +48,18 @@ int	dns_wire_query(const struct dns_query *q, uint8_t **buf, size_t *len);
 void	dns_wire_judge(const uint8_t *answer, size_t len,
 	    const struct dns_query *q, const struct dns_expect *e,
 	    struct hc_result *res, int *truncated);
+
+/*
+ * Is ANSWER a complete answer to Q at all (parsable, QR set, opcode
+ * QUERY, same id, same question)?  DNS_WIRE_OURS or DNS_WIRE_TRUNCATED
+ * (ours, TC bit set: retry over TCP), else DNS_WIRE_NOT_OURS with RES
+ * saying why (HC_R_MALFORMED, HC_R_BOGUS_ID, HC_R_BOGUS_QUESTION).
+ * This is the first half of dns_wire_judge(), for exchanges whose
+ * answers are judged by other functions (dns_judge.h).
+ */
+enum dns_wire_class { DNS_WIRE_OURS, DNS_WIRE_TRUNCATED, DNS_WIRE_NOT_OURS };
+enum dns_wire_class dns_wire_classify(const uint8_t *answer, size_t len,
+	    const struct dns_query *q, struct hc_result *res);
 
 /* Name <-> number for types, classes and rcodes; -1 when unknown. */
 int	dns_wire_type(const char *);

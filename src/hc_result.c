@@ -32,6 +32,15 @@ static const char *const reason_names[HC_R_MAX] = {
 	[HC_R_SIGNAL] = "signal",
 	[HC_R_EXEC] = "exec",
 	[HC_R_FILE_PRESENT] = "file-present",
+	[HC_R_SERIAL_LAG] = "serial-lag",
+	[HC_R_SERIAL_AGE] = "serial-age",
+	[HC_R_RRSIG] = "rrsig",
+	[HC_R_DNSKEY] = "dnskey",
+	[HC_R_NOT_VALIDATED] = "not-validated",
+	[HC_R_BOGUS_ACCEPTED] = "bogus-accepted",
+	[HC_R_IDENTITY] = "identity",
+	[HC_R_LATENCY_P95] = "latency-p95",
+	[HC_R_ZONES] = "zones",
 };
 
 const char *

@@ -37,6 +37,15 @@ enum hc_reason {
 	HC_R_SIGNAL,		/* exec: killed by a signal */
 	HC_R_EXEC,		/* exec: could not run */
 	HC_R_FILE_PRESENT,	/* maintenance file exists */
+	HC_R_SERIAL_LAG,	/* SOA serial behind the primary's */
+	HC_R_SERIAL_AGE,	/* time-stamp SOA serial too old */
+	HC_R_RRSIG,		/* RRSIG expiring soon, expired, not yet valid */
+	HC_R_DNSKEY,		/* no DNSKEY at the zone apex */
+	HC_R_NOT_VALIDATED,	/* resolver answer without the AD bit */
+	HC_R_BOGUS_ACCEPTED,	/* a known-bogus name did not get SERVFAIL */
+	HC_R_IDENTITY,		/* id.server of another server */
+	HC_R_LATENCY_P95,	/* p95 latency over the window too high */
+	HC_R_ZONES,		/* a zone of the list not served */
 	HC_R_MAX
 };
 

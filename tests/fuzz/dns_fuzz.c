@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * libFuzzer harness for the DNS answer judge (src/dns_wire.c).  Input
+ * libFuzzer harness for the DNS answer judges (src/dns_wire.c and the
+ * DNS-aware ones of src/dns_judge.c, all fed the same bytes).  Input
  * layout: two selector bytes that pick the query and the expectations,
  * then the bytes that arrived from the "server".  The query id is taken
  * from the answer's first two bytes unless a selector bit asks for a
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns_judge.h"
 #include "dns_wire.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -39,6 +41,73 @@ check(const struct hc_result *res, int tc)
 	if ((tc == 1) != (res->reason == HC_R_TRUNCATED) || (tc != 0 &&
 	    tc != 1))
 		abort();
+}
+
+/* A DNS-aware judge: a bounded detail, a known status and reason. */
+static void
+check_aware(const struct hc_result *res)
+{
+	if (memchr(res->detail, '\0', sizeof(res->detail)) == NULL)
+		abort();
+	if (res->status != HC_OK && res->status != HC_DEGRADED &&
+	    res->status != HC_FAIL)
+		abort();
+	if ((res->status == HC_OK) != (res->reason == HC_R_OK) ||
+	    res->reason >= HC_R_MAX)
+		abort();
+}
+
+static void
+fresh(struct hc_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	memset(res->detail, 'X', sizeof(res->detail));
+}
+
+/* The judges of dns_judge.h on the same bytes, Q's name as the zone. */
+static void
+judge_aware(const uint8_t *pkt, size_t len, const struct dns_query *q,
+    uint8_t sel)
+{
+	struct hc_result	 res;
+	uint32_t		 serial;
+	int64_t			 now = 1704067200 + (int64_t)sel * 86400 * 97;
+	enum dns_wire_class	 c;
+
+	fresh(&res);
+	c = dns_wire_classify(pkt, len, q, &res);
+	if (c != DNS_WIRE_OURS && c != DNS_WIRE_TRUNCATED &&
+	    c != DNS_WIRE_NOT_OURS)
+		abort();
+	check_aware(&res);
+	fresh(&res);
+	if (dns_judge_soa_serial(pkt, len, q->qname, &serial, &res) == 0) {
+		dns_judge_serial_lag(serial, serial + sel, "p", sel & 3,
+		    HC_DEGRADED, &res);
+		check_aware(&res);
+		fresh(&res);
+		dns_judge_serial_age(serial, now, 86400000, HC_FAIL, &res);
+	}
+	check_aware(&res);
+	fresh(&res);
+	dns_judge_rrsig(pkt, len, q->qname, q->qtype, now, 3600000,
+	    HC_DEGRADED, &res);
+	check_aware(&res);
+	fresh(&res);
+	dns_judge_validated(pkt, len, &res);
+	check_aware(&res);
+	fresh(&res);
+	dns_judge_servfail(pkt, len, q->qname, &res);
+	check_aware(&res);
+	fresh(&res);
+	dns_judge_dnskey(pkt, len, q->qname, &res);
+	check_aware(&res);
+	fresh(&res);
+	dns_judge_id_server(pkt, len, (sel & 1) ? "ns1" : "", &res);
+	check_aware(&res);
+	fresh(&res);
+	dns_judge_zone(pkt, len, q->qname, &res);
+	check_aware(&res);
 }
 
 int
@@ -83,5 +152,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	res.rtt_us = 7;
 	dns_wire_judge(pkt, len, &q, &e, &res, &tc);
 	check(&res, tc);
+	judge_aware(pkt, len, &q, s1);
 	return 0;
 }

@@ -809,6 +809,70 @@ test_query_edns_variants(void **state)
 	ldns_pkt_free(pkt);
 }
 
+/* RD for resolvers (`recursion`), AD to ask for AD (RFC 6840 5.7). */
+static void
+test_query_rd_ad(void **state)
+{
+	struct dns_query	 q = query();
+	ldns_pkt		*pkt;
+
+	(void)state;
+	pkt = parse_query(&q);
+	assert_false(ldns_pkt_rd(pkt));
+	assert_false(ldns_pkt_ad(pkt));
+	assert_false(ldns_pkt_cd(pkt));
+	ldns_pkt_free(pkt);
+	q.rd = 1;
+	q.ad = 1;
+	pkt = parse_query(&q);
+	assert_true(ldns_pkt_rd(pkt));
+	assert_true(ldns_pkt_ad(pkt));
+	assert_false(ldns_pkt_cd(pkt));
+	assert_false(ldns_pkt_qr(pkt));
+	ldns_pkt_free(pkt);
+}
+
+/* dns_wire_classify: the "is it ours" half of the judge. */
+static void
+test_classify(void **state)
+{
+	struct answer		 a = good();
+	struct dns_query	 q = query();
+	struct hc_result	 res;
+	uint8_t			*wire;
+	size_t			 len;
+
+	(void)state;
+	memset(&res, 0, sizeof(res));
+	wire = build(&a, &len);
+	assert_int_equal(dns_wire_classify(wire, len, &q, &res), DNS_WIRE_OURS);
+	assert_int_equal(res.status, HC_OK);
+	assert_int_equal(dns_wire_classify(wire, len - 1, &q, &res),
+	    DNS_WIRE_NOT_OURS);
+	assert_int_equal(res.reason, HC_R_MALFORMED);
+	q.id = ID + 1;
+	assert_int_equal(dns_wire_classify(wire, len, &q, &res),
+	    DNS_WIRE_NOT_OURS);
+	assert_int_equal(res.reason, HC_R_BOGUS_ID);
+	q = query();
+	q.qtype = LDNS_RR_TYPE_AAAA;
+	assert_int_equal(dns_wire_classify(wire, len, &q, &res),
+	    DNS_WIRE_NOT_OURS);
+	assert_int_equal(res.reason, HC_R_BOGUS_QUESTION);
+	free(wire);
+	/* A REFUSED answer is still ours: its judge says the rest. */
+	a.rcode = 5;
+	a.tc = 1;
+	q = query();
+	wire = build(&a, &len);
+	assert_int_equal(dns_wire_classify(wire, len, &q, &res),
+	    DNS_WIRE_TRUNCATED);
+	assert_int_equal(res.reason, HC_R_TRUNCATED);
+	free(wire);
+	assert_int_equal(dns_wire_classify(NULL, 0, &q, &res),
+	    DNS_WIRE_NOT_OURS);
+}
+
 /* What dns_wire_query builds, its judge accepts once answered. */
 static void
 test_query_answer_roundtrip(void **state)
@@ -996,6 +1060,8 @@ main(void)
 		cmocka_unit_test(test_query_roundtrip),
 		cmocka_unit_test(test_query_edns_variants),
 		cmocka_unit_test(test_query_answer_roundtrip),
+		cmocka_unit_test(test_query_rd_ad),
+		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_query_bad_qname),
 		cmocka_unit_test(test_type_names),
 		cmocka_unit_test(test_class_rcode_names),

@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * One query and its answer, for the dns check.  Each exchange has a
+ * fresh connected socket (a new random source port; the kernel drops
+ * datagrams from anyone else and reports ICMP port unreachable) and
+ * carries the random id of its query.  UDP by default with a retry over
+ * TCP when the answer is truncated (RFC 7766 5); TCP only when asked.
+ * A datagram that is not the answer to our question (dns_wire_classify)
+ * is counted as bogus and ignored, so a spoofed or stray packet can
+ * neither pass nor end the exchange.  Over TCP the peer is the server
+ * itself: whatever it sends is its answer, bogus or not.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check_sock.h"
+#include "dns_xfer.h"
+#include "log.h"
+
+#define DNS_MAX_MSG	65535
+
+struct dns_xfer {
+	struct event_base	*base;
+	struct addr		 target;
+	struct addr		 source;
+	uint16_t		 port;
+	int			 tcp;
+	struct dns_query	 q;
+	char			*qname;		/* q.qname points here */
+	int			 fd;
+	struct event		*io;
+	uint8_t			*query;		/* TCP form: 2-byte length first */
+	size_t			 qlen;
+	size_t			 sent;
+	uint8_t			*buf;
+	size_t			 have;
+	unsigned		 bogus;
+	enum hc_reason		 bogus_reason;
+	uint64_t		 started_us;
+	dns_xfer_cb		 cb;
+	void			*arg;
+};
+
+static void	xfer_io(evutil_socket_t, short, void *);
+
+uint64_t
+dns_xfer_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void
+xfer_close(struct dns_xfer *x)
+{
+	if (x->io)
+		event_free(x->io);
+	x->io = NULL;
+	if (x->fd != -1)
+		close(x->fd);
+	x->fd = -1;
+	x->have = 0;
+	x->sent = 0;
+}
+
+void
+dns_xfer_free(struct dns_xfer *x)
+{
+	if (x == NULL)
+		return;
+	xfer_close(x);
+	free(x->qname);
+	free(x->query);
+	free(x->buf);
+	free(x);
+}
+
+unsigned
+dns_xfer_bogus(const struct dns_xfer *x)
+{
+	return x->bogus;
+}
+
+/* The end: the socket closed first, then the callback, nothing after. */
+static void
+complete(struct dns_xfer *x, const uint8_t *msg, size_t len,
+    const struct hc_result *err)
+{
+	struct dns_xfer_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.msg = msg;
+	r.len = len;
+	r.rtt_us = dns_xfer_now_us() - x->started_us;
+	if (r.rtt_us == 0)
+		r.rtt_us = 1;		/* 0 means "no RTT" */
+	if (err != NULL)
+		r.err = *err;
+	r.err.bogus = x->bogus;
+	xfer_close(x);
+	x->cb(x->arg, &r);
+}
+
+static void
+complete_errno(struct dns_xfer *x, int err, const char *what)
+{
+	struct hc_result res;
+
+	memset(&res, 0, sizeof(res));
+	check_sock_error(err, what, &res);
+	complete(x, NULL, 0, &res);
+}
+
+static int
+open_io(struct dns_xfer *x, int type, short what, struct hc_result *err)
+{
+	x->fd = check_sock_open(type, &x->target, x->port, &x->source, err);
+	if (x->fd == -1)
+		return -1;
+	x->tcp = type == SOCK_STREAM;
+	x->io = event_new(x->base, x->fd, what, xfer_io, x);
+	if (x->io == NULL)
+		fatalx_oom();
+	event_add(x->io, NULL);
+	return 0;
+}
+
+/* A complete message arrived; returns 1 when the exchange is over. */
+static int
+judge(struct dns_xfer *x, const uint8_t *msg, size_t len)
+{
+	struct hc_result	 res;
+	enum dns_wire_class	 c;
+
+	memset(&res, 0, sizeof(res));
+	c = dns_wire_classify(msg, len, &x->q, &res);
+	if (c == DNS_WIRE_NOT_OURS) {
+		x->bogus++;
+		x->bogus_reason = res.reason;
+		if (!x->tcp) {
+			log_debug("dns %s: ignored bogus answer: %s",
+			    x->qname, res.detail);
+			return 0;
+		}
+		complete(x, NULL, 0, &res);
+		return 1;
+	}
+	if (c == DNS_WIRE_TRUNCATED && !x->tcp) {
+		/* RFC 7766 5: retry the query over TCP. */
+		xfer_close(x);
+		if (open_io(x, SOCK_STREAM, EV_WRITE | EV_PERSIST, &res) == -1)
+			complete(x, NULL, 0, &res);
+		return 1;
+	}
+	/* Truncated even over TCP: the judge of the answer says so. */
+	complete(x, msg, len, NULL);
+	return 1;
+}
+
+static void
+udp_read(struct dns_xfer *x)
+{
+	ssize_t n;
+
+	for (;;) {
+		n = recv(x->fd, x->buf, DNS_MAX_MSG, 0);
+		if (n == -1) {
+			if (errno != EAGAIN && errno != EINTR)
+				complete_errno(x, errno, "udp");
+			return;
+		}
+		if (judge(x, x->buf, (size_t)n))
+			return;
+	}
+}
+
+/* RFC 1035 4.2.2: each message is preceded by a 2-byte length. */
+static void
+tcp_write(struct dns_xfer *x)
+{
+	socklen_t	 len = sizeof(int);
+	int		 err = 0;
+	ssize_t		 n;
+
+	if (x->sent == 0 && (getsockopt(x->fd, SOL_SOCKET, SO_ERROR, &err,
+	    &len) == -1 || err)) {
+		complete_errno(x, err ? err : errno, "tcp connect");
+		return;
+	}
+	n = send(x->fd, x->query + x->sent, x->qlen - x->sent, MSG_NOSIGNAL);
+	if (n == -1) {
+		if (errno != EAGAIN && errno != EINTR)
+			complete_errno(x, errno, "tcp send");
+		return;
+	}
+	x->sent += (size_t)n;
+	if (x->sent < x->qlen)
+		return;
+	event_free(x->io);
+	x->io = event_new(x->base, x->fd, EV_READ | EV_PERSIST, xfer_io, x);
+	if (x->io == NULL)
+		fatalx_oom();
+	event_add(x->io, NULL);
+}
+
+static void
+tcp_read(struct dns_xfer *x)
+{
+	struct hc_result	 res;
+	size_t			 want;
+	ssize_t			 n;
+
+	n = recv(x->fd, x->buf + x->have, DNS_MAX_MSG + 2 - x->have, 0);
+	if (n == -1) {
+		if (errno != EAGAIN && errno != EINTR)
+			complete_errno(x, errno, "tcp recv");
+		return;
+	}
+	if (n == 0) {
+		memset(&res, 0, sizeof(res));
+		res.status = HC_FAIL;
+		res.reason = HC_R_MALFORMED;
+		snprintf(res.detail, sizeof(res.detail), "tcp: connection "
+		    "closed after %zu bytes", x->have);
+		complete(x, NULL, 0, &res);
+		return;
+	}
+	x->have += (size_t)n;
+	if (x->have < 2)
+		return;
+	want = 2 + ((size_t)x->buf[0] << 8 | x->buf[1]);
+	if (x->have < want)
+		return;
+	judge(x, x->buf + 2, want - 2);
+}
+
+static void
+xfer_io(evutil_socket_t fd, short what, void *arg)
+{
+	struct dns_xfer *x = arg;
+
+	(void)fd;
+	if (!x->tcp)
+		udp_read(x);
+	else if (what & EV_WRITE)
+		tcp_write(x);
+	else
+		tcp_read(x);
+}
+
+/* The query in TCP form; the UDP datagram is the same less 2 bytes. */
+static int
+build(struct dns_xfer *x, const struct dns_query *q)
+{
+	uint8_t	*wire;
+	size_t	 len;
+
+	x->q = *q;
+	x->qname = xstrdup(q->qname);
+	x->q.qname = x->qname;
+	if (dns_wire_query(&x->q, &wire, &len) == -1 || len > DNS_MAX_MSG) {
+		if (len > DNS_MAX_MSG)
+			free(wire);
+		return -1;
+	}
+	x->query = xmalloc(len + 2);
+	x->query[0] = (uint8_t)(len >> 8);
+	x->query[1] = (uint8_t)len;
+	memcpy(x->query + 2, wire, len);
+	x->qlen = len + 2;
+	free(wire);
+	return 0;
+}
+
+struct dns_xfer *
+dns_xfer_start(struct event_base *base, const struct dns_xfer_conf *c,
+    const struct dns_query *q, dns_xfer_cb cb, void *arg,
+    struct hc_result *err)
+{
+	struct dns_xfer *x = xcalloc(1, sizeof(*x));
+
+	x->base = base;
+	x->fd = -1;
+	x->target = *c->target;
+	x->port = c->port;
+	if (c->source != NULL)
+		x->source = *c->source;
+	x->cb = cb;
+	x->arg = arg;
+	x->started_us = dns_xfer_now_us();
+	memset(err, 0, sizeof(*err));
+	if (q->qname == NULL || build(x, q) == -1) {
+		err->status = HC_FAIL;
+		err->reason = HC_R_SOCKET;
+		snprintf(err->detail, sizeof(err->detail), "cannot build the "
+		    "query");
+		dns_xfer_free(x);
+		return NULL;
+	}
+	x->buf = xmalloc(DNS_MAX_MSG + 2);
+	if (c->tcp) {
+		if (open_io(x, SOCK_STREAM, EV_WRITE | EV_PERSIST, err) == 0)
+			return x;
+	} else if (open_io(x, SOCK_DGRAM, EV_READ | EV_PERSIST, err) == 0) {
+		if (send(x->fd, x->query + 2, x->qlen - 2, 0) != -1)
+			return x;
+		check_sock_error(errno, "udp send", err);
+	}
+	dns_xfer_free(x);
+	return NULL;
+}
+
+void
+dns_xfer_timeout(const struct dns_xfer *x, uint64_t timeout_ms,
+    struct hc_result *res)
+{
+	char t[32];
+
+	memset(res, 0, sizeof(*res));
+	res->status = HC_FAIL;
+	res->reason = HC_R_TIMEOUT;
+	res->bogus = x->bogus;
+	util_fmt_duration(timeout_ms, t, sizeof(t));
+	if (x->bogus)
+		snprintf(res->detail, sizeof(res->detail), "timeout after %s%s "
+		    "(%u bogus answers ignored: %s)", t, x->tcp ? " over tcp" :
+		    "", x->bogus, hc_reason_name(x->bogus_reason));
+	else
+		snprintf(res->detail, sizeof(res->detail), "timeout after %s%s",
+		    t, x->tcp ? " over tcp" : "");
+}

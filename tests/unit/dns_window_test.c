@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Unit tests for src/dns_window.c: the nearest-rank p95 of a ring of
+ * round-trip times, the hysteresis of `degraded latency p95` (degraded
+ * above the limit, up again only below 80% of it), and the store that
+ * keeps one window per check across probes.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "dns_window.h"
+
+#define MS	1000ULL		/* samples are microseconds */
+
+static void
+test_p95_nearest_rank(void **state)
+{
+	struct dns_window	w;
+	unsigned		i;
+
+	(void)state;
+	dns_window_init(&w, 100);
+	assert_int_equal(dns_window_p95(&w), 0);
+	/* 1..100 ms: the 95th of 100 sorted samples is 95 ms. */
+	for (i = 100; i >= 1; i--)
+		dns_window_add(&w, i * MS);
+	assert_int_equal(w.n, 100);
+	assert_int_equal(dns_window_p95(&w), 95 * MS);
+	dns_window_free(&w);
+
+	/* With 10 samples, ceil(9.5) = 10: the largest. */
+	dns_window_init(&w, 10);
+	for (i = 1; i <= 10; i++)
+		dns_window_add(&w, i * MS);
+	assert_int_equal(dns_window_p95(&w), 10 * MS);
+	/* The ring forgets the oldest: 11..20 now. */
+	for (i = 11; i <= 20; i++)
+		dns_window_add(&w, i == 20 ? 1 * MS : i * MS);
+	assert_int_equal(w.n, 10);
+	assert_int_equal(dns_window_p95(&w), 19 * MS);
+	dns_window_free(&w);
+
+	/* 20 samples: rank 19, one outlier does not count. */
+	dns_window_init(&w, 20);
+	for (i = 0; i < 19; i++)
+		dns_window_add(&w, 5 * MS);
+	dns_window_add(&w, 900 * MS);
+	assert_int_equal(dns_window_p95(&w), 5 * MS);
+	dns_window_free(&w);
+}
+
+static void
+test_hysteresis(void **state)
+{
+	struct dns_window	w;
+	uint64_t		p95;
+	unsigned		i;
+
+	(void)state;
+	dns_window_init(&w, 4);
+	/* Not judged until the window is full. */
+	for (i = 0; i < 3; i++) {
+		dns_window_add(&w, 500 * MS);
+		assert_false(dns_window_judge(&w, 100 * MS, &p95));
+	}
+	dns_window_add(&w, 500 * MS);
+	assert_true(dns_window_judge(&w, 100 * MS, &p95));
+	assert_int_equal(p95, 500 * MS);
+	/* 90 ms: below the limit, above 80% of it: still degraded. */
+	for (i = 0; i < 4; i++)
+		dns_window_add(&w, 90 * MS);
+	assert_true(dns_window_judge(&w, 100 * MS, &p95));
+	assert_int_equal(p95, 90 * MS);
+	/* Exactly 80%: still degraded; below: up. */
+	for (i = 0; i < 4; i++)
+		dns_window_add(&w, 80 * MS);
+	assert_true(dns_window_judge(&w, 100 * MS, &p95));
+	dns_window_add(&w, 79 * MS);
+	dns_window_add(&w, 79 * MS);
+	dns_window_add(&w, 79 * MS);
+	dns_window_add(&w, 79 * MS);
+	assert_false(dns_window_judge(&w, 100 * MS, &p95));
+	/* Up at 90 ms stays up: the limit itself is not exceeded. */
+	for (i = 0; i < 4; i++)
+		dns_window_add(&w, 90 * MS);
+	assert_false(dns_window_judge(&w, 100 * MS, &p95));
+	dns_window_add(&w, 100 * MS);
+	assert_false(dns_window_judge(&w, 100 * MS, &p95));
+	dns_window_add(&w, 101 * MS);
+	assert_true(dns_window_judge(&w, 100 * MS, &p95));
+	dns_window_free(&w);
+}
+
+static void
+test_store(void **state)
+{
+	struct dns_window *a, *b, *c;
+
+	(void)state;
+	a = dns_window_get("dns", "auth", 10, 1000, 60000);
+	dns_window_add(a, 5);
+	/* The same check gets the same window back, samples and all. */
+	b = dns_window_get("dns", "auth", 10, 2000, 60000);
+	assert_ptr_equal(a, b);
+	assert_int_equal(b->n, 1);
+	/* Another check, another window. */
+	c = dns_window_get("dns", "resolver", 10, 2000, 60000);
+	assert_ptr_not_equal(a, c);
+	assert_int_equal(c->n, 0);
+	/* A new window size starts empty. */
+	b = dns_window_get("dns", "auth", 20, 3000, 60000);
+	assert_int_equal(b->cap, 20);
+	assert_int_equal(b->n, 0);
+	dns_window_add(b, 7);
+	/* Unused for longer than keep: freed by the next look-up, so the
+	 * check that comes back (a reload) starts afresh. */
+	c = dns_window_get("dns", "resolver", 10, 200000, 60000);
+	b = dns_window_get("dns", "auth", 20, 200001, 60000);
+	assert_int_equal(b->n, 0);
+	dns_window_clear();
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_p95_nearest_rank),
+		cmocka_unit_test(test_hysteresis),
+		cmocka_unit_test(test_store),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
