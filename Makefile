@@ -89,6 +89,7 @@ fuzz-run: fuzz
 
 config-test: all
 	tests/config/run $(BUILD)/anycastd
+	tests/config/man-keywords .
 
 integration: all
 	tests/integration/run
@@ -101,12 +102,42 @@ check: deps
 	$(MAKE) BUILD=build/asan SAN=1 config-test
 	$(MAKE) fuzz-run
 	ANYCASTD_BUILD=build/asan $(MAKE) integration
+	$(MAKE) package-test
 
 demo: deps all
 	lab/demo
 
+# make install: PREFIX (default /usr/local), DESTDIR for staging.  Both
+# programs go to sbin, as bgpd and bgpctl do: they are for the operator.
+# The unit's paths follow SBINDIR; rt_protos.d is read from /etc only.
+PREFIX	?= /usr/local
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+DOCDIR	?= $(PREFIX)/share/doc/anycastd
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/examples \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/iproute2/rt_protos.d
+	install -m 0755 $(BUILD)/anycastd $(BUILD)/anycastctl $(DESTDIR)$(SBINDIR)
+	install -m 0644 man/anycastd.conf.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 man/anycastd.8 man/anycastctl.8 $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 contrib/anycastd.conf.example \
+	    $(DESTDIR)$(DOCDIR)/examples/anycastd.conf
+	sed 's|/usr/sbin/anycastd|$(SBINDIR)/anycastd|g' contrib/anycastd.service \
+	    > $(DESTDIR)$(UNITDIR)/anycastd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/anycastd.service
+	install -m 0644 contrib/rt_protos.d/anycastd.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/iproute2/rt_protos.d/anycastd.conf
+
+# The .deb built from a copy of the tree, installed, tried, purged.
+package-test:
+	tests/package/run
+
 clean:
 	rm -rf build
 
-.PHONY: all unit deps fuzz fuzz-run config-test integration check demo clean
+.PHONY: all unit deps fuzz fuzz-run config-test integration check demo clean \
+	install package-test
 .SECONDARY:

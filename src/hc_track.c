@@ -13,6 +13,12 @@
 
 #include "hc_track.h"
 
+/* 0.5 ms (a local server) to 2 s (the longest sensible timeout). */
+const uint64_t hc_track_rtt_bounds_us[HC_TRACK_RTT_BUCKETS] = {
+	500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000,
+	1000000, 2000000
+};
+
 const char *
 hc_state_name(enum hc_state s)
 {
@@ -32,8 +38,22 @@ hc_track_init(struct hc_track *t, uint64_t now)
 }
 
 static void
+count_rtt(struct hc_track *t, uint64_t us)
+{
+	size_t i;
+
+	for (i = 0; i < HC_TRACK_RTT_BUCKETS; i++)
+		if (us <= hc_track_rtt_bounds_us[i])
+			break;
+	t->rtt_buckets[i]++;
+}
+
+static void
 count(struct hc_track *t, const struct hc_result *r, uint64_t now)
 {
+	if ((unsigned)r->status < HC_TRACK_NSTATUS &&
+	    (unsigned)r->reason < HC_R_MAX)
+		t->results[r->status][r->reason]++;
 	t->have_last = 1;
 	t->last = *r;
 	t->last_at = now;
@@ -51,6 +71,7 @@ count(struct hc_track *t, const struct hc_result *r, uint64_t now)
 		t->rtt_max_us = r->rtt_us;
 	t->rtt_sum_us += r->rtt_us;
 	t->rtt_n++;
+	count_rtt(t, r->rtt_us);
 }
 
 static void

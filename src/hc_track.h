@@ -20,6 +20,12 @@ enum hc_state {
 	HC_STATE_MAINT		/* file check: maintenance flag present */
 };
 
+/* Results by status and reason, and an RTT histogram: for metrics. */
+#define HC_TRACK_NSTATUS	(HC_MAINT + 1)
+#define HC_TRACK_RTT_BUCKETS	12
+/* Upper bounds of the RTT buckets, microseconds, increasing. */
+extern const uint64_t hc_track_rtt_bounds_us[HC_TRACK_RTT_BUCKETS];
+
 struct hc_track {
 	enum hc_state	 state;
 	uint64_t	 changed_at;	/* ms, monotonic */
@@ -35,6 +41,9 @@ struct hc_track {
 	uint64_t	 last_at;
 	uint64_t	 rtt_n;		/* answers with an RTT */
 	uint64_t	 rtt_last_us, rtt_min_us, rtt_max_us, rtt_sum_us;
+	uint64_t	 results[HC_TRACK_NSTATUS][HC_R_MAX];
+	/* RTTs at most each bound, not cumulative; the last: above all. */
+	uint64_t	 rtt_buckets[HC_TRACK_RTT_BUCKETS + 1];
 	char		 why[288];	/* the reason of the current state */
 };
 

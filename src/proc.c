@@ -8,12 +8,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "priv.h"
 #include "proc.h"
 #include "util.h"
 
@@ -59,7 +61,10 @@ proc_init(struct event_base *base)
 		fatal("cannot watch SIGCHLD");
 }
 
-/* In the child: own process group, quiet stdin/stdout, then exec. */
+/*
+ * In the child: own process group, quiet stdin/stdout, the exec user's
+ * credentials without any capability, then exec.
+ */
 static void __attribute__((noreturn))
 child_exec(char *const argv[], char *const env[])
 {
@@ -75,6 +80,11 @@ child_exec(char *const argv[], char *const env[])
 		dup2(fd, STDOUT_FILENO);
 		if (fd > STDERR_FILENO)
 			close(fd);
+	}
+	if (priv_child() == -1) {
+		dprintf(STDERR_FILENO, "anycastd: %s: cannot become the exec "
+		    "user: %s\n", argv[0], strerror(errno));
+		_exit(127);
 	}
 	for (; env && *env; env++)
 		putenv(*env);

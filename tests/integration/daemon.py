@@ -56,6 +56,9 @@ class Anycastd:
         self.sock = lab_.workdir / "ctl.sock"
         self.shutdown_wait = shutdown_wait
         self.proc = None
+        # anycastd drops root: its user reads the config on reload and
+        # its exec user runs the tests' scripts from here.
+        os.chmod(lab_.workdir, 0o755)
         self.write_config(config)
         lab_.on_close(self.close)
         if start:

@@ -1,0 +1,223 @@
+# SPDX-License-Identifier: ISC
+"""Least privilege, read from /proc/PID/status of the running processes.
+
+Started as root, anycastd becomes the `user` (default: anycastd if that
+user exists, else nobody) and keeps only CAP_NET_ADMIN, which it uses:
+a `dynamic` address comes and goes after the drop.  CAP_NET_BIND_SERVICE
+stays only for a passive BGP peer below port 1024, and its listener is
+rebound by a reload.  The control socket is root:<the user's group> 0660.
+Exec checks run as the `exec user` (default the same unprivileged user)
+with no capability at all, also when the daemon itself stays root
+(`user root;`); an exec user other than the daemon's user is switched to
+in the child, and a child over its timeout is still killed.
+"""
+
+import os
+import pwd
+import stat
+
+from daemon import ANYCASTD, Anycastd
+from lab import run, wait_until
+
+START_TIMEOUT = 5.0
+CHANGE_TIMEOUT = 3.0
+
+CAP_KILL, CAP_SETGID, CAP_SETUID = 5, 6, 7
+CAP_NET_BIND_SERVICE, CAP_NET_ADMIN = 10, 12
+
+PROBE = """\
+#!/bin/sh
+# Record who the exec check runs as, then pass (or hang, to be killed).
+d={out}
+id -u > "$d/uid.tmp" && mv "$d/uid.tmp" "$d/uid"
+grep -E '^(Uid|Gid|Cap[A-Za-z]+):' /proc/self/status > "$d/status.tmp" &&
+    mv "$d/status.tmp" "$d/status"
+[ -e "$d/hang" ] || exit 0
+echo $$ > "$d/pid.tmp" && mv "$d/pid.tmp" "$d/pid"
+exec sleep 30
+"""
+
+
+def default_user():
+    """Who anycastd becomes without a `user` statement."""
+    for name in ("anycastd", "nobody"):
+        try:
+            return pwd.getpwnam(name)
+        except KeyError:
+            pass
+    raise AssertionError("neither user anycastd nor nobody exists")
+
+
+def proc_status(text):
+    """Uid/Gid as 4-tuples of ints, Cap* as ints."""
+    out = {}
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key in ("Uid", "Gid"):
+            out[key] = tuple(int(v) for v in value.split())
+        elif key.startswith("Cap"):
+            out[key] = int(value.strip(), 16)
+    return out
+
+
+def status_of(pid):
+    with open(f"/proc/{pid}/status", encoding="ascii") as f:
+        return proc_status(f.read())
+
+
+def bits(*caps):
+    return sum(1 << c for c in caps)
+
+
+class Probe:
+    """The exec check script and the directory it reports into."""
+
+    def __init__(self, lab):
+        # The unprivileged users must reach the script, its output
+        # directory, and the config (reloads) in the scratch directory.
+        os.chmod(lab.workdir, 0o755)
+        self.out = lab.workdir / "probe-out"
+        self.out.mkdir(mode=0o777)
+        self.out.chmod(0o777)
+        self.script = lab.workdir / "probe.sh"
+        self.script.write_text(PROBE.format(out=self.out))
+        self.script.chmod(0o755)
+
+    def check(self, interval="200ms", timeout="200ms"):
+        return f"""check exec probe {{
+                command "{self.script}";
+                interval {interval}; timeout {timeout}; rise 1; fall 1;
+            }}"""
+
+    def child(self):
+        """(uid, /proc status) of the last run, once there is one."""
+        def ready():
+            return (self.out / "uid").exists() and \
+                (self.out / "status").exists()
+        wait_until(ready, START_TIMEOUT, "the exec check to report")
+        return (int((self.out / "uid").read_text()),
+                proc_status((self.out / "status").read_text()))
+
+
+def service(probe, extra=""):
+    return f"""
+        service dns {{
+            prefix 192.0.2.99/32;
+            address lo dynamic;
+            drain time 0s;
+            {probe.check()}
+        }}
+        {extra}
+        """
+
+
+def has_addr(ns, cidr):
+    return cidr in ns.run(["ip", "-o", "addr", "show", "dev", "lo"]).stdout
+
+
+def test_daemon_drops_to_net_admin_and_children_to_nothing(lab, binaries):
+    ns = lab.netns()
+    probe = Probe(lab)
+    user = default_user()
+    acd = Anycastd(lab, ns, service(probe))
+    acd.wait_state("dns", "up", START_TIMEOUT)
+    # CAP_NET_ADMIN is what it kept, and it works: the address came.
+    wait_until(lambda: has_addr(ns, "192.0.2.99/32"), CHANGE_TIMEOUT,
+               "the dynamic address on lo")
+
+    st = status_of(acd.proc.pid)
+    assert st["Uid"] == (user.pw_uid,) * 4, st
+    assert st["Gid"] == (user.pw_gid,) * 4, st
+    assert st["CapEff"] == bits(CAP_NET_ADMIN), hex(st["CapEff"])
+    assert st["CapPrm"] == bits(CAP_NET_ADMIN), hex(st["CapPrm"])
+    assert st["CapInh"] == 0 and st["CapAmb"] == 0, st
+
+    uid, child = probe.child()
+    assert uid == user.pw_uid
+    assert child["Uid"] == (user.pw_uid,) * 4, child
+    assert child["CapEff"] == child["CapPrm"] == child["CapAmb"] == 0, child
+
+    # Root and the user's group only; anycastctl as root gets in.
+    sock = os.stat(acd.sock)
+    assert stat.S_IMODE(sock.st_mode) == 0o660, oct(sock.st_mode)
+    assert (sock.st_uid, sock.st_gid) == (0, user.pw_gid), sock
+
+    # Still able to take the address away after the drop.
+    acd.ctl("disable", "dns")
+    wait_until(lambda: not has_addr(ns, "192.0.2.99/32"), CHANGE_TIMEOUT,
+               "the dynamic address gone after disable")
+
+
+def test_passive_peer_below_1024_keeps_bind_service(lab, binaries):
+    ns = lab.netns()
+    probe = Probe(lab)
+    config = service(probe, """
+        router-id 198.51.100.10;
+        bgp upstream {
+            local as 65100;
+            neighbor 198.51.100.1 as 65001;
+            passive;
+        }
+        """)
+    acd = Anycastd(lab, ns, config)
+    acd.wait_state("dns", "up", START_TIMEOUT)
+    st = status_of(acd.proc.pid)
+    want = bits(CAP_NET_ADMIN, CAP_NET_BIND_SERVICE)
+    assert st["CapEff"] == st["CapPrm"] == want, hex(st["CapEff"])
+
+    def listening():
+        return ":179 " in ns.run(["ss", "-Hltn"]).stdout
+    wait_until(listening, CHANGE_TIMEOUT, "a listener on port 179")
+    # A reload rebinds the listeners: the kept capability is what lets
+    # the unprivileged daemon take port 179 again.
+    acd.ctl("reload")
+    wait_until(listening, CHANGE_TIMEOUT, "port 179 again after reload")
+    assert "cannot listen" not in acd.log()
+
+
+def test_user_root_keeps_root_but_children_are_not(lab, binaries):
+    ns = lab.netns()
+    probe = Probe(lab)
+    user = default_user()
+    acd = Anycastd(lab, ns, "user root;\n" + service(probe))
+    acd.wait_state("dns", "up", START_TIMEOUT)
+    assert status_of(acd.proc.pid)["Uid"] == (0, 0, 0, 0)
+    uid, child = probe.child()
+    assert uid == user.pw_uid
+    assert child["CapEff"] == child["CapPrm"] == 0, child
+
+
+def test_other_exec_user_is_switched_to_and_killed_at_timeout(lab,
+                                                              binaries):
+    ns = lab.netns()
+    probe = Probe(lab)
+    other = pwd.getpwnam("daemon")
+    acd = Anycastd(lab, ns, f"exec user {other.pw_name};\n" + service(probe))
+    acd.wait_state("dns", "up", START_TIMEOUT)
+    uid, child = probe.child()
+    assert uid == other.pw_uid
+    assert child["Uid"] == (other.pw_uid,) * 4, child
+    assert child["CapEff"] == child["CapPrm"] == 0, child
+    # Switching takes CAP_SETUID/CAP_SETGID, kept permitted but not
+    # effective; killing another user's child takes CAP_KILL.
+    st = status_of(acd.proc.pid)
+    assert st["CapPrm"] == bits(CAP_NET_ADMIN, CAP_KILL, CAP_SETUID,
+                                CAP_SETGID), hex(st["CapPrm"])
+    assert st["CapEff"] == bits(CAP_NET_ADMIN, CAP_KILL), hex(st["CapEff"])
+
+    (probe.out / "hang").touch()
+    acd.wait_state("dns", "down", CHANGE_TIMEOUT)
+    assert acd.check("dns", "probe")["last"]["reason"] == "timeout"
+    pid = int((probe.out / "pid").read_text())
+    wait_until(lambda: not os.path.exists(f"/proc/{pid}"), CHANGE_TIMEOUT,
+               f"the hung child {pid} killed")
+
+
+def test_unknown_user_fails_at_start(lab, binaries):
+    conf = lab.workdir / "bad-user.conf"
+    conf.write_text(f'control "{lab.workdir}/bad.sock";\nlog stderr;\n'
+                    'user no-such-user-here;\n')
+    res = run([ANYCASTD, "-f", "-c", conf], check=False, timeout=10)
+    assert res.returncode == 1, res
+    assert "no such user: no-such-user-here" in res.stderr, res.stderr
+    assert not (lab.workdir / "bad.sock").exists()
