@@ -17,7 +17,9 @@
 #include "ctl.h"
 #include "hook.h"
 #include "kout.h"
+#include "metrics.h"
 #include "notify.h"
+#include "priv.h"
 #include "proc.h"
 
 #define DEFAULT_CONFIG	"/etc/anycastd.conf"
@@ -29,7 +31,10 @@ struct daemon {
 	struct bgp_engine	 bgp;
 	struct kout		 kout;
 	struct ctl		*ctl;
+	struct metrics		*metrics;
 	struct ctl_daemon	 info;
+	struct priv_user	 user;		/* the daemon, after the drop */
+	struct priv_user	 exec_user;	/* exec checks and hooks */
 	struct event		*sig[4];
 	struct event		*exit_timer;
 	int			 stopping;
@@ -58,8 +63,10 @@ on_change(struct hc_service *svc, enum svc_st old)
 {
 	const struct hc_service *s;
 
-	if (old != svc->st.state)
+	if (old != svc->st.state) {
 		hook_run(svc, old);
+		metrics_service_changed(d.metrics, svc->conf->name);
+	}
 	bgp_sync_all(&d.bgp);
 	kout_sync(&d.kout);
 	if (!d.stopping)
@@ -69,6 +76,12 @@ on_change(struct hc_service *svc, enum svc_st old)
 		if (svc_announced(&s->st))
 			return;
 	event_base_loopbreak(d.base);
+}
+
+static int
+same_name(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
 static int
@@ -85,6 +98,12 @@ reload_apply(char *err, size_t errlen)
 	if (strcmp(c->control, d.conf->control) != 0)
 		log_warn("reload: a new control socket path takes a restart; "
 		    "still on %s", d.conf->control);
+	if (!same_name(c->user, d.conf->user) ||
+	    !same_name(c->exec_user, d.conf->exec_user))
+		log_warn("reload: a new user or exec user takes a restart; "
+		    "still %s and %s", d.user.name, d.exec_user.name);
+	if (metrics_configure(d.metrics, c, err, errlen) == -1)
+		log_error("reload: %s; metrics stay where they were", err);
 	hc_configure(&d.hc, c);
 	bgp_configure(&d.bgp, c);
 	if (kout_configure(&d.kout, c, err, errlen) == -1)
@@ -122,7 +141,7 @@ static void
 stop(void)
 {
 	struct hc_service	*svc;
-	uint64_t		 wait = 0;
+	uint64_t		 wait = 0, left, now = util_now_ms();
 	struct timeval		 tv;
 
 	notify_stopping();
@@ -134,9 +153,12 @@ stop(void)
 	for (svc = d.hc.services; svc; svc = svc->next) {
 		svc->st.shutdown = 1;
 		hc_service_eval(svc);
-		if (svc->st.state == SVC_DRAINING &&
-		    svc->conf->drain_time > wait)
-			wait = svc->conf->drain_time;
+		/* A drain already under way only needs what is left of it. */
+		if (!svc_announced(&svc->st))
+			continue;
+		left = svc->st.since + svc->conf->drain_time - now;
+		if (left > wait)
+			wait = left;
 	}
 	log_info("stopping: draining for %llums",
 	    (unsigned long long)wait);
@@ -184,6 +206,7 @@ cleanup(void)
 
 	notify_shutdown();
 	ctl_close(d.ctl);
+	metrics_free(d.metrics);
 	bgp_shutdown(&d.bgp, "anycastd shutting down");
 	kout_shutdown(&d.kout);
 	hc_shutdown(&d.hc);
@@ -195,6 +218,8 @@ cleanup(void)
 		event_free(d.exit_timer);
 	event_base_free(d.base);
 	conf_free(d.conf);
+	priv_user_free(&d.user);
+	priv_user_free(&d.exec_user);
 	libevent_global_shutdown();
 }
 
@@ -250,6 +275,12 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	path = abspath;
+	if (priv_resolve(d.conf->user, &d.user, err, sizeof(err)) == -1 ||
+	    priv_resolve(d.conf->exec_user, &d.exec_user, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "anycastd: %s\n", err);
+		return 1;
+	}
 	/* Until detached, errors go where the operator is looking. */
 	log_init(LOG_TARGET_STDERR, debug ? LOG_LEVEL_DEBUG : d.conf->log_level,
 	    "anycastd");
@@ -269,6 +300,19 @@ main(int argc, char *argv[])
 	if ((d.ctl = ctl_listen(d.base, d.conf->control, &d.info, err,
 	    sizeof(err))) == NULL)
 		fatal("%s", err);
+	d.metrics = metrics_new(d.base, &d.info);
+	if (metrics_configure(d.metrics, d.conf, err, sizeof(err)) == -1)
+		fatal("%s", err);
+	/*
+	 * The sockets that need root are open; what follows needs at most
+	 * the capabilities kept (priv.c), so drop before touching the
+	 * kernel: a failure leaves nothing behind.
+	 */
+	if (priv_drop(d.conf, &d.user, &d.exec_user, err, sizeof(err)) == -1)
+		fatal("%s", err);
+	if (access(path, R_OK) == -1)
+		log_warn("%s is not readable by user %s: reloads will fail",
+		    path, d.user.name);
 	/* Detach only once nothing can fail that the caller should see. */
 	if (!foreground && daemon(0, d.conf->log_target == LOG_TARGET_STDERR)
 	    == -1)

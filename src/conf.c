@@ -164,6 +164,39 @@ conf_check_target(const struct service_conf *svc, const struct check_conf *ck)
 	return a;
 }
 
+/* What the DNS-aware expectations of a dns check imply and need. */
+static int
+dns_aware_finish(struct parser *p, struct check_conf *ck)
+{
+	struct dns_check_conf	*d = &ck->u.dns;
+	char			 a[64], b[64];
+
+	if (d->expect_rrsig) {
+		if (!d->edns)
+			return conf_error(p, &ck->pos, "check %s: expect rrsig "
+			    "needs 'edns on' (RRSIGs come with the DO bit)",
+			    ck->name);
+		d->dnssec_ok = 1;	/* RFC 3225 3: no RRSIGs without DO */
+	}
+	if ((d->expect_validated || d->servfail_name) && !d->recursion)
+		return conf_error(p, &ck->pos, "check %s: expect %s needs "
+		    "'recursion;': only a validating resolver answers it",
+		    ck->name, d->expect_validated ? "validated" : "servfail");
+	if (d->serial_primary.family && d->source.family &&
+	    d->source.family != d->serial_primary.family)
+		return conf_error(p, &ck->pos, "check %s: source %s and serial "
+		    "primary %s are not of the same address family", ck->name,
+		    util_fmt_addr(&d->source, a, sizeof(a)),
+		    util_fmt_addr(&d->serial_primary, b, sizeof(b)));
+	if (d->p95_latency && d->p95_latency >= ck->timeout) {
+		util_fmt_duration(d->p95_latency, a, sizeof(a));
+		util_fmt_duration(ck->timeout, b, sizeof(b));
+		return conf_error(p, &ck->pos, "check %s: degraded latency p95 "
+		    "%s must be below timeout %s", ck->name, a, b);
+	}
+	return 0;
+}
+
 /* Defaults for what the block left out, then the block's own sanity. */
 int
 conf_check_finish(struct parser *p, struct check_conf *ck)
@@ -194,11 +227,16 @@ conf_check_finish(struct parser *p, struct check_conf *ck)
 
 	switch (ck->type) {
 	case CHECK_DNS:
+		/* A zone list alone asks its first zone's SOA as the query. */
+		if (ck->u.dns.qname == NULL && ck->u.dns.nzones > 0)
+			ck->u.dns.qname = xstrdup(ck->u.dns.zones[0]);
 		if (ck->u.dns.qname == NULL)
 			return conf_error(p, &ck->pos, "check %s: 'query "
 			    "NAME [TYPE [CLASS]];' is required", ck->name);
 		if (ck->u.dns.rcodes == 0)
 			ck->u.dns.rcodes = 1;	/* NOERROR */
+		if (dns_aware_finish(p, ck) == -1)
+			return -1;
 		if ((ck->u.dns.nsid || ck->u.dns.dnssec_ok) && !ck->u.dns.edns)
 			return conf_error(p, &ck->pos, "check %s: nsid and "
 			    "dnssec need 'edns on'", ck->name);
@@ -264,7 +302,7 @@ conf_service_finish(struct parser *p, struct service_conf *svc)
 		return conf_error(p, &svc->pos, "service %s has no prefix",
 		    svc->name);
 	for (ck = svc->checks; ck; ck = ck->next) {
-		if (ck->type != CHECK_FILE)
+		if (ck->type != CHECK_FILE && ck->backend < 0)
 			health++;
 		for (o = svc->checks; o != ck; o = o->next)
 			if (strcmp(o->name, ck->name) == 0)
@@ -388,6 +426,12 @@ check_free(struct check_conf *ck)
 			free(ck->u.dns.contains[i]);
 		free(ck->u.dns.contains);
 		free(ck->u.dns.expect_nsid);
+		free(ck->u.dns.zone);
+		free(ck->u.dns.servfail_name);
+		free(ck->u.dns.expect_id_server);
+		for (i = 0; i < ck->u.dns.nzones; i++)
+			free(ck->u.dns.zones[i]);
+		free(ck->u.dns.zones);
 		break;
 	case CHECK_EXEC:
 		free_argv(ck->u.exec.argv);
@@ -427,5 +471,7 @@ conf_free(struct conf *c)
 		free(c->files[i]);
 	free(c->files);
 	free(c->control);
+	free(c->user);
+	free(c->exec_user);
 	free(c);
 }

@@ -30,6 +30,7 @@
 #define CONF_DEFAULT_DAMP_MAX		(15 * 60000)
 
 #define CONF_NAME_MAX	64
+#define CONF_USER_MAX	32	/* useradd's limit */
 
 /* Where a thing was written, for error messages. */
 struct conf_pos {
@@ -58,6 +59,27 @@ struct dns_check_conf {
 	size_t		 ncontains;
 	char		*expect_nsid;
 	uint64_t	 degraded_latency;	/* 0: off */
+	/* DNS-aware expectations, anycastd.conf(5) "dns checks". */
+	int		 recursion;	/* RD bit: the server is a resolver */
+	char		*zone;		/* of serial and dnskey; NULL: qname */
+	struct addr	 serial_primary;	/* expect serial from; 0: off */
+	uint16_t	 serial_port;
+	uint32_t	 serial_lag;
+	int		 serial_down;	/* fail, not degraded */
+	uint64_t	 serial_age;	/* expect serial age; 0: off */
+	int		 serial_age_down;
+	int		 expect_rrsig;	/* expect rrsig valid DURATION */
+	uint64_t	 rrsig_valid;
+	int		 rrsig_down;
+	int		 expect_dnskey;
+	int		 expect_validated;	/* AD bit */
+	char		*servfail_name;	/* expect servfail NAME [TYPE] */
+	uint16_t	 servfail_type;
+	char		*expect_id_server;
+	uint64_t	 p95_latency;	/* degraded latency p95; 0: off */
+	unsigned	 p95_window;
+	char		**zones;	/* zones { ... } or zones from "FILE" */
+	size_t		 nzones;
 };
 
 struct tcp_check_conf {
@@ -209,6 +231,7 @@ struct service_conf {
 	struct announce_conf	*announces;
 	struct address_conf	 address;
 	struct route_conf	 route;
+	int			 protect_last;	/* last-site protection */
 };
 
 struct conf {
@@ -217,6 +240,11 @@ struct conf {
 	char			*control;
 	enum log_target		 log_target;
 	enum log_level		 log_level;
+	int			 have_metrics;	/* metrics ADDR:PORT; */
+	struct addr		 metrics_addr;
+	uint16_t		 metrics_port;
+	char			*user;		/* NULL: anycastd, else nobody */
+	char			*exec_user;	/* NULL: the same default */
 	struct service_conf	*services;
 	size_t			 nservices;
 	struct bgp_conf		*peers;

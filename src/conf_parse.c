@@ -348,10 +348,113 @@ kw_log(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_semi(p);
 }
 
+/* "127.0.0.1:9153" or "[::1]:9153": IPv6 in brackets, a port always. */
+static int
+parse_hostport(char *s, struct addr *a, uint16_t *port)
+{
+	char		*colon, *end;
+	unsigned long	 n;
+
+	if (s[0] == '[') {
+		if ((end = strchr(s, ']')) == NULL || end[1] != ':')
+			return -1;
+		*end = '\0';
+		colon = end + 1;
+		if (util_parse_addr(s + 1, a) == -1 || a->family != AF_INET6)
+			return -1;
+	} else {
+		if ((colon = strchr(s, ':')) == NULL ||
+		    strchr(colon + 1, ':') != NULL)
+			return -1;
+		*colon = '\0';
+		if (util_parse_addr(s, a) == -1 || a->family != AF_INET)
+			return -1;
+	}
+	if (colon[1] < '0' || colon[1] > '9')
+		return -1;
+	errno = 0;
+	n = strtoul(colon + 1, &end, 10);
+	if (*end != '\0' || errno || n == 0 || n > 65535)
+		return -1;
+	*port = (uint16_t)n;
+	return 0;
+}
+
+static int
+kw_metrics(struct parser *p, void *ctx, const struct tok *kw)
+{
+	struct conf	*c = ctx;
+	struct tok	 t;
+	int		 rv;
+
+	(void)kw;
+	if (conf_arg(p, &t, "ADDRESS:PORT, e.g. 127.0.0.1:9153 or "
+	    "[::1]:9153", 0) == -1)
+		return -1;
+	rv = parse_hostport(t.text, &c->metrics_addr, &c->metrics_port);
+	if (rv == -1)
+		conf_error(p, &t.pos, "expected ADDRESS:PORT for metrics, e.g. "
+		    "127.0.0.1:9153 or [::1]:9153 (IPv6 in brackets, port "
+		    "1..65535)");
+	lex_tok_free(&t);
+	if (rv == -1)
+		return -1;
+	c->have_metrics = 1;
+	return conf_semi(p);
+}
+
+/* A login name as useradd(8) accepts it, looked up only when starting. */
+static int
+user_arg(struct parser *p, char **out)
+{
+	struct tok	 t;
+	size_t		 i, n;
+
+	if (conf_arg(p, &t, "a user name", 1) == -1)
+		return -1;
+	n = strlen(t.text);
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)t.text[i]) && t.text[i] != '_' &&
+		    t.text[i] != '-' && t.text[i] != '.')
+			break;
+	if (n == 0 || n > CONF_USER_MAX || i < n || t.text[0] == '-') {
+		conf_error(p, &t.pos, "'%s' is not a user name (letters, "
+		    "digits, '_', '-', '.'; at most %d)", t.text,
+		    CONF_USER_MAX);
+		lex_tok_free(&t);
+		return -1;
+	}
+	free(*out);
+	*out = t.text;
+	return conf_semi(p);
+}
+
+static int
+kw_user(struct parser *p, void *ctx, const struct tok *kw)
+{
+	(void)kw;
+	return user_arg(p, &((struct conf *)ctx)->user);
+}
+
+/* exec user NAME; -- who exec checks and hooks run as. */
+static int
+kw_exec(struct parser *p, void *ctx, const struct tok *kw)
+{
+	static const char *const words[] = { "user", NULL };
+
+	(void)kw;
+	if (conf_choice(p, words, "'user' (exec user NAME;)") == -1)
+		return -1;
+	return user_arg(p, &((struct conf *)ctx)->exec_user);
+}
+
 static const struct keyword global_kw[] = {
 	{ "router-id", kw_router_id, 0, 0 },
 	{ "control", kw_control, 0, 0 },
 	{ "log", kw_log, 1, 0 },
+	{ "metrics", kw_metrics, 0, 0 },
+	{ "user", kw_user, 0, 0 },
+	{ "exec", kw_exec, 0, 0 },
 	{ "bgp", conf_kw_bgp, 1, 0 },
 	{ "service", conf_kw_service, 1, 0 },
 	{ NULL, NULL, 0, 0 }

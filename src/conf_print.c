@@ -50,6 +50,43 @@ print_addr(FILE *f, const char *ind, const char *kw, const struct addr *a)
 		    util_fmt_addr(a, buf, sizeof(buf)));
 }
 
+/* The DNS-aware expectations of print_dns(), in their fixed order. */
+static void
+print_dns_aware(FILE *f, const char *ind, const struct dns_check_conf *d)
+{
+	char	 buf[64], t[16];
+
+	if (d->expect_id_server) {
+		fprintf(f, "%sexpect id.server ", ind);
+		print_string(f, d->expect_id_server);
+		fprintf(f, ";\n");
+	}
+	if (d->expect_validated)
+		fprintf(f, "%sexpect validated;\n", ind);
+	if (d->servfail_name)
+		fprintf(f, "%sexpect servfail %s %s;\n", ind, d->servfail_name,
+		    dns_wire_type_name(d->servfail_type, t, sizeof(t)));
+	if (d->expect_dnskey)
+		fprintf(f, "%sexpect dnskey%s%s;\n", ind, d->zone ? " zone " :
+		    "", d->zone ? d->zone : "");
+	if (d->serial_primary.family)
+		fprintf(f, "%sexpect serial from %s port %u lag %u%s%s%s;\n",
+		    ind, util_fmt_addr(&d->serial_primary, buf, sizeof(buf)),
+		    d->serial_port, d->serial_lag, d->zone ? " zone " : "",
+		    d->zone ? d->zone : "", d->serial_down ? " down" : "");
+	if (d->serial_age) {
+		util_fmt_duration(d->serial_age, buf, sizeof(buf));
+		fprintf(f, "%sexpect serial age %s%s%s%s;\n", ind, buf,
+		    d->zone ? " zone " : "", d->zone ? d->zone : "",
+		    d->serial_age_down ? " down" : "");
+	}
+	if (d->expect_rrsig) {
+		util_fmt_duration(d->rrsig_valid, buf, sizeof(buf));
+		fprintf(f, "%sexpect rrsig valid %s%s;\n", ind, buf,
+		    d->rrsig_down ? " down" : "");
+	}
+}
+
 static void
 print_dns(FILE *f, const char *ind, const struct dns_check_conf *d)
 {
@@ -70,6 +107,8 @@ print_dns(FILE *f, const char *ind, const struct dns_check_conf *d)
 		fprintf(f, "%sdnssec;\n", ind);
 	if (d->nsid)
 		fprintf(f, "%snsid;\n", ind);
+	if (d->recursion)
+		fprintf(f, "%srecursion;\n", ind);
 	fprintf(f, "%sexpect rcode", ind);
 	for (rc = 0; rc < 16; rc++)
 		if (d->rcodes & (1u << rc))
@@ -89,8 +128,20 @@ print_dns(FILE *f, const char *ind, const struct dns_check_conf *d)
 		print_string(f, d->expect_nsid);
 		fprintf(f, ";\n");
 	}
+	print_dns_aware(f, ind, d);
 	if (d->degraded_latency)
 		print_duration(f, ind, "degraded latency", d->degraded_latency);
+	if (d->p95_latency) {
+		util_fmt_duration(d->p95_latency, t, sizeof(t));
+		fprintf(f, "%sdegraded latency p95 %s window %u;\n", ind, t,
+		    d->p95_window);
+	}
+	if (d->nzones) {
+		fprintf(f, "%szones {\n", ind);
+		for (i = 0; i < d->nzones; i++)
+			fprintf(f, "%s\t%s;\n", ind, d->zones[i]);
+		fprintf(f, "%s}\n", ind);
+	}
 }
 
 void
@@ -168,6 +219,8 @@ conf_print_service_head(FILE *f, const struct service_conf *s)
 		print_duration(f, "\t\t", "max-suppress", d->max_suppress);
 		fprintf(f, "\t}\n");
 	}
+	if (s->protect_last)
+		fprintf(f, "\tprotect last;\n");
 	if (s->hook) {
 		fprintf(f, "\thook");
 		print_argv(f, s->hook);
@@ -194,6 +247,15 @@ conf_print(FILE *f, const struct conf *c)
 	fprintf(f, ";\nlog %s;\nlog level %s;\n",
 	    c->log_target == LOG_TARGET_SYSLOG ? "syslog" : "stderr",
 	    levels[c->log_level]);
+	if (c->have_metrics)
+		fprintf(f, c->metrics_addr.family == AF_INET6 ?
+		    "metrics [%s]:%u;\n" : "metrics %s:%u;\n",
+		    util_fmt_addr(&c->metrics_addr, buf, sizeof(buf)),
+		    c->metrics_port);
+	if (c->user)
+		fprintf(f, "user %s;\n", c->user);
+	if (c->exec_user)
+		fprintf(f, "exec user %s;\n", c->exec_user);
 	for (b = c->peers; b; b = b->next)
 		conf_print_bgp(f, b);
 	for (s = c->services; s; s = s->next) {

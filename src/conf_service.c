@@ -175,6 +175,18 @@ kw_hook(struct parser *p, void *ctx, const struct tok *kw)
 	    "a program and its arguments, each in quotes");
 }
 
+static int
+kw_protect(struct parser *p, void *ctx, const struct tok *kw)
+{
+	static const char *const what[] = { "last", NULL };
+
+	(void)kw;
+	if (conf_choice(p, what, "last") == -1)
+		return -1;
+	((struct service_conf *)ctx)->protect_last = 1;
+	return conf_semi(p);
+}
+
 static const struct keyword service_kw[] = {
 	{ "prefix", kw_prefix, 1, 0 },
 	{ "combine", kw_combine, 0, 0 },
@@ -182,6 +194,7 @@ static const struct keyword service_kw[] = {
 	{ "drain", kw_drain, 0, 0 },
 	{ "damping", kw_damping, 0, 0 },
 	{ "hook", kw_hook, 0, 0 },
+	{ "protect", kw_protect, 0, 0 },
 	{ "check", conf_kw_check, 1, 0 },
 	{ "announce", conf_kw_announce, 1, 0 },
 	{ "address", conf_kw_address, 0, 0 },

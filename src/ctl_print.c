@@ -531,6 +531,22 @@ print_daemon_line(FILE *out, struct json_object *d)
 	free(rerr);
 }
 
+/* Shown only while something fails to reach the kernel. */
+static void
+print_kernel_line(FILE *out, struct json_object *d)
+{
+	struct json_object	*v = member(d, "kernel_last_error",
+				    json_type_string);
+	char			 n[32], *msg;
+
+	if (v == NULL || (msg = strdup(json_object_get_string(v))) == NULL)
+		return;
+	sanitize(msg);
+	fmt_count(d, "kernel_errors", n, sizeof(n));
+	fprintf(out, "kernel outputs failing (%s errors so far): %s\n", n, msg);
+	free(msg);
+}
+
 /*
  * STATE: the state and, after it, what the operator or damping did to it:
  * "draining drain(12s left)", "down maint suppressed".
@@ -609,6 +625,7 @@ print_status(FILE *out, FILE *err, struct json_object *resp)
 		return perr(err, "protocol error: status without a "
 		    "\"services\" list");
 	print_daemon_line(out, member(resp, "daemon", json_type_object));
+	print_kernel_line(out, member(resp, "daemon", json_type_object));
 	if ((n = json_object_array_length(services)) == 0) {
 		fprintf(out, "no services\n");
 		return CTL_PRINT_EXIT_OK;

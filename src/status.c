@@ -61,6 +61,10 @@ service_json(const struct hc_service *svc, uint64_t now)
 	    json_object_new_boolean(st->disabled));
 	json_object_object_add(o, "maintenance",
 	    json_object_new_boolean(st->maint));
+	json_object_object_add(o, "last_site",
+	    json_object_new_boolean(st->last_site));
+	json_object_object_add(o, "protect_last",
+	    json_object_new_boolean(sc->protect_last));
 	json_object_object_add(damp, "penalty", json_object_new_int64(
 	    (int64_t)svc_penalty(st, sc, now)));
 	json_object_object_add(damp, "suppressed",

@@ -237,6 +237,11 @@ overlay(struct svc_state *st, const struct service_conf *sc, uint64_t now,
 		    sc->damping.suppress, sc->damping.reuse);
 		return SVC_DOWN;
 	}
+	if (st->health == SVC_DOWN && sc->protect_last && st->last_site) {
+		snprintf(why, len, "last site: no other site announces it, so "
+		    "kept as degraded although %.240s", health_why);
+		return SVC_DEGRADED;
+	}
 	if (st->health == SVC_DOWN || st->health == SVC_INIT) {
 		snprintf(why, len, "%s", health_why);
 		return st->health;

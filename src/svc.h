@@ -46,6 +46,7 @@ struct svc_state {
 	int		 disabled;
 	int		 shutdown;	/* the daemon is stopping */
 	int		 drained;	/* draining for drain time: withdraw */
+	int		 last_site;	/* set by BGP: no other site announces */
 	int		 maint;		/* set by eval from file checks */
 };
 

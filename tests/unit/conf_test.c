@@ -457,8 +457,8 @@ test_errors(void **state)
 		const char	*text;
 		const char	*err;
 	} cases[] = {
-		{ "router-id 2001:db8::1;", NAME ":1:1: router-id must be an "
-		    "IPv4 address (a 32-bit BGP identifier)" },
+		{ "router-id 2001:db8::1;", NAME ":1:1: router-id must be a "
+		    "non-zero IPv4 address (a 32-bit BGP identifier)" },
 		{ "log stderr", NAME ":1:11: expected ';', got end of file" },
 		{ "log\n\n  loud;", NAME ":3:3: expected stderr, syslog or "
 		    "level, got 'loud'" },

@@ -388,6 +388,20 @@ test_other(void **state)
 }
 
 static void
+test_status_kernel_error(void **state)
+{
+	(void)state;
+	expect_ok(CTL_PRINT_STATUS, "{\"version\":1,\"ok\":true,"
+	    "\"daemon\":{\"version\":\"0.1.0\",\"pid\":4242,"
+	    "\"uptime_ms\":81234,\"config\":\"/etc/anycastd.conf\","
+	    "\"reloads\":1,\"last_reload_error\":null,\"kernel_errors\":3,"
+	    "\"kernel_last_error\":\"route 192.0.2.53/32: Network is "
+	    "unreachable\"},\"services\":[]}",
+	    DAEMON_LINE "kernel outputs failing (3 errors so far): route "
+	    "192.0.2.53/32: Network is unreachable\nno services\n");
+}
+
+static void
 test_peers(void **state)
 {
 	(void)state;
@@ -694,6 +708,7 @@ main(void)
 		cmocka_unit_test(test_reload),
 		cmocka_unit_test(test_service),
 		cmocka_unit_test(test_other),
+		cmocka_unit_test(test_status_kernel_error),
 		cmocka_unit_test(test_peers),
 		cmocka_unit_test(test_routes),
 		cmocka_unit_test(test_envelope),

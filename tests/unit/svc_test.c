@@ -241,6 +241,30 @@ test_drain_time_then_withdraw(void **state)
 }
 
 static void
+test_last_site_protection(void **state)
+{
+	(void)state;
+	set(HC_STATE_UP, HC_STATE_UP);
+	eval(2);
+	st.last_site = 1;
+	set(HC_STATE_DOWN, HC_STATE_UP);
+	/* Not asked for: down as always. */
+	assert_int_equal(eval(2), SVC_DOWN);
+	sc.protect_last = 1;
+	assert_int_equal(eval(2), SVC_DEGRADED);
+	assert_non_null(strstr(st.reason, "last site"));
+	assert_true(svc_announced(&st));
+	/* Another site appears: the failing service goes. */
+	st.last_site = 0;
+	assert_int_equal(eval(2), SVC_DOWN);
+	assert_false(svc_announced(&st));
+	/* The operator still wins. */
+	st.last_site = 1;
+	st.disabled = 1;
+	assert_int_equal(eval(2), SVC_DISABLED);
+}
+
+static void
 test_disable_wins(void **state)
 {
 	(void)state;
@@ -292,6 +316,7 @@ main(void)
 		cmocka_unit_test_setup(test_damping_max_suppress, setup),
 		cmocka_unit_test_setup(test_drain, setup),
 		cmocka_unit_test_setup(test_drain_time_then_withdraw, setup),
+		cmocka_unit_test_setup(test_last_site_protection, setup),
 		cmocka_unit_test_setup(test_disable_wins, setup),
 		cmocka_unit_test_setup(test_maintenance_file, setup),
 		cmocka_unit_test_setup(test_shutdown, setup),
