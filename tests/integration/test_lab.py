@@ -226,3 +226,36 @@ def test_lab_failover_restore_and_drain(anycast_lab, figure):
     assert s["failover_to"] in ("site-a", "site-c")
     assert s["lost_after_since"] == 0, s
     assert s["lost"] == 0, s
+
+
+@pytest.fixture
+def router_lab(lab, binaries):
+    return AnycastLab(lab, "router")
+
+
+def test_lab_last_site_protection(router_lab):
+    """With C disabled and B's server dead, A is the last site: its own
+    server failing does not withdraw the service (protect last)."""
+    al = router_lab
+    al.lab("ctl", "c", "disable", "dns")
+    al.fault("b", "kill")
+    wait_until(lambda: al.route("b") == "a", 15, "router B uses site A")
+    wait_until(lambda: al.service("a")["last_site"], 15,
+               "anycastd at A knows no other site announces the service")
+    assert al.service("a")["state"] == "up"
+
+    al.fault("a", "kill")
+    wait_until(lambda: al.service("a")["state"] == "degraded", 15,
+               "A's failing service kept as degraded")
+    svc = al.service("a")
+    assert "last site" in svc["reason"], svc
+    # Still announced, with the degraded attributes.
+    assert al.route("a") == "a"
+    assert not al.anycastd_route_gone("a")
+
+    # B back: another site announces again, so A's failure withdraws it.
+    al.fault("b", "start")
+    wait_until(lambda: al.service("a")["state"] == "down", 20,
+               "A withdrawn once B announces again")
+    assert not al.service("a")["last_site"]
+    wait_until(lambda: al.route("a") == "b", 15, "router A uses site B")
