@@ -26,22 +26,7 @@
 /* How many bytes of a TXT string a detail shows. */
 #define SHOW_MAX	40
 
-static void	 fill(struct hc_result *, enum hc_status, enum hc_reason,
-		    const char *, ...) __attribute__((format(printf, 4, 5)));
 
-static void
-fill(struct hc_result *res, enum hc_status status, enum hc_reason reason,
-    const char *fmt, ...)
-{
-	va_list	 ap;
-
-	res->status = status;
-	res->reason = reason;
-	va_start(ap, fmt);
-	if (vsnprintf(res->detail, sizeof(res->detail), fmt, ap) < 0)
-		res->detail[0] = '\0';
-	va_end(ap);
-}
 
 /* The message, or NULL with RES saying it is malformed. */
 static ldns_pkt *
@@ -50,7 +35,7 @@ parse(const uint8_t *msg, size_t len, struct hc_result *res)
 	ldns_pkt	*pkt = NULL;
 
 	if (msg == NULL || ldns_wire2pkt(&pkt, msg, len) != LDNS_STATUS_OK) {
-		fill(res, HC_FAIL, HC_R_MALFORMED, "malformed answer");
+		hc_result_set(res, HC_FAIL, HC_R_MALFORMED, "malformed answer");
 		return NULL;
 	}
 	return pkt;
@@ -147,7 +132,7 @@ dns_judge_soa_serial(const uint8_t *msg, size_t len, const char *zone,
 		return -1;
 	if (rcode_of(pkt) != LDNS_RCODE_NOERROR &&
 	    rcode_of(pkt) != LDNS_RCODE_NXDOMAIN) {
-		fill(res, HC_FAIL, HC_R_RCODE, "SOA %s: rcode %s", zone,
+		hc_result_set(res, HC_FAIL, HC_R_RCODE, "SOA %s: rcode %s", zone,
 		    rcode_str(pkt, rc, sizeof(rc)));
 		ldns_pkt_free(pkt);
 		return -1;
@@ -171,7 +156,7 @@ dns_judge_soa_serial(const uint8_t *msg, size_t len, const char *zone,
 	ldns_rdf_deep_free(want);
 	ldns_pkt_free(pkt);
 	if (found == -1)
-		fill(res, HC_FAIL, HC_R_NO_ANSWER, "no SOA serial for %s in "
+		hc_result_set(res, HC_FAIL, HC_R_NO_ANSWER, "no SOA serial for %s in "
 		    "the answer", zone);
 	return found;
 }
@@ -184,16 +169,16 @@ dns_judge_serial_lag(uint32_t served, uint32_t primary, const char *who,
 
 	switch (dns_serial_compare(served, primary)) {
 	case DNS_SERIAL_EQUAL:
-		fill(res, HC_OK, HC_R_OK, "serial %u as primary %s", served,
+		hc_result_set(res, HC_OK, HC_R_OK, "serial %u as primary %s", served,
 		    who);
 		return;
 	case DNS_SERIAL_GREATER:
 		/* A primary reloading an older copy is not our fault. */
-		fill(res, HC_OK, HC_R_OK, "serial %u is ahead of primary %s "
+		hc_result_set(res, HC_OK, HC_R_OK, "serial %u is ahead of primary %s "
 		    "(%u)", served, who, primary);
 		return;
 	case DNS_SERIAL_UNDEFINED:
-		fill(res, verdict, HC_R_SERIAL_LAG, "serial %u and primary %s's "
+		hc_result_set(res, verdict, HC_R_SERIAL_LAG, "serial %u and primary %s's "
 		    "%u are 2^31 apart: not comparable (RFC 1982)", served,
 		    who, primary);
 		return;
@@ -201,10 +186,10 @@ dns_judge_serial_lag(uint32_t served, uint32_t primary, const char *who,
 		break;
 	}
 	if (behind <= lag)
-		fill(res, HC_OK, HC_R_OK, "serial %u is %u behind primary %s "
+		hc_result_set(res, HC_OK, HC_R_OK, "serial %u is %u behind primary %s "
 		    "(%u), lag %u allowed", served, behind, who, primary, lag);
 	else
-		fill(res, verdict, HC_R_SERIAL_LAG, "serial %u is %u behind "
+		hc_result_set(res, verdict, HC_R_SERIAL_LAG, "serial %u is %u behind "
 		    "primary %s (%u)", served, behind, who, primary);
 }
 
@@ -264,7 +249,7 @@ dns_judge_serial_age(uint32_t serial, int64_t now, uint64_t max_ms,
 
 	form = dns_serial_time(serial, now, &when);
 	if (form == DNS_SERIAL_NOT_TIME) {
-		fill(res, verdict, HC_R_SERIAL_AGE, "serial %u is not a time "
+		hc_result_set(res, verdict, HC_R_SERIAL_AGE, "serial %u is not a time "
 		    "stamp (YYYYMMDDnn or unix time)", serial);
 		return;
 	}
@@ -272,11 +257,11 @@ dns_judge_serial_age(uint32_t serial, int64_t now, uint64_t max_ms,
 	util_fmt_duration((uint64_t)age * 1000, a, sizeof(a));
 	util_fmt_duration(max_ms, b, sizeof(b));
 	if ((uint64_t)age * 1000 > max_ms)
-		fill(res, verdict, HC_R_SERIAL_AGE, "serial %u is %s old "
+		hc_result_set(res, verdict, HC_R_SERIAL_AGE, "serial %u is %s old "
 		    "(%s), more than %s", serial, a, form == DNS_SERIAL_DATE ?
 		    "YYYYMMDDnn" : "unix time", b);
 	else
-		fill(res, HC_OK, HC_R_OK, "serial %u is %s old", serial, a);
+		hc_result_set(res, HC_OK, HC_R_OK, "serial %u is %s old", serial, a);
 }
 
 /* ---- RRSIG validity ---- */
@@ -347,21 +332,21 @@ sig_report(const struct sig_pick *s, uint64_t within_ms,
 	util_fmt_duration(within_ms, b, sizeof(b));
 	if (s->since < 0) {
 		util_fmt_duration((uint64_t)-s->since * 1000, a, sizeof(a));
-		fill(res, verdict, HC_R_RRSIG, "RRSIG %s key %u not valid "
+		hc_result_set(res, verdict, HC_R_RRSIG, "RRSIG %s key %u not valid "
 		    "for another %s (inception in the future)", t, s->keytag,
 		    a);
 	} else if (s->remaining < 0) {
 		util_fmt_duration((uint64_t)-s->remaining * 1000, a,
 		    sizeof(a));
-		fill(res, verdict, HC_R_RRSIG, "RRSIG %s key %u expired %s "
+		hc_result_set(res, verdict, HC_R_RRSIG, "RRSIG %s key %u expired %s "
 		    "ago", t, s->keytag, a);
 	} else {
 		util_fmt_duration((uint64_t)s->remaining * 1000, a, sizeof(a));
 		if ((uint64_t)s->remaining * 1000 < within_ms)
-			fill(res, verdict, HC_R_RRSIG, "RRSIG %s key %u "
+			hc_result_set(res, verdict, HC_R_RRSIG, "RRSIG %s key %u "
 			    "expires in %s, within %s", t, s->keytag, a, b);
 		else
-			fill(res, HC_OK, HC_R_OK, "RRSIG %s key %u valid for "
+			hc_result_set(res, HC_OK, HC_R_OK, "RRSIG %s key %u valid for "
 			    "%s", t, s->keytag, a);
 	}
 }
@@ -391,7 +376,7 @@ dns_judge_rrsig(const uint8_t *msg, size_t len, const char *qname,
 	if (best.found)
 		sig_report(&best, within_ms, verdict, res);
 	else
-		fill(res, verdict, HC_R_RRSIG, "no RRSIG covering %s %s",
+		hc_result_set(res, verdict, HC_R_RRSIG, "no RRSIG covering %s %s",
 		    qname, dns_wire_type_name(qtype, t, sizeof(t)));
 }
 
@@ -405,9 +390,9 @@ dns_judge_validated(const uint8_t *msg, size_t len, struct hc_result *res)
 	if ((pkt = parse(msg, len, res)) == NULL)
 		return;
 	if (ldns_pkt_ad(pkt))
-		fill(res, HC_OK, HC_R_OK, "validated (AD)");
+		hc_result_set(res, HC_OK, HC_R_OK, "validated (AD)");
 	else
-		fill(res, HC_FAIL, HC_R_NOT_VALIDATED, "answer not validated "
+		hc_result_set(res, HC_FAIL, HC_R_NOT_VALIDATED, "answer not validated "
 		    "(AD bit clear)");
 	ldns_pkt_free(pkt);
 }
@@ -422,9 +407,9 @@ dns_judge_servfail(const uint8_t *msg, size_t len, const char *name,
 	if ((pkt = parse(msg, len, res)) == NULL)
 		return;
 	if (rcode_of(pkt) == LDNS_RCODE_SERVFAIL)
-		fill(res, HC_OK, HC_R_OK, "bogus %s: SERVFAIL", name);
+		hc_result_set(res, HC_OK, HC_R_OK, "bogus %s: SERVFAIL", name);
 	else
-		fill(res, HC_FAIL, HC_R_BOGUS_ACCEPTED, "bogus %s answered "
+		hc_result_set(res, HC_FAIL, HC_R_BOGUS_ACCEPTED, "bogus %s answered "
 		    "%s, not SERVFAIL: not validating", name,
 		    rcode_str(pkt, rc, sizeof(rc)));
 	ldns_pkt_free(pkt);
@@ -458,10 +443,10 @@ dns_judge_dnskey(const uint8_t *msg, size_t len, const char *zone,
 	if ((name = ldns_dname_new_frm_str(zone)) != NULL)
 		n = count_answers(pkt, name, LDNS_RR_TYPE_DNSKEY);
 	if (n > 0)
-		fill(res, HC_OK, HC_R_OK, "%zu DNSKEY%s at %s", n,
+		hc_result_set(res, HC_OK, HC_R_OK, "%zu DNSKEY%s at %s", n,
 		    n == 1 ? "" : "s", zone);
 	else
-		fill(res, HC_FAIL, HC_R_DNSKEY, "no DNSKEY at %s (rcode %s)",
+		hc_result_set(res, HC_FAIL, HC_R_DNSKEY, "no DNSKEY at %s (rcode %s)",
 		    zone, rcode_str(pkt, rc, sizeof(rc)));
 	ldns_rdf_deep_free(name);
 	ldns_pkt_free(pkt);
@@ -513,13 +498,13 @@ dns_judge_id_server(const uint8_t *msg, size_t len, const char *want,
 			n = txt_concat(rr, got, sizeof(got));
 	}
 	if (n < 0)
-		fill(res, HC_FAIL, HC_R_IDENTITY, "no id.server TXT (rcode %s)",
+		hc_result_set(res, HC_FAIL, HC_R_IDENTITY, "no id.server TXT (rcode %s)",
 		    rcode_str(pkt, rc, sizeof(rc)));
 	else if ((size_t)n == strlen(want) && memcmp(got, want, (size_t)n) == 0)
-		fill(res, HC_OK, HC_R_OK, "id.server \"%.40s\"", want);
+		hc_result_set(res, HC_OK, HC_R_OK, "id.server \"%.40s\"", want);
 	else {
 		show(got, (size_t)n, shown, sizeof(shown));
-		fill(res, HC_FAIL, HC_R_IDENTITY, "id.server %s, expected "
+		hc_result_set(res, HC_FAIL, HC_R_IDENTITY, "id.server %s, expected "
 		    "\"%.40s\": another server answered", shown, want);
 	}
 	ldns_pkt_free(pkt);
@@ -539,17 +524,17 @@ dns_judge_zone(const uint8_t *msg, size_t len, const char *zone,
 		return;
 	name = ldns_dname_new_frm_str(zone);
 	if (rcode_of(pkt) != LDNS_RCODE_NOERROR)
-		fill(res, HC_FAIL, HC_R_RCODE, "rcode %s",
+		hc_result_set(res, HC_FAIL, HC_R_RCODE, "rcode %s",
 		    rcode_str(pkt, rc, sizeof(rc)));
 	else if (!ldns_pkt_aa(pkt))
-		fill(res, HC_FAIL, HC_R_NOT_AUTH, "not authoritative (AA bit "
+		hc_result_set(res, HC_FAIL, HC_R_NOT_AUTH, "not authoritative (AA bit "
 		    "clear)");
 	/* A truncated answer may lack the SOA: its header is enough. */
 	else if (!ldns_pkt_tc(pkt) && (name == NULL ||
 	    count_answers(pkt, name, LDNS_RR_TYPE_SOA) == 0))
-		fill(res, HC_FAIL, HC_R_NO_ANSWER, "no SOA in the answer");
+		hc_result_set(res, HC_FAIL, HC_R_NO_ANSWER, "no SOA in the answer");
 	else
-		fill(res, HC_OK, HC_R_OK, "served");
+		hc_result_set(res, HC_OK, HC_R_OK, "served");
 	ldns_rdf_deep_free(name);
 	ldns_pkt_free(pkt);
 }

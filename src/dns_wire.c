@@ -53,9 +53,6 @@ static const struct rcode_name rcode_names[] = {
 	{ 23, "BADCOOKIE" },
 };
 
-static void	 judge_fill(struct hc_result *, enum hc_status,
-		    enum hc_reason, const char *, ...)
-		    __attribute__((format(printf, 4, 5)));
 static int	 judge_is_ours(const ldns_pkt *, const struct dns_query *,
 		    struct hc_result *);
 static int	 judge_question(const ldns_pkt *, const struct dns_query *,
@@ -180,7 +177,7 @@ dns_wire_judge(const uint8_t *answer, size_t len,
 	if (e == NULL)
 		e = &noerror_only;
 	if (q == NULL) {
-		judge_fill(res, HC_FAIL, HC_R_BOGUS_QUESTION, "no query");
+		hc_result_set(res, HC_FAIL, HC_R_BOGUS_QUESTION, "no query");
 		return;
 	}
 	if (answer == NULL || (st = ldns_wire2pkt(&pkt, answer, len)) !=
@@ -188,7 +185,7 @@ dns_wire_judge(const uint8_t *answer, size_t len,
 		const char *why = answer == NULL ? "no data" :
 		    ldns_get_errorstr_by_id(st);
 
-		judge_fill(res, HC_FAIL, HC_R_MALFORMED, "malformed: %s",
+		hc_result_set(res, HC_FAIL, HC_R_MALFORMED, "malformed: %s",
 		    why != NULL ? why : "unparsable message");
 		return;
 	}
@@ -197,7 +194,7 @@ dns_wire_judge(const uint8_t *answer, size_t len,
 			/* RFC 1035 4.2.1: the caller retries over TCP. */
 			if (truncated != NULL)
 				*truncated = 1;
-			judge_fill(res, HC_FAIL, HC_R_TRUNCATED,
+			hc_result_set(res, HC_FAIL, HC_R_TRUNCATED,
 			    "truncated (TC bit set)");
 		} else
 			(void)judge_health(pkt, e, res);
@@ -214,19 +211,19 @@ dns_wire_classify(const uint8_t *answer, size_t len,
 	enum dns_wire_class	 c = DNS_WIRE_NOT_OURS;
 
 	if (answer == NULL || q == NULL) {
-		judge_fill(res, HC_FAIL, HC_R_MALFORMED, "malformed: no data");
+		hc_result_set(res, HC_FAIL, HC_R_MALFORMED, "malformed: no data");
 		return c;
 	}
 	if ((st = ldns_wire2pkt(&pkt, answer, len)) != LDNS_STATUS_OK) {
 		const char *why = ldns_get_errorstr_by_id(st);
 
-		judge_fill(res, HC_FAIL, HC_R_MALFORMED, "malformed: %s",
+		hc_result_set(res, HC_FAIL, HC_R_MALFORMED, "malformed: %s",
 		    why != NULL ? why : "unparsable message");
 		return c;
 	}
 	if (judge_is_ours(pkt, q, res) == 0) {
 		c = ldns_pkt_tc(pkt) ? DNS_WIRE_TRUNCATED : DNS_WIRE_OURS;
-		judge_fill(res, c == DNS_WIRE_OURS ? HC_OK : HC_FAIL,
+		hc_result_set(res, c == DNS_WIRE_OURS ? HC_OK : HC_FAIL,
 		    c == DNS_WIRE_OURS ? HC_R_OK : HC_R_TRUNCATED, "%s",
 		    c == DNS_WIRE_OURS ? "answer" : "truncated (TC bit set)");
 	}
@@ -244,19 +241,19 @@ judge_is_ours(const ldns_pkt *pkt, const struct dns_query *q,
     struct hc_result *res)
 {
 	if (!ldns_pkt_qr(pkt)) {
-		judge_fill(res, HC_FAIL, HC_R_MALFORMED,
+		hc_result_set(res, HC_FAIL, HC_R_MALFORMED,
 		    "not a response (QR bit clear)");
 		return -1;
 	}
 	if (ldns_pkt_id(pkt) != q->id) {
-		judge_fill(res, HC_FAIL, HC_R_BOGUS_ID,
+		hc_result_set(res, HC_FAIL, HC_R_BOGUS_ID,
 		    "id %u, expected %u", (unsigned)ldns_pkt_id(pkt),
 		    (unsigned)q->id);
 		return -1;
 	}
 	/* An answer to a NOTIFY or UPDATE with our id is still not ours. */
 	if (ldns_pkt_get_opcode(pkt) != LDNS_PACKET_QUERY) {
-		judge_fill(res, HC_FAIL, HC_R_BOGUS_QUESTION,
+		hc_result_set(res, HC_FAIL, HC_R_BOGUS_QUESTION,
 		    "opcode %u, expected QUERY",
 		    (unsigned)ldns_pkt_get_opcode(pkt));
 		return -1;
@@ -282,14 +279,14 @@ judge_question(const ldns_pkt *pkt, const struct dns_query *q,
 
 	n = ql != NULL ? ldns_rr_list_rr_count(ql) : 0;
 	if (n != 1) {
-		judge_fill(res, HC_FAIL, HC_R_BOGUS_QUESTION,
+		hc_result_set(res, HC_FAIL, HC_R_BOGUS_QUESTION,
 		    "%zu questions, expected 1", n);
 		return -1;
 	}
 	qrr = ldns_rr_list_rr(ql, 0);
 	if (q->qname == NULL ||
 	    (want = ldns_dname_new_frm_str(q->qname)) == NULL) {
-		judge_fill(res, HC_FAIL, HC_R_BOGUS_QUESTION, "bad qname");
+		hc_result_set(res, HC_FAIL, HC_R_BOGUS_QUESTION, "bad qname");
 		return -1;
 	}
 	same = ldns_rr_owner(qrr) != NULL &&
@@ -301,7 +298,7 @@ judge_question(const ldns_pkt *pkt, const struct dns_query *q,
 		return 0;
 	got = ldns_rr_owner(qrr) != NULL ? ldns_rdf2str(ldns_rr_owner(qrr)) :
 	    NULL;
-	judge_fill(res, HC_FAIL, HC_R_BOGUS_QUESTION,
+	hc_result_set(res, HC_FAIL, HC_R_BOGUS_QUESTION,
 	    "answers another question: %.80s %s %s", got ? got : "?",
 	    dns_wire_type_name(ldns_rr_get_type(qrr), tbuf, sizeof(tbuf)),
 	    dns_wire_class_name(ldns_rr_get_class(qrr), cbuf, sizeof(cbuf)));
@@ -321,31 +318,31 @@ judge_health(ldns_pkt *pkt, const struct dns_expect *e,
 
 	dns_wire_rcode_name(rc, rbuf, sizeof(rbuf));
 	if (rc >= 32 || (accept & (1U << rc)) == 0) {
-		judge_fill(res, HC_FAIL, HC_R_RCODE, "rcode %s", rbuf);
+		hc_result_set(res, HC_FAIL, HC_R_RCODE, "rcode %s", rbuf);
 		return -1;
 	}
 	if (e->aa && !ldns_pkt_aa(pkt)) {
-		judge_fill(res, HC_FAIL, HC_R_NOT_AUTH,
+		hc_result_set(res, HC_FAIL, HC_R_NOT_AUTH,
 		    "not authoritative (AA bit clear)");
 		return -1;
 	}
 	nans = ldns_rr_list_rr_count(ldns_pkt_answer(pkt));
 	if (e->answer && nans == 0) {
-		judge_fill(res, HC_FAIL, HC_R_NO_ANSWER,
+		hc_result_set(res, HC_FAIL, HC_R_NO_ANSWER,
 		    "%s, empty answer section", rbuf);
 		return -1;
 	}
 	for (i = 0; e->contains != NULL && i < e->ncontains; i++) {
 		if (e->contains[i] != NULL &&
 		    !answer_contains(pkt, e->contains[i])) {
-			judge_fill(res, HC_FAIL, HC_R_ANSWER_MISSING,
+			hc_result_set(res, HC_FAIL, HC_R_ANSWER_MISSING,
 			    "answer lacks \"%.100s\"", e->contains[i]);
 			return -1;
 		}
 	}
 	if (e->nsid != NULL && judge_nsid(pkt, e->nsid, res) == -1)
 		return -1;
-	judge_fill(res, HC_OK, HC_R_OK, "%s%s, %zu answer%s", rbuf,
+	hc_result_set(res, HC_OK, HC_R_OK, "%s%s, %zu answer%s", rbuf,
 	    ldns_pkt_aa(pkt) ? " aa" : "", nans, nans == 1 ? "" : "s");
 	return 0;
 }
@@ -450,14 +447,14 @@ judge_nsid(ldns_pkt *pkt, const char *want, struct hc_result *res)
 
 	/* After ldns_wire2pkt, "edns" is true exactly when OPT was there. */
 	if (!ldns_pkt_edns(pkt)) {
-		judge_fill(res, HC_FAIL, HC_R_NSID, "no OPT record, no NSID");
+		hc_result_set(res, HC_FAIL, HC_R_NSID, "no OPT record, no NSID");
 		return -1;
 	}
 	list = ldns_pkt_edns_get_option_list(pkt);
 	if (list == NULL && ldns_pkt_edns_data(pkt) != NULL &&
 	    ldns_rdf_size(ldns_pkt_edns_data(pkt)) > 0) {
 		/* RFC 6891 6.1.2: options must tile the RDATA exactly. */
-		judge_fill(res, HC_FAIL, HC_R_MALFORMED,
+		hc_result_set(res, HC_FAIL, HC_R_MALFORMED,
 		    "malformed EDNS options");
 		return -1;
 	}
@@ -473,12 +470,12 @@ judge_nsid(ldns_pkt *pkt, const char *want, struct hc_result *res)
 			first = opt;
 	}
 	if (first == NULL) {
-		judge_fill(res, HC_FAIL, HC_R_NSID, "no NSID in answer");
+		hc_result_set(res, HC_FAIL, HC_R_NSID, "no NSID in answer");
 		return -1;
 	}
 	nsid_show(ldns_edns_get_data(first), ldns_edns_get_size(first),
 	    shown, sizeof(shown));
-	judge_fill(res, HC_FAIL, HC_R_NSID, "NSID %s, expected \"%.40s\"",
+	hc_result_set(res, HC_FAIL, HC_R_NSID, "NSID %s, expected \"%.40s\"",
 	    shown, want);
 	return -1;
 }
@@ -509,20 +506,6 @@ nsid_show(const uint8_t *d, size_t len, char *buf, size_t size)
 		snprintf(buf + off, size - off, "...");
 }
 
-/* Fill RES; the detail is always NUL-terminated and bounded. */
-static void
-judge_fill(struct hc_result *res, enum hc_status status,
-    enum hc_reason reason, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	res->status = status;
-	res->reason = reason;
-	va_start(ap, fmt);
-	if (vsnprintf(res->detail, sizeof(res->detail), fmt, ap) < 0)
-		res->detail[0] = '\0';
-	va_end(ap);
-}
 
 /*
  * RFC 3597 5: "TYPEnnn" and "CLASSnnn" name any type or class.  Strict:

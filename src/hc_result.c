@@ -4,6 +4,9 @@
  * logs.  Kept apart from the engine so that pure code (the DNS judge,
  * tests, fuzzers) can use them without pulling in the event loop.
  */
+#include <stdarg.h>
+#include <stdio.h>
+
 #include "hc_result.h"
 #include "util.h"
 
@@ -57,4 +60,19 @@ hc_reason_name(enum hc_reason r)
 	if ((unsigned)r >= HC_R_MAX || reason_names[r] == NULL)
 		return "?";
 	return reason_names[r];
+}
+
+/* Fill RES; the detail is always NUL-terminated and bounded. */
+void
+hc_result_set(struct hc_result *res, enum hc_status status,
+    enum hc_reason reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	res->status = status;
+	res->reason = reason;
+	va_start(ap, fmt);
+	if (vsnprintf(res->detail, sizeof(res->detail), fmt, ap) < 0)
+		res->detail[0] = '\0';
+	va_end(ap);
 }

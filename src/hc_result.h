@@ -59,5 +59,8 @@ struct hc_result {
 
 const char	*hc_status_name(enum hc_status);
 const char	*hc_reason_name(enum hc_reason);	/* short, for metrics/JSON */
+void		 hc_result_set(struct hc_result *, enum hc_status,
+		    enum hc_reason, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
 
 #endif
