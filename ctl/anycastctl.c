@@ -86,16 +86,23 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
+/* "anycastctl: MESSAGE" on stderr. */
+static void
+say(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", PROG);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 static void
 usage_error(const char *fmt, ...)
 {
 	va_list	 ap;
 
-	fprintf(stderr, "%s: ", PROG);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	usage(stderr, CTL_PRINT_EXIT_USAGE);
 }
 
@@ -104,11 +111,9 @@ fail(const char *fmt, ...)
 {
 	va_list	 ap;
 
-	fprintf(stderr, "%s: ", PROG);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return CTL_PRINT_EXIT_FAIL;
 }
 
