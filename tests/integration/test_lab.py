@@ -259,3 +259,34 @@ def test_lab_last_site_protection(router_lab):
                "A withdrawn once B announces again")
     assert not al.service("a")["last_site"]
     wait_until(lambda: al.route("a") == "b", 15, "router A uses site B")
+
+
+def test_lab_stop_like_systemctl_loses_no_query(router_lab):
+    """SIGTERM, as `systemctl stop` sends it: anycastd drains, withdraws
+    and exits; B's client moves to another site without losing a query."""
+    al = router_lab
+    drain = al.param("DRAIN_TIME_MS")
+    q = al.dnsq("b", "stop", "--max-time", 30)
+    t = float(al.lab("anycastd", "b", "stop", timeout=drain / 1000 + 10)
+              .stdout.split()[0])
+    stopped = time.time()
+    assert al.anycastd_route_gone("b")
+
+    def sent_after(when):
+        lines = q.csv.read_text().splitlines()
+        return len(lines) > 1 and float(lines[-1].split(",")[1]) > when
+    wait_until(lambda: sent_after(stopped + 0.3), 5,
+               "dnsq queries after anycastd exited")
+    q.signal(signal.SIGINT)
+    assert q.wait(5) == 0, q.log()
+    s = al.summary(q, t)
+    print(f"anycastd at B stopped (SIGTERM) to exit: "
+          f"{(stopped - t) * 1000:.0f} ms (drain time {drain} ms); "
+          f"sites seen {s['sites']}; lost {s['lost']}")
+    assert stopped - t >= drain / 1000, "exited before its drain time"
+    assert s["failover_to"] in ("site-a", "site-c"), s
+    assert s["lost"] == 0, s
+
+    al.lab("anycastd", "b", "start")
+    wait_until(lambda: al.answered_by("b") == "site-b", 15,
+               "B's client back at B once anycastd runs again")
