@@ -14,7 +14,7 @@ import re
 import pytest
 
 from daemon import Anycastd, ms
-from nsd import Nsd
+from nsd import IDENTITY, Nsd
 from responders import Relay
 
 INTERVAL, TIMEOUT, RISE, FALL = 0.3, 0.2, 2, 2
@@ -115,6 +115,25 @@ def test_zone_not_served_refused_is_down_with_rcode(lab, host_ns, binaries):
     assert chk["last"]["reason"] == "rcode", f"{chk}"
     assert "REFUSED" in chk["last"]["detail"].upper(), f"{chk}"
     assert chk["successes"] == 0 and chk["failures"] >= FALL, f"{chk}"
+
+
+def test_answer_from_another_site_nsid_is_not_local(lab, host_ns, binaries):
+    """A probe answered by a server with another identity (another site's,
+    after a routing mistake) never counts as this site's health."""
+    Nsd(lab, host_ns, ["192.0.2.53"])
+    acd = Anycastd(lab, host_ns, dns_service(
+        extra='expect nsid "site-elsewhere";'))
+
+    acd.wait_state("dns", "down", START_TIMEOUT)
+    chk = acd.check("dns", "dns")
+    assert chk["last"]["reason"] == "nsid", f"{chk}"
+    assert IDENTITY in chk["last"]["detail"], f"{chk}"
+    assert chk["successes"] == 0, f"{chk}"
+
+    # The same server, expected with its own identity, is up.
+    acd.write_config(dns_service(extra=f'expect nsid "{IDENTITY}";'))
+    acd.ctl("reload")
+    acd.wait_state("dns", "up", START_TIMEOUT)
 
 
 def test_latency_through_relay_is_degraded_and_back(
