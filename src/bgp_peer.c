@@ -25,6 +25,7 @@
 
 #define HOLD_LARGE_S	240	/* RFC 4271 8.2.2: 4 minutes in OpenSent */
 #define RETRY_MAX_MS	60000
+#define CONNECT_TIMEOUT_S 10
 
 static void	fsm_event(struct bgp_peer *, enum bgp_event);
 static void	peer_read(struct bufferevent *, void *);
@@ -119,6 +120,7 @@ peer_connect(struct bgp_peer *p)
 {
 	const struct bgp_conf	*c = p->conf;
 	struct sockaddr_storage	 ss;
+	struct timeval		 tv;
 	socklen_t		 slen;
 	int			 fd;
 
@@ -142,6 +144,11 @@ peer_connect(struct bgp_peer *p)
 	if (p->bev == NULL)
 		fatalx_oom();
 	bufferevent_setcb(p->bev, peer_read, NULL, peer_sock_event, p);
+	/* A neighbour that never answers the SYN: give up after a while of
+	 * our own, not the kernel's two minutes, and back off. */
+	tv.tv_sec = CONNECT_TIMEOUT_S;
+	tv.tv_usec = 0;
+	bufferevent_set_timeouts(p->bev, NULL, &tv);
 	util_addr_to_sockaddr(&c->neighbor, c->port, &ss, &slen);
 	if (bufferevent_socket_connect(p->bev, (struct sockaddr *)&ss,
 	    (int)slen) == -1) {
@@ -274,6 +281,7 @@ peer_sock_event(struct bufferevent *bev, short what, void *arg)
 
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
+		bufferevent_set_timeouts(p->bev, NULL, NULL);
 		local_address(p);
 		bufferevent_enable(p->bev, EV_READ | EV_WRITE);
 		fsm_event(p, BGP_EV_CONN_OPEN);
@@ -281,6 +289,8 @@ peer_sock_event(struct bufferevent *bev, short what, void *arg)
 	}
 	if (what & BEV_EVENT_EOF)
 		set_error(p, "%s", "connection closed by the peer");
+	else if (what & BEV_EVENT_TIMEOUT)
+		set_error(p, "%s", "connect: no answer (timed out)");
 	else
 		set_error(p, "connection: %s",
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
