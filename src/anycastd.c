@@ -52,8 +52,8 @@ usage(int status)
 	    "  -t       check the configuration and exit (0 valid, 1 not)\n"
 	    "  -v       with -t: print the configuration in canonical form\n"
 	    "  -d       debug logging\n"
-	    "  -V       print the version\n"
-	    "  -h       this help\n"
+	    "  -V       print the version (--version)\n"
+	    "  -h       this help (--help)\n"
 	    "See anycastd(8) and anycastd.conf(5).\n");
 	exit(status);
 }
@@ -248,7 +248,13 @@ main(int argc, char *argv[])
 	int		 ch, foreground = 0, test = 0, verbose = 0, debug = 0;
 	char		 err[512];
 
-	while ((ch = getopt(argc, argv, "c:dfhtvV")) != -1) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	while ((ch = getopt_long(argc, argv, "c:dfhtvV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': path = optarg; break;
 		case 'd': debug = 1; break;
