@@ -124,6 +124,10 @@ open_io(struct dns_xfer *x, int type, short what, struct hc_result *err)
 	if (x->fd == -1)
 		return -1;
 	x->tcp = type == SOCK_STREAM;
+	/* Only a TCP answer is gathered across reads: UDP reads whole
+	 * datagrams into one shared buffer (udp_read). */
+	if (x->tcp && x->buf == NULL)
+		x->buf = xmalloc(DNS_MAX_MSG + 2);
 	x->io = event_new(x->base, x->fd, what, xfer_io, x);
 	if (x->io == NULL)
 		fatalx_oom();
@@ -163,19 +167,26 @@ judge(struct dns_xfer *x, const uint8_t *msg, size_t len)
 	return 1;
 }
 
+/*
+ * One buffer for every UDP probe: the loop is single-threaded and each
+ * datagram is judged before the next read, so a thousand probes in
+ * flight do not each hold 64 KB.
+ */
+static uint8_t udp_buf[DNS_MAX_MSG];
+
 static void
 udp_read(struct dns_xfer *x)
 {
 	ssize_t n;
 
 	for (;;) {
-		n = recv(x->fd, x->buf, DNS_MAX_MSG, 0);
+		n = recv(x->fd, udp_buf, sizeof(udp_buf), 0);
 		if (n == -1) {
 			if (errno != EAGAIN && errno != EINTR)
 				complete_errno(x, errno, "udp");
 			return;
 		}
-		if (judge(x, x->buf, (size_t)n))
+		if (judge(x, udp_buf, (size_t)n))
 			return;
 	}
 }
@@ -303,7 +314,6 @@ dns_xfer_start(struct event_base *base, const struct dns_xfer_conf *c,
 		dns_xfer_free(x);
 		return NULL;
 	}
-	x->buf = xmalloc(DNS_MAX_MSG + 2);
 	if (c->tcp) {
 		if (open_io(x, SOCK_STREAM, EV_WRITE | EV_PERSIST, err) == 0)
 			return x;
