@@ -218,6 +218,7 @@ struct service_conf {
 	struct conf_pos		 pos;
 	char			 name[CONF_NAME_MAX];
 	struct prefix		*prefixes;
+	struct conf_pos		*prefix_pos;	/* where each was written */
 	size_t			 nprefixes;
 	enum combine_mode	 combine;
 	unsigned		 threshold;

@@ -76,7 +76,6 @@ kw_prefix(struct parser *p, void *ctx, const struct tok *kw)
 	struct service_conf	*svc = ctx;
 	struct tok		 t;
 	struct prefix		 pfx;
-	size_t			 i;
 
 	(void)kw;
 	if (conf_arg(p, &t, "a prefix (192.0.2.53/32, 2001:db8::53/128)", 0) == -1)
@@ -93,17 +92,15 @@ kw_prefix(struct parser *p, void *ctx, const struct tok *kw)
 		lex_tok_free(&t);
 		return -1;
 	}
-	for (i = 0; i < svc->nprefixes; i++)
-		if (util_prefix_overlap(&svc->prefixes[i], &pfx)) {
-			conf_error(p, &t.pos, "prefix %s overlaps another "
-			    "prefix of service %s", t.text, svc->name);
-			lex_tok_free(&t);
-			return -1;
-		}
-	lex_tok_free(&t);
+	/* Overlaps are found once the file is read (conf_validate): here
+	 * they would cost a comparison with every earlier prefix. */
 	svc->prefixes = xreallocarray(svc->prefixes, svc->nprefixes + 1,
 	    sizeof(*svc->prefixes));
+	svc->prefix_pos = xreallocarray(svc->prefix_pos, svc->nprefixes + 1,
+	    sizeof(*svc->prefix_pos));
+	svc->prefix_pos[svc->nprefixes] = t.pos;
 	svc->prefixes[svc->nprefixes++] = pfx;
+	lex_tok_free(&t);
 	return conf_semi(p);
 }
 
