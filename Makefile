@@ -107,6 +107,12 @@ check: deps
 demo: deps all
 	lab/demo
 
+# Benchmarks beside ExaBGP and GoBGP (bench/README.md); not tests: they
+# print figures and write docs/BENCHMARKS.md.  About 20 minutes.
+bench: deps all
+	bench/install-deps
+	bench/run
+
 # make install: PREFIX (default /usr/local), DESTDIR for staging.  Both
 # programs go to sbin, as bgpd and bgpctl do: they are for the operator.
 # The unit's paths follow SBINDIR; rt_protos.d is read from /etc only.
@@ -139,5 +145,5 @@ clean:
 	rm -rf build
 
 .PHONY: all unit deps fuzz fuzz-run config-test integration check demo clean \
-	install package-test
+	install package-test bench
 .SECONDARY:
