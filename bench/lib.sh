@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: ISC
+#
+# bench/lib.sh: what bench/failover, bench/scale and bench/bgp share.
+# Sourced, not run.
+#
+# Every daemon a benchmark starts goes through bench_spawn, which records
+# its PID and namespace in $RUN/pids; bench_stop signals only those PIDs,
+# and only while they still run in the namespace they were started in.
+# Every namespace is made by bench_ns_add and removed by bench_cleanup,
+# which each benchmark runs from its EXIT trap.  Waits poll with deadlines.
+
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$BENCH")
+PY=/usr/bin/python3             # Debian's: dnspython, exabgp
+TOOL=$BENCH/benchtool
+BUILD=${ANYCASTD_BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$REPO/$BUILD ;; esac
+OUT=${BENCH_OUT:-$BENCH/results}
+RUN=""                          # the scratch directory, bench_init
+BENCH_NAMESPACES=""
+
+die() { echo "${0##*/}: $*" >&2; exit 1; }
+say() { echo "${0##*/}: $*" >&2; }
+
+now() { date +%s.%N; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# ms_between T0 T1 (Unix seconds) -> integer milliseconds
+ms_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b - a) * 1000 }'; }
+
+# wait_for TIMEOUT_S WHAT CMD...: run CMD every $WAIT_STEP s (default
+# 0.05) until it succeeds; 1 (and a message) if TIMEOUT_S passes first.
+wait_for() {
+	local timeout=$1 what=$2 deadline
+	shift 2
+	deadline=$(($(now_ms) + ${timeout%.*} * 1000))
+	until "$@" >/dev/null 2>&1; do
+		if [ "$(now_ms)" -ge "$deadline" ]; then
+			say "timed out after ${timeout}s waiting for $what"
+			return 1
+		fi
+		sleep "${WAIT_STEP:-0.05}"
+	done
+}
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || die "needs root (network namespaces)"
+}
+
+need_cmds() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null ||
+			die "$c missing: run bench/install-deps"
+	done
+}
+
+# bench_init NAME: the scratch directory and a copy of the binaries, so
+# that a `make` elsewhere during a run cannot swap them underneath.
+bench_init() {
+	need_root
+	[ -x "$BUILD/anycastd" ] && [ -x "$BUILD/anycastctl" ] ||
+		die "$BUILD/anycastd or anycastctl missing: run make"
+	RUN=$(mktemp -d "/tmp/anycastd-bench-$1.XXXXXX")
+	mkdir -p "$RUN/bin" "$RUN/pids" "$RUN/logs" "$OUT"
+	cp "$BUILD/anycastd" "$BUILD/anycastctl" "$RUN/bin/"
+	ANYCASTD=$RUN/bin/anycastd
+	ANYCASTCTL=$RUN/bin/anycastctl
+	# What was measured: the tree's commit when the copy was taken, and
+	# when the binary was built (the tree may be ahead of the build).
+	ANYCASTD_INFO=${BENCH_ANYCASTD_INFO:-$(anycastd_info "$BUILD")}
+}
+
+# anycastd_info BUILD_DIR: one line for the tables.
+anycastd_info() {
+	echo "anycastd $(cat "$REPO/VERSION" 2>/dev/null || echo '?')," \
+		"tree at $(git -C "$REPO" describe --always --dirty 2>/dev/null ||
+			echo '?'), binary built" \
+		"$(date -u -r "$1/anycastd" '+%Y-%m-%d %H:%M UTC')"
+}
+
+# bench_ns_add NAME: a fresh namespace with lo up and no IPv6 DAD.
+bench_ns_add() {
+	[ -e "/run/netns/$1" ] && die "namespace $1 exists (another run?)"
+	ip netns add "$1"
+	BENCH_NAMESPACES="$BENCH_NAMESPACES $1"
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+		net.ipv6.conf.default.accept_dad=0
+	ip -n "$1" link set lo up
+}
+
+# bench_spawn NAME NAMESPACE CMD...: a daemon in its own session (its PID
+# is its process group), output to $RUN/logs/NAME.log.
+bench_spawn() {
+	local name=$1 n=$2
+	shift 2
+	setsid ip netns exec "$n" "$@" </dev/null \
+		>>"$RUN/logs/$name.log" 2>&1 &
+	echo "$! $n" >"$RUN/pids/$name"
+	# Until `ip netns exec` has entered the namespace, the PID is not
+	# yet ours by bench_pid's test.
+	wait_for 5 "$name to start" bench_alive "$name" ||
+		{ tail -n 5 "$RUN/logs/$name.log" >&2; return 1; }
+}
+
+# bench_pid NAME: its PID, if it still runs in its namespace.
+bench_pid() {
+	local f=$RUN/pids/$1 pid n
+	[ -n "$RUN" ] && [ -f "$f" ] || return 1
+	read -r pid n <"$f"
+	kill -0 "$pid" 2>/dev/null || return 1
+	[ "$(ip netns identify "$pid" 2>/dev/null)" = "$n" ] || return 1
+	echo "$pid"
+}
+
+bench_alive() { bench_pid "$1" >/dev/null; }
+
+# bench_stop [-t TIMEOUT_S] NAME...: SIGTERM (and SIGCONT) to each process
+# group, then SIGKILL what is left after TIMEOUT_S (default 20: anycastd
+# drains for its drain time on the way out).
+bench_stop() {
+	local timeout=20 name pid deadline left
+	if [ "${1:-}" = -t ]; then timeout=$2; shift 2; fi
+	for name in "$@"; do
+		pid=$(bench_pid "$name") || continue
+		kill -TERM -- "-$pid" 2>/dev/null || true
+		kill -CONT -- "-$pid" 2>/dev/null || true
+	done
+	deadline=$(($(now_ms) + timeout * 1000))
+	while :; do
+		left=""
+		for name in "$@"; do bench_alive "$name" && left="$left $name"; done
+		[ -z "$left" ] && break
+		if [ "$(now_ms)" -ge "$deadline" ]; then
+			say "still running after SIGTERM, killing:$left"
+			for name in $left; do
+				pid=$(bench_pid "$name") || continue
+				kill -KILL -- "-$pid" 2>/dev/null || true
+			done
+			sleep 0.2
+			break
+		fi
+		sleep 0.05
+	done
+	for name in "$@"; do rm -f "$RUN/pids/$name"; done
+}
+
+# bench_cleanup: every recorded daemon, every namespace we made, and the
+# scratch directory unless BENCH_KEEP=1 (or the run failed).
+bench_cleanup() {
+	local rc=${1:-0} f names="" n
+	trap '' INT
+	if [ -n "$RUN" ] && [ -d "$RUN/pids" ]; then
+		for f in "$RUN"/pids/*; do
+			[ -e "$f" ] && names="$names ${f##*/}"
+		done
+		# shellcheck disable=SC2086
+		[ -z "$names" ] || bench_stop -t 5 $names
+	fi
+	for n in $BENCH_NAMESPACES; do
+		[ -e "/run/netns/$n" ] && ip netns del "$n"
+	done
+	BENCH_NAMESPACES=""
+	if [ -n "$RUN" ] && [ -d "$RUN" ]; then
+		if [ "$rc" -ne 0 ] || [ "${BENCH_KEEP:-0}" = 1 ]; then
+			say "scratch directory (logs, raw data) kept: $RUN"
+		else
+			rm -rf "$RUN"
+		fi
+	fi
+	trap - INT
+}
+
+# CPU time of a process, in clock ticks: utime + stime, plus cutime +
+# cstime (children it has reaped) with "all".
+cpu_ticks() {
+	awk -v all="${2:-}" '{
+		# the command name (field 2) may hold spaces: count from the end
+		sub(/^.*\) /, "")
+		t = $12 + $13
+		if (all == "all") t += $14 + $15
+		print t
+	}' "/proc/$1/stat"
+}
+CLK_TCK=$(getconf CLK_TCK)
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+pss_kb() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup"; }
+
+# The machine and the versions, as markdown list items.
+machine_facts() {
+	local model
+	model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+	echo "- machine: $(nproc) CPUs (${model:-unknown}), $(free -m |
+		awk '/^Mem:/ { print $2 }') MB RAM, Linux $(uname -r)," \
+		"$(. /etc/os-release && echo "$PRETTY_NAME")"
+	echo "- anycastd $(cat "$REPO/VERSION" 2>/dev/null || echo '?')" \
+		"($(git -C "$REPO" describe --always --dirty 2>/dev/null ||
+			echo 'no git'))"
+}
+
+versions_of() {
+	local p
+	for p in "$@"; do
+		printf '%s %s; ' "$p" "$(dpkg-query -W -f='${Version}' "$p" \
+			2>/dev/null || echo '?')"
+	done | sed 's/; $//'
+}
