@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: ISC
+# shellcheck shell=bash disable=SC2034  # sourced: the variables are for the scripts
 #
 # bench/lib.sh: what bench/failover, bench/scale and bench/bgp share.
 # Sourced, not run.
