@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "bgp_msg.h"
+#include "bgp_test_hex.h"
 
 #define MARKER	"ffffffff ffffffff ffffffff ffffffff "
 
@@ -36,33 +37,6 @@ static const struct bgp_codec ebgp2 = { 0, 0 };	/* 2-octet peer */
 
 static struct bgp_update upd;	/* large: keep it off the stack */
 
-static size_t
-hex(const char *s, uint8_t *out)
-{
-	size_t		 n = 0;
-	unsigned	 v;
-
-	while (*s != '\0') {
-		if (*s == ' ') {
-			s++;
-			continue;
-		}
-		assert_int_equal(sscanf(s, "%2x", &v), 1);
-		out[n++] = (uint8_t)v;
-		s += 2;
-	}
-	return n;
-}
-
-static void
-assert_bytes(const uint8_t *got, int gotlen, const char *want)
-{
-	uint8_t		 w[BGP_MAX_MSG_LEN];
-	size_t		 n = hex(want, w);
-
-	assert_int_equal(gotlen, (int)n);
-	assert_memory_equal(got, w, n);
-}
 
 /* An UPDATE from its three parts in hex; the lengths are filled in. */
 static size_t
