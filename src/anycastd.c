@@ -48,7 +48,8 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: anycastd [-dfhtvV] [-c file]\n"
 	    "  -c file  configuration (default " DEFAULT_CONFIG ")\n"
-	    "  -f       stay in the foreground, log to stderr\n"
+	    "  -f       stay in the foreground, log to stderr unless the\n"
+	    "           configuration says \"log syslog\"\n"
 	    "  -t       check the configuration and exit (0 valid, 1 not)\n"
 	    "  -v       with -t: print the configuration in canonical form\n"
 	    "  -d       debug logging\n"
@@ -328,7 +329,11 @@ main(int argc, char *argv[])
 		    d.conf->log_level, "anycastd");
 		if (event_reinit(d.base) == -1)
 			fatal("event_reinit failed");
-	}
+	} else if (d.conf->log_target_set &&
+	    d.conf->log_target == LOG_TARGET_SYSLOG)
+		/* -f only keeps us attached; an explicit "log syslog" wins. */
+		log_init(LOG_TARGET_SYSLOG, debug ? LOG_LEVEL_DEBUG :
+		    d.conf->log_level, "anycastd");
 	hc_configure(&d.hc, d.conf);
 	if (kout_configure(&d.kout, d.conf, err, sizeof(err)) == -1)
 		fatal("%s", err);
