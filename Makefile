@@ -94,6 +94,10 @@ config-test: all
 integration: all
 	tests/integration/run
 
+# contrib/anycastd.service under a real systemd, in a container (about 30 s).
+systemd-test: all
+	tests/systemd/run
+
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
@@ -102,6 +106,7 @@ check: deps
 	$(MAKE) BUILD=build/asan SAN=1 config-test
 	$(MAKE) fuzz-run
 	ANYCASTD_BUILD=build/asan $(MAKE) integration
+	$(MAKE) systemd-test
 	$(MAKE) package-test
 
 demo: deps all
@@ -145,5 +150,5 @@ clean:
 	rm -rf build
 
 .PHONY: all unit deps fuzz fuzz-run config-test integration check demo clean \
-	install package-test bench
+	install package-test bench systemd-test
 .SECONDARY:
