@@ -142,6 +142,8 @@ install: all
 	install -m 0644 man/anycastd.8 man/anycastctl.8 $(DESTDIR)$(MANDIR)/man8
 	install -m 0644 contrib/anycastd.conf.example \
 	    $(DESTDIR)$(DOCDIR)/examples/anycastd.conf
+	install -m 0644 contrib/anycastd-root-start.conf \
+	    $(DESTDIR)$(DOCDIR)/examples/anycastd-root-start.conf
 	install -d $(DESTDIR)$(DOCDIR)/examples/grafana \
 	    $(DESTDIR)$(DOCDIR)/examples/prometheus
 	install -m 0644 contrib/grafana/anycastd-dashboard.json \
