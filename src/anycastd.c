@@ -96,9 +96,13 @@ reload_apply(char *err, size_t errlen)
 		    sizeof(d.info.last_reload_error), "%s", err);
 		return -1;
 	}
-	if (strcmp(c->control, d.conf->control) != 0)
+	if (strcmp(c->control, d.conf->control) != 0) {
 		log_warn("reload: a new control socket path takes a restart; "
 		    "still on %s", d.conf->control);
+		/* The running config names the socket that is open. */
+		free(c->control);
+		c->control = xstrdup(d.conf->control);
+	}
 	if (!same_name(c->user, d.conf->user) ||
 	    !same_name(c->exec_user, d.conf->exec_user))
 		log_warn("reload: a new user or exec user takes a restart; "
