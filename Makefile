@@ -4,6 +4,7 @@
 # make check      install missing packages, build, run every test
 # make demo       install missing packages, build, run the three-site lab
 # make fuzz       build the libFuzzer harnesses (clang)
+# make install    PREFIX, DESTDIR: programs, man pages, unit, examples
 # make clean
 
 CC	?= cc
@@ -91,8 +92,16 @@ config-test: all
 	tests/config/run $(BUILD)/anycastd
 	tests/config/man-keywords .
 
+# The Prometheus alert rules (promtool) and the Grafana dashboard.
+contrib-test:
+	tests/contrib/run
+
 integration: all
 	tests/integration/run
+
+# contrib/anycastd.service under a real systemd, in a container (about 30 s).
+systemd-test: all
+	tests/systemd/run
 
 check: deps
 	$(MAKE) all
@@ -100,8 +109,10 @@ check: deps
 	$(MAKE) BUILD=build/asan SAN=1 all unit
 	$(MAKE) config-test
 	$(MAKE) BUILD=build/asan SAN=1 config-test
+	$(MAKE) contrib-test
 	$(MAKE) fuzz-run
 	ANYCASTD_BUILD=build/asan $(MAKE) integration
+	$(MAKE) systemd-test
 	$(MAKE) package-test
 
 demo: deps all
@@ -131,6 +142,15 @@ install: all
 	install -m 0644 man/anycastd.8 man/anycastctl.8 $(DESTDIR)$(MANDIR)/man8
 	install -m 0644 contrib/anycastd.conf.example \
 	    $(DESTDIR)$(DOCDIR)/examples/anycastd.conf
+	install -m 0644 contrib/anycastd-root-start.conf \
+	    $(DESTDIR)$(DOCDIR)/examples/anycastd-root-start.conf
+	install -d $(DESTDIR)$(DOCDIR)/examples/grafana \
+	    $(DESTDIR)$(DOCDIR)/examples/prometheus
+	install -m 0644 contrib/grafana/anycastd-dashboard.json \
+	    $(DESTDIR)$(DOCDIR)/examples/grafana
+	install -m 0644 contrib/prometheus/anycastd-alerts.yml \
+	    contrib/prometheus/anycastd-alerts.test.yml \
+	    $(DESTDIR)$(DOCDIR)/examples/prometheus
 	sed 's|/usr/sbin/anycastd|$(SBINDIR)/anycastd|g' contrib/anycastd.service \
 	    > $(DESTDIR)$(UNITDIR)/anycastd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/anycastd.service
@@ -145,5 +165,5 @@ clean:
 	rm -rf build
 
 .PHONY: all unit deps fuzz fuzz-run config-test integration check demo clean \
-	install package-test bench
+	install package-test bench systemd-test contrib-test
 .SECONDARY:

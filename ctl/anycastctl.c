@@ -29,7 +29,7 @@
 #endif
 
 #define PROG			"anycastctl"
-#define DEFAULT_SOCKET		"/run/anycastd.sock"
+#define DEFAULT_SOCKET		"/run/anycastd/anycastd.sock"
 #define SOCKET_ENV		"ANYCASTD_SOCKET"
 #define TIMEOUT_MS		10000
 /* 10,000 checks take about 4 MB; more than this is not a response. */

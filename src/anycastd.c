@@ -48,7 +48,8 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: anycastd [-dfhtvV] [-c file]\n"
 	    "  -c file  configuration (default " DEFAULT_CONFIG ")\n"
-	    "  -f       stay in the foreground, log to stderr\n"
+	    "  -f       stay in the foreground, log to stderr unless the\n"
+	    "           configuration says \"log syslog\"\n"
 	    "  -t       check the configuration and exit (0 valid, 1 not)\n"
 	    "  -v       with -t: print the configuration in canonical form\n"
 	    "  -d       debug logging\n"
@@ -95,9 +96,13 @@ reload_apply(char *err, size_t errlen)
 		    sizeof(d.info.last_reload_error), "%s", err);
 		return -1;
 	}
-	if (strcmp(c->control, d.conf->control) != 0)
+	if (strcmp(c->control, d.conf->control) != 0) {
 		log_warn("reload: a new control socket path takes a restart; "
 		    "still on %s", d.conf->control);
+		/* The running config names the socket that is open. */
+		free(c->control);
+		c->control = xstrdup(d.conf->control);
+	}
 	if (!same_name(c->user, d.conf->user) ||
 	    !same_name(c->exec_user, d.conf->exec_user))
 		log_warn("reload: a new user or exec user takes a restart; "
@@ -328,7 +333,11 @@ main(int argc, char *argv[])
 		    d.conf->log_level, "anycastd");
 		if (event_reinit(d.base) == -1)
 			fatal("event_reinit failed");
-	}
+	} else if (d.conf->log_target_set &&
+	    d.conf->log_target == LOG_TARGET_SYSLOG)
+		/* -f only keeps us attached; an explicit "log syslog" wins. */
+		log_init(LOG_TARGET_SYSLOG, debug ? LOG_LEVEL_DEBUG :
+		    d.conf->log_level, "anycastd");
 	hc_configure(&d.hc, d.conf);
 	if (kout_configure(&d.kout, d.conf, err, sizeof(err)) == -1)
 		fatal("%s", err);

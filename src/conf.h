@@ -15,7 +15,7 @@
  */
 
 /* Defaults, documented in anycastd.conf(5). */
-#define CONF_DEFAULT_CONTROL	"/run/anycastd.sock"
+#define CONF_DEFAULT_CONTROL	"/run/anycastd/anycastd.sock"
 #define CONF_DEFAULT_INTERVAL	500
 #define CONF_DEFAULT_FAST	100
 #define CONF_DEFAULT_TIMEOUT	200
@@ -240,6 +240,7 @@ struct conf {
 	struct addr		 router_id;
 	char			*control;
 	enum log_target		 log_target;
+	int			 log_target_set; /* said, not the default */
 	enum log_level		 log_level;
 	int			 have_metrics;	/* metrics ADDR:PORT; */
 	struct addr		 metrics_addr;

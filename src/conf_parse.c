@@ -343,8 +343,10 @@ kw_log(struct parser *p, void *ctx, const struct tok *kw)
 		if ((i = conf_choice(p, levels, "error, warn, info or debug")) == -1)
 			return -1;
 		c->log_level = (enum log_level)i;
-	} else
+	} else {
 		c->log_target = (enum log_target)i;
+		c->log_target_set = 1;
+	}
 	return conf_semi(p);
 }
 

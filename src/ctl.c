@@ -278,8 +278,11 @@ ctl_listen(struct event_base *base, const char *path, struct ctl_daemon *d,
 	    (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
 	if (ctl->listener == NULL) {
-		snprintf(err, errlen, "control socket %s: %s", path,
-		    strerror(errno));
+		/* /run/anycastd is systemd's RuntimeDirectory=, absent when
+		 * started by hand. */
+		snprintf(err, errlen, "control socket %s: %s%s", path,
+		    strerror(errno), errno == ENOENT ? " (create its "
+		    "directory, or set `control` in the configuration)" : "");
 		free(ctl->path);
 		free(ctl);
 		return NULL;

@@ -2,12 +2,20 @@
 /*
  * Logging: stderr in the foreground, syslog (hence the journal) otherwise.
  * One place decides the format, so every state-change line looks alike.
+ *
+ * Under systemd, stderr is often a stream to the journal, which would file
+ * every line at the unit's default priority.  journald reads a leading
+ * "<N>" (N a syslog priority) on each line as that line's priority, so
+ * when stderr is the journal's stream we write that instead of the
+ * wall-clock time the journal records anyway: `journalctl -p warning`
+ * then shows warnings and errors only.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 
@@ -15,12 +23,35 @@
 
 static enum log_target	target = LOG_TARGET_STDERR;
 static enum log_level	level = LOG_LEVEL_INFO;
+static int		journal_stderr;	/* stderr is the journal's stream */
+
+/*
+ * systemd sets JOURNAL_STREAM="DEV:INODE" to the stream it connected to
+ * stdout/stderr; a redirect by the operator changes stderr's identity, so
+ * only an exact match means the lines reach the journal.
+ */
+int
+log_stderr_is_journal(void)
+{
+	const char		*env = getenv("JOURNAL_STREAM");
+	unsigned long long	 dev, ino;
+	struct stat		 st;
+	char			 extra;
+
+	if (env == NULL || sscanf(env, "%llu:%llu%c", &dev, &ino, &extra) != 2)
+		return 0;
+	if (fstat(2, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
 
 void
 log_init(enum log_target t, enum log_level l, const char *ident)
 {
 	target = t;
 	level = l;
+	journal_stderr = t == LOG_TARGET_STDERR && log_stderr_is_journal();
 	if (t == LOG_TARGET_SYSLOG)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
@@ -44,6 +75,12 @@ vlog(enum log_level l, const char *fmt, va_list ap)
 		return;
 	if (target == LOG_TARGET_SYSLOG) {
 		vsyslog(prio[l], fmt, ap);
+		return;
+	}
+	if (journal_stderr) {
+		fprintf(stderr, "<%d>%s", prio[l], tag[l]);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
 		return;
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);

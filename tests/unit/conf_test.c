@@ -104,7 +104,7 @@ test_global_defaults(void **state)
 	c = load("");
 	assert_int_equal(c->have_router_id, 0);
 	assert_string_equal(c->control, CONF_DEFAULT_CONTROL);
-	assert_string_equal(c->control, "/run/anycastd.sock");
+	assert_string_equal(c->control, "/run/anycastd/anycastd.sock");
 	assert_int_equal(c->log_target, LOG_TARGET_SYSLOG);
 	assert_int_equal(c->log_level, LOG_LEVEL_INFO);
 	assert_null(c->services);
@@ -645,7 +645,7 @@ test_print_canonical(void **state)
 	    "check file m { path \"/a \\\"b\\\"\"; } }");
 	out = print(c);
 	assert_string_equal(out,
-	    "control \"/run/anycastd.sock\";\n"
+	    "control \"/run/anycastd/anycastd.sock\";\n"
 	    "log stderr;\n"
 	    "log level info;\n"
 	    "\n"
