@@ -90,6 +90,7 @@ fuzz-run: fuzz
 config-test: all
 	tests/config/run $(BUILD)/anycastd
 	tests/config/man-keywords .
+	tests/import/run $(BUILD)/anycastd
 
 integration: all
 	tests/integration/run
