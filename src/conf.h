@@ -161,6 +161,7 @@ struct announce_attrs {
 	size_t		 ncommunities;
 	struct conf_lcomm *lcommunities;
 	size_t		 nlcommunities;
+	uint64_t	 bandwidth;	/* bits/s for link bandwidth; 0: none */
 };
 
 struct announce_conf {
