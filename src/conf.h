@@ -191,6 +191,7 @@ struct via_conf {
 	struct addr	 gw;
 	char		 dev[CONF_IFNAME_MAX];	/* "" = the kernel finds it */
 	unsigned	 weight;		/* 1..256 */
+	unsigned	 degraded_weight;	/* 1..256, 0: weight */
 };
 
 struct route_conf {

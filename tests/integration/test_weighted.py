@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: ISC
-"""Weighted anycast: the link bandwidth community, split by FRR.
+"""Weighted anycast: the link bandwidth community, split by FRR, and a
+degraded backend's smaller weight in router mode.
 
 Two DNS hosts, each running anycastd with its own AS, announce
 192.0.2.53/32 to one FRR router; host 1 says `bandwidth 30M`, host 2
@@ -15,6 +16,10 @@ host 2's; when it is up again the split is back.
 The check is an exec check reading an exit code from a file, as in
 test_checks.py: what is tested is what goes on the wire and what FRR and
 the kernel make of it.
+
+Router mode: backend 1 has `weight 4 degraded-weight 1`; while its check
+is degraded the kernel route gives it weight 1 instead of 4, and 4 again
+when it is up.
 """
 
 import json
@@ -26,6 +31,8 @@ import pytest
 import lab as lab_module
 from bgp_peers import open_dir
 from daemon import Anycastd
+from kernel_helpers import RouterSite, flag_dir, hops, our_routes
+from lab import wait_until
 
 ROUTER_AS = 65000
 HOSTS = {  # name: (router side, host side, AS, bandwidth)
@@ -175,3 +182,48 @@ def test_link_bandwidth_weights_frr_multipath_by_health(lab, binaries):
     w, _ = wait_weights(router, "the 3 to 1 split back",
                         lambda w: w[h1] > 2 * w[h2])
     print(f"h1 up again: kernel weights {w}")
+
+
+# ---- router mode: a degraded backend's weight drops ------------------------
+
+def degradable(path):
+    """An exec check: degraded (exit 1) while path exists, else up."""
+    return (f'check exec {{ command "/bin/sh" "-c" "test -e {path} && '
+            f'exit 1; exit 0"; interval 200ms; timeout 150ms; rise 1; '
+            f'fall 1; }}')
+
+
+def test_router_mode_degraded_backend_gets_its_degraded_weight(lab,
+                                                              binaries):
+    site = RouterSite(lab, nsd=False, start_acd=False)
+    slow = flag_dir(lab) / "backend1.slow"
+    b1, b2 = site.b[1], site.b[2]
+    site.acd.write_config(f"""
+        service dns {{
+            prefix 192.0.2.53/32;
+            drain time 0s;
+            route {{
+                via {b1.addr4} weight 4 degraded-weight 1 {degradable(slow)};
+                via {b2.addr4} weight 2 {site.flag[2].check()};
+            }}
+        }}
+        """)
+    site.acd.start()
+
+    def weights():
+        return {gw: w for gw, _, w in
+                hops(our_routes(site.r).get("192.0.2.53/32")) or []}
+
+    def wait(want, what):
+        try:
+            wait_until(lambda: weights() == want, 8, what)
+        except AssertionError:
+            raise AssertionError(f"{what}: kernel has {weights()}, "
+                                 f"want {want}") from None
+
+    wait({b1.addr4: 4, b2.addr4: 2}, "both backends at their weights")
+    slow.touch()
+    wait({b1.addr4: 1, b2.addr4: 2}, "backend 1 degraded at weight 1")
+    assert site.acd.service("dns")["state"] == "up"
+    slow.unlink()
+    wait({b1.addr4: 4, b2.addr4: 2}, "backend 1 back at weight 4")
