@@ -267,26 +267,34 @@ refuse_invalid(struct imp_diag *d, const char *text, size_t len)
 	    "from it is refused (%s)", msg);
 }
 
+/* The index of format in formats[], or -1 after saying it is unknown. */
+static int
+find_format(const char *format, FILE *err)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(formats); i++)
+		if (strcmp(format, formats[i].name) == 0)
+			return (int)i;
+	fprintf(err, "anycastd import: unknown format '%s' (", format);
+	for (i = 0; i < nitems(formats); i++)
+		fprintf(err, "%s%s", i ? ", " : "", formats[i].name);
+	fprintf(err, ")\n");
+	return -1;
+}
+
 int
 import_run(const char *format, FILE *in, const char *name, FILE *out,
     FILE *err)
 {
 	struct imp_diag	*d;
 	char		*text = NULL;
-	size_t		 len = 0, i;
+	size_t		 len = 0;
 	FILE		*mem;
-	int		 rc;
+	int		 rc, i;
 
-	for (i = 0; i < nitems(formats); i++)
-		if (strcmp(format, formats[i].name) == 0)
-			break;
-	if (i == nitems(formats)) {
-		fprintf(err, "anycastd import: unknown format '%s' (", format);
-		for (i = 0; i < nitems(formats); i++)
-			fprintf(err, "%s%s", i ? ", " : "", formats[i].name);
-		fprintf(err, ")\n");
+	if ((i = find_format(format, err)) == -1)
 		return 2;
-	}
 	/* Buffered, so that a failed import prints no half config. */
 	d = xcalloc(1, sizeof(*d));
 	if ((mem = open_memstream(&text, &len)) == NULL) {
@@ -367,6 +375,8 @@ import_main(int argc, char *argv[])
 	}
 	if (argc == 3)
 		path = argv[2];
+	if (find_format(argv[1], stderr) == -1)
+		return 2;
 	if (strcmp(path, "-") != 0 &&
 	    (in = imp_open_regular(path, why, sizeof(why))) == NULL) {
 		fprintf(stderr, "anycastd import: %s: %s\n", path, why);
