@@ -16,6 +16,7 @@
 #include "bgp.h"
 #include "ctl.h"
 #include "hook.h"
+#include "import.h"
 #include "kout.h"
 #include "metrics.h"
 #include "notify.h"
@@ -47,6 +48,7 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: anycastd [-dfhtvV] [-c file]\n"
+	    "       anycastd import FORMAT [FILE|-]\n"
 	    "  -c file  configuration (default " DEFAULT_CONFIG ")\n"
 	    "  -f       stay in the foreground, log to stderr unless the\n"
 	    "           configuration says \"log syslog\"\n"
@@ -55,6 +57,8 @@ usage(int status)
 	    "  -d       debug logging\n"
 	    "  -V       print the version (--version)\n"
 	    "  -h       this help (--help)\n"
+	    "  import   print an anycastd.conf made from another tool's "
+	    "config\n"
 	    "See anycastd(8) and anycastd.conf(5).\n");
 	exit(status);
 }
@@ -259,6 +263,8 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 
+	if (argc > 1 && strcmp(argv[1], "import") == 0)
+		return import_main(argc - 1, argv + 1);
 	while ((ch = getopt_long(argc, argv, "c:dfhtvV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': path = optarg; break;

@@ -311,7 +311,7 @@ struct bgp_lcomm {				/* RFC 8092 3 */
 #define BGP_A_NEXT_HOP6_LL	0x0400U	/* and a link-local one (RFC 2545) */
 #define BGP_A_ORIGINATOR_ID	0x0800U	/* decode only */
 #define BGP_A_CLUSTER_LIST	0x1000U	/* decode only */
-#define BGP_A_EXT_COMM		0x2000U	/* decode only */
+#define BGP_A_EXT_COMM		0x2000U
 
 /*
  * A set of path attributes.  The arrays belong to whoever filled the
@@ -335,6 +335,7 @@ struct bgp_attrs {
 	size_t			 ncommunities;
 	const struct bgp_lcomm	*lcommunities;
 	size_t			 nlcommunities;
+	const uint8_t		*ext_comm;	/* encode: next_comm x 8 bytes */
 	/* decode only */
 	uint32_t		 aggregator_as;
 	struct in_addr		 aggregator_id;
@@ -348,6 +349,9 @@ struct bgp_codec {
 	int		 as4;		/* both sent capability 65 (RFC 6793) */
 	int		 ibgp;		/* the peer is in our AS */
 };
+
+/* The link bandwidth extended community of AS for bps bits per second. */
+void	 bgp_link_bandwidth(uint8_t out[8], uint32_t as, uint64_t bps);
 
 /*
  * Encode one UPDATE announcing the longest run of prefixes at the

@@ -23,6 +23,8 @@ struct out_attrs {
 	uint32_t		 as[MAX_PATH];
 	uint32_t		*comm;
 	struct bgp_lcomm	*lcomm;
+	uint8_t			 linkbw[8];	/* the one extended community */
+	uint64_t		 bandwidth;	/* bits/s in linkbw, 0: none */
 	char			*key;		/* printed: compared and shown */
 };
 
@@ -120,6 +122,9 @@ print_key(struct out_attrs *o, int family)
 	for (i = 0; i < o->a.nlcommunities; i++)
 		fprintf(f, " %u:%u:%u", o->lcomm[i].global, o->lcomm[i].local1,
 		    o->lcomm[i].local2);
+	if (o->bandwidth)
+		fprintf(f, ", link-bandwidth %llu bit/s",
+		    (unsigned long long)o->bandwidth);
 	fclose(f);
 	o->key = buf;
 }
@@ -146,6 +151,18 @@ next_hop(const struct bgp_peer *p, int family, struct out_attrs *o)
 		}
 	}
 	return 0;
+}
+
+static void
+link_bandwidth(struct out_attrs *o, uint32_t local_as, uint64_t bps)
+{
+	if (bps == 0)
+		return;
+	o->bandwidth = bps;
+	bgp_link_bandwidth(o->linkbw, local_as, bps);
+	o->a.has |= BGP_A_EXT_COMM;
+	o->a.ext_comm = o->linkbw;
+	o->a.next_comm = 1;
 }
 
 /* The attributes of SVC to P in FAMILY; -1 when there is no next hop. */
@@ -204,6 +221,8 @@ build(const struct bgp_peer *p, const struct hc_service *svc,
 	}
 	o->a.communities = o->comm;
 	o->a.lcommunities = o->lcomm;
+	link_bandwidth(o, p->conf->local_as, v && v->bandwidth ?
+	    v->bandwidth : n->bandwidth);
 	if (next_hop(p, family, o) == -1)
 		return -1;
 	print_key(o, family);

@@ -266,11 +266,34 @@ attrs_size(const struct bgp_codec *codec, const struct bgp_attrs *a, int v4)
 		len += attr_size(4);
 	if (a->ncommunities > 0)
 		len += attr_size(4 * a->ncommunities);
+	if (a->ext_comm && a->next_comm > 0)
+		len += attr_size(8 * a->next_comm);
 	if (need_as4_path(codec, a))
 		len += attr_size(aspath_len(a, 4, 0));
 	if (a->nlcommunities > 0)
 		len += attr_size(12 * a->nlcommunities);
 	return len;
+}
+
+/*
+ * The link bandwidth extended community: type 0x40 (two-octet AS
+ * specific, non-transitive), sub-type 0x04, the AS (AS_TRANS when it
+ * needs four octets) and the bandwidth in bytes per second as an IEEE 754
+ * single, big-endian: the form FRR weighs multipath next hops by.
+ */
+void
+bgp_link_bandwidth(uint8_t out[8], uint32_t as, uint64_t bps)
+{
+	union { float f; uint32_t u; } bw;
+
+	if (as > 65535)
+		as = BGP_AS_TRANS;
+	bw.f = (float)bps / 8;
+	out[0] = 0x40;
+	out[1] = 0x04;
+	out[2] = (uint8_t)(as >> 8);
+	out[3] = (uint8_t)as;
+	bgp_put32(out + 4, bw.u);
 }
 
 /* The attributes, in type order (RFC 4271 5); p has attrs_size(). */
@@ -301,6 +324,12 @@ put_attrs(uint8_t *p, const struct bgp_codec *codec,
 		    4 * a->ncommunities);
 		for (i = 0; i < a->ncommunities; i++)
 			p = bgp_put32(p, a->communities[i]);
+	}
+	if (a->ext_comm && a->next_comm > 0) {		/* RFC 4360 */
+		p = put_attr_hdr(p, OPT_T, BGP_ATTR_EXT_COMMUNITIES,
+		    8 * a->next_comm);
+		memcpy(p, a->ext_comm, 8 * a->next_comm);
+		p += 8 * a->next_comm;
 	}
 	if (need_as4_path(codec, a))
 		p = put_aspath(p, a, OPT_T, BGP_ATTR_AS4_PATH, 4, 0);

@@ -161,6 +161,7 @@ struct announce_attrs {
 	size_t		 ncommunities;
 	struct conf_lcomm *lcommunities;
 	size_t		 nlcommunities;
+	uint64_t	 bandwidth;	/* bits/s for link bandwidth; 0: none */
 };
 
 struct announce_conf {
@@ -190,6 +191,7 @@ struct via_conf {
 	struct addr	 gw;
 	char		 dev[CONF_IFNAME_MAX];	/* "" = the kernel finds it */
 	unsigned	 weight;		/* 1..256 */
+	unsigned	 degraded_weight;	/* 1..256, 0: weight */
 };
 
 struct route_conf {

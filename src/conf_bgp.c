@@ -4,6 +4,7 @@
  * of `announce PEER|all { ... }` in a service (what is sent to it, and
  * how that changes when the service is degraded or draining).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -432,13 +433,54 @@ kw_origin(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_semi(p);
 }
 
+/*
+ * bandwidth RATE: bits per second, with k, M, G or T (powers of 1000),
+ * carried as the link bandwidth extended community.
+ */
+static int
+kw_bandwidth(struct parser *p, void *ctx, const struct tok *kw)
+{
+	static const struct { char unit; uint64_t mult; } units[] = {
+		{ 'k', 1000ULL }, { 'M', 1000000ULL }, { 'G', 1000000000ULL },
+		{ 'T', 1000000000000ULL },
+	};
+	struct announce_attrs	*a = ctx;
+	struct tok		 t;
+	char			*end;
+	unsigned long long	 v;
+	uint64_t		 mult = 1;
+	size_t			 i;
+
+	(void)kw;
+	if (conf_arg(p, &t, "a bandwidth such as 10M (bits per second)",
+	    0) == -1)
+		return -1;
+	errno = 0;
+	end = t.text;
+	v = isdigit((unsigned char)t.text[0]) ? strtoull(t.text, &end, 10) :
+	    0;
+	for (i = 0; v && i < nitems(units); i++)
+		if (end[0] == units[i].unit && end[1] == '\0')
+			mult = units[i].mult, end++;
+	if (v == 0 || errno || *end != '\0' || v > 100000000000000ULL / mult) {
+		conf_unexpected(p, &t, "a bandwidth: a whole number of bits "
+		    "per second from 1 to 100T, with k, M, G or T");
+		lex_tok_free(&t);
+		return -1;
+	}
+	lex_tok_free(&t);
+	a->bandwidth = v * mult;
+	return conf_semi(p);
+}
+
 #define ATTR_KEYWORDS \
 	{ "community", kw_community, 1, 0 }, \
 	{ "large-community", kw_large_community, 1, 0 }, \
 	{ "med", kw_med, 0, 0 }, \
 	{ "local-pref", kw_local_pref, 0, 0 }, \
 	{ "prepend", kw_prepend, 0, 0 }, \
-	{ "origin", kw_origin, 0, 0 }
+	{ "origin", kw_origin, 0, 0 }, \
+	{ "bandwidth", kw_bandwidth, 0, 0 }
 
 static const struct keyword attr_kw[] = {
 	ATTR_KEYWORDS,

@@ -66,7 +66,7 @@ last_check(const struct service_conf *svc)
 	return ck;
 }
 
-/* via ADDR [dev IF] [weight N] check ... [check ...] ; */
+/* via ADDR [dev IF] [weight N] [degraded-weight N] check ... ; */
 static int
 kw_via(struct parser *p, void *ctx, const struct tok *kw)
 {
@@ -92,12 +92,16 @@ kw_via(struct parser *p, void *ctx, const struct tok *kw)
 		} else if (strcmp(t.text, "weight") == 0) {
 			if (conf_uint_arg(p, &v->weight, 1, 256) == -1)
 				goto fail;
+		} else if (strcmp(t.text, "degraded-weight") == 0) {
+			if (conf_uint_arg(p, &v->degraded_weight, 1, 256) == -1)
+				goto fail;
 		} else if (strcmp(t.text, "check") == 0) {
 			if (conf_parse_check(p, svc, &t, idx) == -1)
 				goto fail;
 			checks += last_check(svc)->type != CHECK_FILE;
 		} else {
-			conf_unexpected(p, &t, "dev, weight, check or ';'");
+			conf_unexpected(p, &t, "dev, weight, degraded-weight, "
+			    "check or ';'");
 			goto fail;
 		}
 		lex_tok_free(&t);
@@ -198,6 +202,8 @@ print_via(FILE *f, const struct service_conf *svc, size_t i)
 	if (v->dev[0])
 		fprintf(f, " dev %s", v->dev);
 	fprintf(f, " weight %u", v->weight);
+	if (v->degraded_weight)
+		fprintf(f, " degraded-weight %u", v->degraded_weight);
 	for (ck = svc->checks; ck; ck = ck->next)
 		if (ck->backend == (int)i) {
 			fprintf(f, "\n\t\t\t");

@@ -271,6 +271,21 @@ conf_print(FILE *f, const struct conf *c)
 	}
 }
 
+/* In the largest unit that divides it exactly, as the parser reads it. */
+static void
+print_bandwidth(FILE *f, const char *ind, uint64_t bps)
+{
+	static const char units[] = "kMGT";
+	int i = -1;
+
+	while (i < 3 && bps % 1000 == 0) {
+		bps /= 1000;
+		i++;
+	}
+	fprintf(f, "%sbandwidth %llu%.*s;\n", ind, (unsigned long long)bps,
+	    i >= 0, i >= 0 ? &units[i] : "");
+}
+
 static void
 print_attrs(FILE *f, const char *ind, const struct announce_attrs *a)
 {
@@ -292,6 +307,8 @@ print_attrs(FILE *f, const char *ind, const struct announce_attrs *a)
 			    a->communities[i] & 0xffff);
 		fprintf(f, ";\n");
 	}
+	if (a->bandwidth)
+		print_bandwidth(f, ind, a->bandwidth);
 	if (a->nlcommunities) {
 		fprintf(f, "%slarge-community", ind);
 		for (i = 0; i < a->nlcommunities; i++)
@@ -306,7 +323,8 @@ static int
 attrs_empty(const struct announce_attrs *a)
 {
 	return a->origin < 0 && !a->prepend && !a->has_med &&
-	    !a->has_local_pref && !a->ncommunities && !a->nlcommunities;
+	    !a->has_local_pref && !a->ncommunities && !a->nlcommunities &&
+	    !a->bandwidth;
 }
 
 void

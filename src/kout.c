@@ -150,6 +150,19 @@ entry(struct kout *k, const char *service, int is_route,
 	return e;
 }
 
+/* A healthy backend is degraded when one of its checks is. */
+static int
+backend_degraded(const struct hc_service *svc, int b)
+{
+	size_t i;
+
+	for (i = 0; i < svc->nchecks; i++)
+		if (svc->checks[i]->conf->backend == b &&
+		    svc->checks[i]->track.state == HC_STATE_DEGRADED)
+			return 1;
+	return 0;
+}
+
 /* A backend is healthy when every one of its checks passes. */
 static int
 backend_ok(const struct hc_service *svc, int b)
@@ -194,7 +207,9 @@ want_route(struct kout *k, const struct hc_service *svc,
 		if (rc->vias[i].dev[0] && r.nh[r.nnh].ifindex == 0)
 			snprintf(bad_dev, sizeof(bad_dev), "%s",
 			    rc->vias[i].dev);
-		r.nh[r.nnh].weight = rc->vias[i].weight;
+		r.nh[r.nnh].weight = backend_degraded(svc, (int)i) &&
+		    rc->vias[i].degraded_weight ?
+		    rc->vias[i].degraded_weight : rc->vias[i].weight;
 		r.nnh++;
 	}
 	if (rc->nvias == 0) {

@@ -45,15 +45,18 @@ class CtlError(AssertionError):
 
 
 class Anycastd:
-    def __init__(self, lab_, ns, config, shutdown_wait=3.0, start=True):
+    def __init__(self, lab_, ns, config, shutdown_wait=3.0, start=True,
+                 name="anycastd"):
         """config: the services (and any other statements) of the config;
         the control socket and stderr logging are added here.
         shutdown_wait: how long close() waits after SIGTERM, at least the
-        longest `drain time` in config."""
+        longest `drain time` in config.  name: of the config, socket and
+        log files, for several daemons in one test."""
         self.lab = lab_
         self.ns = ns
-        self.conf = lab_.workdir / "anycastd.conf"
-        self.sock = lab_.workdir / "ctl.sock"
+        self.name = name
+        self.conf = lab_.workdir / f"{name}.conf"
+        self.sock = lab_.workdir / f"{name}.sock"
         self.shutdown_wait = shutdown_wait
         self.proc = None
         # anycastd drops root: its user reads the config on reload and
@@ -83,7 +86,7 @@ class Anycastd:
 
     # -- process --------------------------------------------------------
     def start(self, timeout=10):
-        self.proc = self.ns.spawn("anycastd",
+        self.proc = self.ns.spawn(self.name,
                                   [ANYCASTD, "-f", "-d", "-c", self.conf])
         lab.wait_until(self._control_ready, timeout,
                        "anycastd's control socket to answer status")

@@ -46,13 +46,14 @@ NSD_START_MS = 500
 class AnycastLab:
     """lab/lab, under this run's lab name, with its scratch dir in `lab_`."""
 
-    def __init__(self, lab_, mode_c):
+    def __init__(self, lab_, mode_c, **env):
         self.workdir = lab_.workdir
         self.spawner = lab_
         self.env = dict(os.environ,
                         ACD_LAB=f"acd-lab-t{labmod.RUN_ID}",
                         ACD_LAB_LOGS_TO=str(self.workdir / "lab-logs"))
         self.env["ACD_LAB_MODE_C"] = mode_c
+        self.env.update(env)
         lab_.on_close(self.close)
         self.lab("up", timeout=120)
         self.up = True

@@ -186,6 +186,33 @@ test_encode_v4(void **state)
 	    "20 c0000235");
 }
 
+/* RFC 4360 extended communities, here the link bandwidth one. */
+static void
+test_encode_link_bandwidth(void **state)
+{
+	uint8_t		 buf[BGP_MAX_MSG_LEN], lb[16];
+	struct bgp_attrs a;
+	struct prefix	 p = pfx("192.0.2.53/32");
+	size_t		 used;
+	int		 n;
+
+	(void)state;
+	bgp_link_bandwidth(lb, 65100, 30000000);	/* 3.75 MB/s */
+	assert_bytes(lb, 8, "40 04 fe4c 4a64e1c0");
+	bgp_link_bandwidth(lb + 8, 4200000001U, 1500000);
+	assert_bytes(lb + 8, 8, "40 04 5ba0 48371b00");	/* AS_TRANS */
+	basic_attrs(&a);
+	a.has |= BGP_A_EXT_COMM;
+	a.ext_comm = lb;
+	a.next_comm = 2;
+	n = bgp_msg_encode_update(buf, sizeof(buf), &ebgp4, &a, &p, 1, &used);
+	assert_int_equal(used, 1);
+	assert_bytes(buf, n, MARKER "0043 02 0000 0027"
+	    "40 01 01 00 40 02 06 02 01 0000fe4c 40 03 04 c633640a"
+	    "c0 10 10 4004fe4c4a64e1c0 40045ba048371b00"
+	    "20 c0000235");
+}
+
 static void
 test_encode_as2(void **state)
 {
@@ -1027,6 +1054,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_encode_v4),
 		cmocka_unit_test(test_encode_as2),
+		cmocka_unit_test(test_encode_link_bandwidth),
 		cmocka_unit_test(test_encode_v6),
 		cmocka_unit_test(test_encode_withdraw),
 		cmocka_unit_test(test_encode_refuses),
