@@ -359,7 +359,6 @@ latency(struct dns_probe *p)
 	const struct dns_check_conf	*c = &cc->u.dns;
 	struct dns_window		*w;
 	uint64_t			 p95, keep;
-	char				 a[32];
 
 	if (p->v[V_MAIN].status != HC_OK || p->rtt_us == 0)
 		return;
@@ -378,12 +377,10 @@ latency(struct dns_probe *p)
 	dns_window_add(w, p->rtt_us);
 	if (!dns_window_judge(w, c->p95_latency * 1000, &p95))
 		return;
-	util_fmt_duration(c->p95_latency, a, sizeof(a));
 	p->v[V_P95].status = HC_DEGRADED;
 	p->v[V_P95].reason = HC_R_LATENCY_P95;
-	snprintf(p->v[V_P95].detail, sizeof(p->v[V_P95].detail), "p95 latency "
-	    "%.1fms over the last %u answers > %s (up again below %u%%)",
-	    (double)p95 / 1000.0, w->n, a, DNS_WINDOW_RECOVER_PCT);
+	dns_window_reason(w, p95, c->p95_latency * 1000, p->v[V_P95].detail,
+	    sizeof(p->v[V_P95].detail));
 }
 
 /* The serials, once both answers are in. */

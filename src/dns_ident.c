@@ -202,7 +202,9 @@ dns_ident_judge(const struct dns_ident *d, const char *want,
 	}
 	dns_judge_id_server(d->msg, d->len, want, res);
 	if (d->lost > 0 && size > 0) {
-		util_fmt_duration(now_ms - d->answered_ms, age, sizeof(age));
+		/* Whole seconds: "10s", not "10512ms". */
+		util_fmt_duration((now_ms - d->answered_ms) / 1000 * 1000, age,
+		    sizeof(age));
 		snprintf(note, size, "id.server: %u of %u queries in a row "
 		    "unanswered, identity as answered %s ago", d->lost,
 		    DNS_IDENT_LOST_MAX, age);

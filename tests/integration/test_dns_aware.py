@@ -228,12 +228,15 @@ def test_p95_latency_through_relay_degraded_with_hysteresis(
     res = last(acd, "dns")
     assert res["reason"] == "latency-p95", res
     assert re.match(r"p95 latency 1\d\d\.\dms over the last 6 answers > "
-                    r"100ms \(up again below 80%\)$", res["detail"]), res
+                    r"100ms \(up again below 80ms\)$", res["detail"]), res
 
-    # 90 ms: under the limit, above 80% of it: stays degraded.
+    # 90 ms: under the limit, above 80% of it: stays degraded, and the
+    # reason says so rather than "> 100ms".
     relay.set_delay(90)
     seen = acd.watch("dns", 2.0)
     assert seen == ["degraded"], seen
+    wait_detail(acd, "dns", "dns", r"^p95 latency \d+\.\dms over the last "
+                r"6 answers, degraded until below 80ms \(limit 100ms\)$")
 
     relay.set_delay(0)
     _, took = acd.wait_state("dns", "up", CHANGE)
