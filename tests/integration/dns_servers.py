@@ -238,6 +238,7 @@ server:
     interface: {address}
     port: 53
     access-control: 0.0.0.0/0 allow
+    access-control: ::/0 allow
     username: ""
     chroot: ""
     directory: "{self.workdir}"
@@ -247,7 +248,7 @@ server:
     verbosity: 1
     val-log-level: 2
     num-threads: 1
-    do-ip6: no
+    do-ip6: {"yes" if ":" in address else "no"}
     do-not-query-localhost: no
     module-config: "validator iterator"
     # The test zones live under test., which Unbound serves itself by

@@ -115,6 +115,25 @@ def test_serial_age_of_a_date_serial(lab, host_ns, binaries):
                     r"than 2d$", res["detail"]), res
 
 
+def test_serial_age_of_a_unix_time_serial(lab, host_ns, binaries):
+    """A serial that is a real unix time stamp, as Knot's and BIND's
+    `unixtime` serial policies write it."""
+    old = int(time.time()) - 3 * 86400 - 600
+    server = Nsd(lab, host_ns, "nsd", ["192.0.2.53"],
+                 {"example.test": zone_text(old)})
+    acd = Anycastd(lab, host_ns, service(check(
+        "query example.test SOA; expect serial age 2d;")))
+    acd.wait_state("dns", "degraded", START)
+    res = last(acd, "dns")
+    assert res["reason"] == "serial-age", res
+    assert re.match(rf"serial {old} is 3d10m(\d+s)? old \(unix time\), "
+                    r"more than 2d$", res["detail"]), res
+
+    server.write_zone("example.test", zone_text(int(time.time())))
+    acd.wait_state("dns", "up", CHANGE)
+    assert last(acd, "dns")["status"] == "ok"
+
+
 def test_rrsig_expiring_soon_is_degraded_until_resigned(
         lab, host_ns, binaries, figure):
     signer = Signer(lab, host_ns, "example.test")
