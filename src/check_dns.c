@@ -3,7 +3,8 @@
  * The dns check.  One probe asks the main query (judged by
  * dns_wire_judge()) and, when the config asks for them, a few more in
  * parallel: the zone's SOA from the server and from its primary (serial
- * lag, RFC 1982), id.server (RFC 4892), a known-bogus name (must get
+ * lag, RFC 1982), id.server (RFC 4892; asked seldom and shared by the
+ * checks of one server, see dns_ident.h), a known-bogus name (must get
  * SERVFAIL, RFC 4035 5.5), the zone's DNSKEY, and every zone of a zone
  * list.  Each query is one dns_xfer (its own fresh socket and random id,
  * UDP with a TCP retry, bogus answers ignored); the zone list is one
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dns_ident.h"
 #include "dns_judge.h"
 #include "dns_window.h"
 #include "dns_wire.h"
@@ -54,6 +56,12 @@ struct dns_probe {
 	unsigned		 bogus;
 	int64_t			 now;		/* wall clock at the start */
 	char			 note[160];	/* not a failure, worth a word */
+	struct dns_ident	*ident;		/* the server's, shared */
+	int			 id_owner;	/* P_ID is the shared query */
+	int			 id_waiting;	/* for another probe's query */
+	struct dns_ident_wait	 id_wait;
+	struct event		*id_woken;	/* that query ended */
+	char			 id_note[128];
 };
 
 static void	conclude(struct dns_probe *);
@@ -117,10 +125,16 @@ probe_free(struct dns_probe *p)
 {
 	size_t i;
 
+	if (p->id_owner && p->x[P_ID] != NULL)
+		dns_ident_abandon(p->ident);
+	if (p->id_waiting)
+		dns_ident_unwait(p->ident, &p->id_wait);
 	for (i = 0; i < P_MAX; i++)
 		dns_xfer_free(p->x[i]);
 	dns_zones_free(p->zones);
 	event_free(p->deadline);
+	if (p->id_woken != NULL)
+		event_free(p->id_woken);
 	free(p);
 }
 
@@ -132,7 +146,7 @@ pending(const struct dns_probe *p)
 	for (i = 0; i < P_MAX; i++)
 		if (p->x[i] != NULL)
 			return 1;
-	return p->zones != NULL;
+	return p->zones != NULL || p->id_waiting;
 }
 
 static void
@@ -214,6 +228,26 @@ serial_answer(struct dns_probe *p, enum part which,
 	    "compared", who, r.detail);
 }
 
+/* This check's identity verdict, from what the server last said. */
+static void
+id_verdict(struct dns_probe *p)
+{
+	dns_ident_judge(p->ident, dconf(p)->expect_id_server, util_now_ms(),
+	    &p->v[V_ID], p->id_note, sizeof(p->id_note));
+}
+
+/* The shared id.server query this probe sent: tell everyone. */
+static void
+id_answer(struct dns_probe *p, const struct dns_xfer_result *res)
+{
+	p->id_owner = 0;
+	if (res->msg != NULL)
+		dns_ident_answer(p->ident, res->msg, res->len, util_now_ms());
+	else
+		dns_ident_lost(p->ident, &res->err);
+	id_verdict(p);
+}
+
 /* The answer (or failure) of a query other than the main one. */
 static void
 aux_answer(struct dns_probe *p, enum part which,
@@ -227,8 +261,7 @@ aux_answer(struct dns_probe *p, enum part which,
 		serial_answer(p, which, res);
 		break;
 	case P_ID:
-		judged(&p->v[V_ID], res, dns_judge_id_server,
-		    c->expect_id_server, which);
+		id_answer(p, res);
 		break;
 	case P_SERVFAIL:
 		judged(&p->v[V_SERVFAIL], res, dns_judge_servfail,
@@ -304,6 +337,11 @@ deadline(evutil_socket_t fd, short what, void *arg)
 		dns_xfer_free(p->x[i]);
 		p->x[i] = NULL;
 	}
+	if (p->id_waiting) {
+		dns_ident_unwait(p->ident, &p->id_wait);
+		p->id_waiting = 0;
+		id_verdict(p);
+	}
 	if (p->zones != NULL) {
 		dns_zones_timeout(p->zones, &p->v[V_ZONES]);
 		p->bogus += p->v[V_ZONES].bogus;
@@ -321,7 +359,6 @@ latency(struct dns_probe *p)
 	const struct dns_check_conf	*c = &cc->u.dns;
 	struct dns_window		*w;
 	uint64_t			 p95, keep;
-	char				 a[32];
 
 	if (p->v[V_MAIN].status != HC_OK || p->rtt_us == 0)
 		return;
@@ -340,12 +377,10 @@ latency(struct dns_probe *p)
 	dns_window_add(w, p->rtt_us);
 	if (!dns_window_judge(w, c->p95_latency * 1000, &p95))
 		return;
-	util_fmt_duration(c->p95_latency, a, sizeof(a));
 	p->v[V_P95].status = HC_DEGRADED;
 	p->v[V_P95].reason = HC_R_LATENCY_P95;
-	snprintf(p->v[V_P95].detail, sizeof(p->v[V_P95].detail), "p95 latency "
-	    "%.1fms over the last %u answers > %s (up again below %u%%)",
-	    (double)p95 / 1000.0, w->n, a, DNS_WINDOW_RECOVER_PCT);
+	dns_window_reason(w, p95, c->p95_latency * 1000, p->v[V_P95].detail,
+	    sizeof(p->v[V_P95].detail));
 }
 
 /* The serials, once both answers are in. */
@@ -400,6 +435,10 @@ combine(struct dns_probe *p, struct hc_result *res)
 		if (p->note[0] != '\0')
 			snprintf(res->detail + len, sizeof(res->detail) - len,
 			    "; %s", p->note);
+		len = strlen(res->detail);
+		if (p->id_note[0] != '\0')
+			snprintf(res->detail + len, sizeof(res->detail) - len,
+			    "; %s", p->id_note);
 	} else if (more > 0)
 		snprintf(res->detail + len, sizeof(res->detail) - len,
 		    " (+%zu more)", more);
@@ -463,6 +502,68 @@ query(struct dns_query *q, const char *name, uint16_t type, uint16_t class,
 	q->rd = rd;
 }
 
+static void
+id_woken(evutil_socket_t fd, short what, void *arg)
+{
+	struct dns_probe *p = arg;
+
+	(void)fd;
+	(void)what;
+	p->id_waiting = 0;
+	id_verdict(p);
+	if (!pending(p))
+		conclude(p);
+}
+
+/*
+ * Another probe's id.server query ended.  Judged from the event loop,
+ * not from inside that probe's callback.
+ */
+static void
+id_wake(void *arg)
+{
+	struct dns_probe *p = arg;
+
+	event_active(p->id_woken, EV_TIMEOUT, 1);
+}
+
+/*
+ * Identity: ask the server when its shared query is due, else wait for
+ * the one in flight when nothing is known yet, else judge what it last
+ * said (dns_ident.h).
+ */
+static void
+ask_identity(struct dns_probe *p)
+{
+	const struct check_conf		*cc = p->ck->conf;
+	const struct dns_check_conf	*c = &cc->u.dns;
+	struct dns_query		 q;
+	uint64_t			 now = util_now_ms();
+	uint64_t			 keep = 4 * (cc->interval + cc->timeout);
+
+	p->ident = dns_ident_get(&p->ck->target, c->port, &c->source, now,
+	    keep > 60000 ? keep : 60000);
+	if (dns_ident_due(p->ident, now)) {
+		/* RFC 4892 2: the CHAOS class TXT record id.server. */
+		query(&q, "id.server.", 16, 3, 0, 0);
+		p->id_owner = 1;
+		ask(p, P_ID, &p->ck->target, c->port, &q);
+		return;
+	}
+	if (dns_ident_worth_waiting(p->ident)) {
+		p->id_woken = evtimer_new(p->ck->svc->engine->base, id_woken,
+		    p);
+		if (p->id_woken == NULL)
+			fatalx_oom();
+		p->id_wait.fn = id_wake;
+		p->id_wait.arg = p;
+		p->id_waiting = 1;
+		dns_ident_wait(p->ident, &p->id_wait);
+		return;
+	}
+	id_verdict(p);
+}
+
 /* The queries besides the main one that the config asks for. */
 static void
 ask_more(struct dns_probe *p)
@@ -479,11 +580,8 @@ ask_more(struct dns_probe *p)
 		query(&q, zone_of(c), 6, 1, c->edns, 0);
 		ask(p, P_PRIMARY, &c->serial_primary, c->serial_port, &q);
 	}
-	if (c->expect_id_server) {
-		/* RFC 4892 2: the CHAOS class TXT record id.server. */
-		query(&q, "id.server.", 16, 3, 0, 0);
-		ask(p, P_ID, server, c->port, &q);
-	}
+	if (c->expect_id_server)
+		ask_identity(p);
 	if (c->servfail_name) {
 		query(&q, c->servfail_name, c->servfail_type, 1, c->edns, 1);
 		q.dnssec_ok = c->dnssec_ok;

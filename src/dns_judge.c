@@ -361,6 +361,7 @@ dns_judge_rrsig(const uint8_t *msg, size_t len, const char *qname,
 	ldns_rdf	*name;
 	uint32_t	 now32 = (uint32_t)((uint64_t)now & 0xffffffffu);
 	char		 t[16];
+	int		 negative;
 
 	if ((pkt = parse(msg, len, res)) == NULL)
 		return;
@@ -368,16 +369,22 @@ dns_judge_rrsig(const uint8_t *msg, size_t len, const char *qname,
 	if ((name = ldns_dname_new_frm_str(qname)) != NULL)
 		sig_scan(pkt, LDNS_SECTION_ANSWER, name, qtype, now32, &best);
 	/* RFC 4035 3.1.3: a negative answer signs the SOA it carries. */
+	negative = ldns_rr_list_rr_count(ldns_pkt_answer(pkt)) == 0;
 	if (!best.found)
 		sig_scan(pkt, LDNS_SECTION_AUTHORITY, NULL, LDNS_RR_TYPE_SOA,
 		    now32, &best);
 	ldns_rdf_deep_free(name);
 	ldns_pkt_free(pkt);
+	dns_wire_type_name(qtype, t, sizeof(t));
 	if (best.found)
 		sig_report(&best, within_ms, verdict, res);
+	else if (negative)
+		hc_result_set(res, verdict, HC_R_RRSIG, "negative answer to %s "
+		    "%s: no RRSIG covering the SOA in the authority section",
+		    qname, t);
 	else
 		hc_result_set(res, verdict, HC_R_RRSIG, "no RRSIG covering %s %s",
-		    qname, dns_wire_type_name(qtype, t, sizeof(t)));
+		    qname, t);
 }
 
 /* ---- resolvers ---- */
@@ -407,10 +414,11 @@ dns_judge_servfail(const uint8_t *msg, size_t len, const char *name,
 	if ((pkt = parse(msg, len, res)) == NULL)
 		return;
 	if (rcode_of(pkt) == LDNS_RCODE_SERVFAIL)
-		hc_result_set(res, HC_OK, HC_R_OK, "bogus %s: SERVFAIL", name);
+		hc_result_set(res, HC_OK, HC_R_OK, "known-bogus name %s got "
+		    "SERVFAIL", name);
 	else
-		hc_result_set(res, HC_FAIL, HC_R_BOGUS_ACCEPTED, "bogus %s answered "
-		    "%s, not SERVFAIL: not validating", name,
+		hc_result_set(res, HC_FAIL, HC_R_BOGUS_ACCEPTED, "known-bogus "
+		    "name %s answered %s, not SERVFAIL: not validating", name,
 		    rcode_str(pkt, rc, sizeof(rc)));
 	ldns_pkt_free(pkt);
 }

@@ -96,6 +96,34 @@ dns_window_judge(struct dns_window *w, uint64_t limit_us, uint64_t *p95)
 	return w->high;
 }
 
+/* A duration in us, in ms with a decimal only when it has one. */
+static void
+fmt_us(uint64_t us, char *buf, size_t size)
+{
+	if (us % 1000 == 0)
+		util_fmt_duration(us / 1000, buf, size);
+	else
+		snprintf(buf, size, "%.1fms", (double)us / 1000.0);
+}
+
+void
+dns_window_reason(const struct dns_window *w, uint64_t p95_us,
+    uint64_t limit_us, char *buf, size_t size)
+{
+	char	 lim[32], rec[32];
+
+	fmt_us(limit_us, lim, sizeof(lim));
+	fmt_us(limit_us * DNS_WINDOW_RECOVER_PCT / 100, rec, sizeof(rec));
+	if (p95_us > limit_us)
+		snprintf(buf, size, "p95 latency %.1fms over the last %u "
+		    "answers > %s (up again below %s)", (double)p95_us / 1000.0,
+		    w->n, lim, rec);
+	else
+		snprintf(buf, size, "p95 latency %.1fms over the last %u "
+		    "answers, degraded until below %s (limit %s)",
+		    (double)p95_us / 1000.0, w->n, rec, lim);
+}
+
 /* ---- the store ---- */
 
 static unsigned

@@ -37,6 +37,14 @@ uint64_t	 dns_window_p95(const struct dns_window *);
  */
 int		 dns_window_judge(struct dns_window *, uint64_t limit_us,
 		    uint64_t *p95);
+/*
+ * The reason of a degraded verdict, saying what holds: above the limit,
+ * or inside the band between the limit and the recovery point, e.g.
+ * "p95 latency 29.9ms over the last 20 answers, degraded until below
+ * 24ms (limit 30ms)".
+ */
+void		 dns_window_reason(const struct dns_window *, uint64_t p95_us,
+		    uint64_t limit_us, char *, size_t);
 
 /*
  * The window of check SVC/CHECK, created empty when missing or when CAP

@@ -335,7 +335,9 @@ judge_health(ldns_pkt *pkt, const struct dns_expect *e,
 	for (i = 0; e->contains != NULL && i < e->ncontains; i++) {
 		if (e->contains[i] != NULL &&
 		    !answer_contains(pkt, e->contains[i])) {
+			/* A TXT expectation brings its own quotes. */
 			hc_result_set(res, HC_FAIL, HC_R_ANSWER_MISSING,
+			    e->contains[i][0] == '"' ? "answer lacks %.100s" :
 			    "answer lacks \"%.100s\"", e->contains[i]);
 			return -1;
 		}

@@ -256,6 +256,7 @@ hc_service_eval(struct hc_service *svc)
 	enum svc_st		 old = svc->st.state;
 	uint64_t		 now = util_now_ms(), at;
 	size_t			 i;
+	int			 changed;
 
 	for (i = 0; i < svc->nchecks; i++) {
 		in[i].name = svc->checks[i]->conf->name;
@@ -264,7 +265,11 @@ hc_service_eval(struct hc_service *svc)
 		in[i].state = svc->checks[i]->track.state;
 		in[i].why = svc->checks[i]->track.why;
 	}
-	if (svc_eval(&svc->st, svc->conf, in, svc->nchecks, now)) {
+	changed = svc_eval(&svc->st, svc->conf, in, svc->nchecks, now);
+	/* Damping's own line: a release before the change it makes. */
+	if (svc->st.damp_event[0] != '\0' && !svc->st.suppressed)
+		log_info("service %s: %s", svc->conf->name, svc->st.damp_event);
+	if (changed) {
 		if (old == svc->st.state)
 			log_info("service %s: drain time over, withdrawing",
 			    svc->conf->name);
@@ -275,6 +280,8 @@ hc_service_eval(struct hc_service *svc)
 		if (svc->engine->on_change)
 			svc->engine->on_change(svc, old);
 	}
+	if (svc->st.damp_event[0] != '\0' && svc->st.suppressed)
+		log_info("service %s: %s", svc->conf->name, svc->st.damp_event);
 	free(in);
 	evtimer_del(svc->timer);
 	if ((at = svc_next_event(&svc->st, svc->conf, now)) != 0) {

@@ -129,19 +129,32 @@ verdict(const struct hc_track *t, const struct check_conf *c,
 	return t->state;
 }
 
+/*
+ * The reason of a change FROM the old state, counting the run that made
+ * it (verdict()): from up, slow answers against fall; from degraded,
+ * good ones against rise; from no verdict or down, passes of either
+ * kind against rise.
+ */
 static void
 explain(struct hc_track *t, const struct check_conf *c,
-    const struct hc_result *r)
+    const struct hc_result *r, enum hc_state from)
 {
+	int	 rising = from != HC_STATE_UP && from != HC_STATE_DEGRADED;
+
 	switch (t->state) {
 	case HC_STATE_DOWN:
 		snprintf(t->why, sizeof(t->why), "%s check failed %u/%u: %s",
 		    c->name, t->fail_run, c->fall, r->detail);
 		break;
 	case HC_STATE_DEGRADED:
-		snprintf(t->why, sizeof(t->why), "%s check degraded %u/%u: %s",
-		    c->name, t->degraded_run ? t->degraded_run : t->pass_run,
-		    t->degraded_run ? c->fall : c->rise, r->detail);
+		if (rising)
+			snprintf(t->why, sizeof(t->why), "%s check passed "
+			    "%u/%u, degraded: %s", c->name, t->pass_run,
+			    c->rise, r->detail);
+		else
+			snprintf(t->why, sizeof(t->why), "%s check degraded "
+			    "%u/%u: %s", c->name, t->degraded_run, c->fall,
+			    r->detail);
 		break;
 	case HC_STATE_UP:
 		if (c->type == CHECK_FILE)
@@ -149,8 +162,8 @@ explain(struct hc_track *t, const struct check_conf *c,
 			    "file", c->name);
 		else
 			snprintf(t->why, sizeof(t->why), "%s check passed "
-			    "%u/%u: %s", c->name, t->ok_run, c->rise,
-			    r->detail);
+			    "%u/%u: %s", c->name, rising ? t->pass_run :
+			    t->ok_run, c->rise, r->detail);
 		break;
 	default:
 		snprintf(t->why, sizeof(t->why), "%s: %s", c->name, r->detail);
@@ -162,7 +175,7 @@ int
 hc_track_apply(struct hc_track *t, const struct check_conf *c,
     const struct hc_result *r, uint64_t now)
 {
-	enum hc_state next;
+	enum hc_state next, from = t->state;
 
 	count(t, r, now);
 	runs(t, r->status);
@@ -171,7 +184,7 @@ hc_track_apply(struct hc_track *t, const struct check_conf *c,
 		return 0;
 	t->state = next;
 	t->changed_at = now;
-	explain(t, c, r);
+	explain(t, c, r, from);
 	return 1;
 }
 

@@ -30,7 +30,7 @@ service_json(const struct hc_service *svc, uint64_t now)
 	json_object			*pfx = json_object_new_array();
 	json_object			*damp = json_object_new_object();
 	unsigned			 pass = 0, total = 0;
-	char				 buf[64], p[80];
+	char				 buf[64], p[80], why[320];
 	size_t				 i;
 
 	for (i = 0; i < sc->nprefixes; i++) {
@@ -50,7 +50,8 @@ service_json(const struct hc_service *svc, uint64_t now)
 	json_object_object_add(o, "name", json_object_new_string(sc->name));
 	json_object_object_add(o, "state",
 	    json_object_new_string(svc_state_name(st->state)));
-	json_object_object_add(o, "reason", json_object_new_string(st->reason));
+	svc_reason(st, sc, now, why, sizeof(why));
+	json_object_object_add(o, "reason", json_object_new_string(why));
 	json_object_object_add(o, "since_ms", ms_ago(now, st->since));
 	json_object_object_add(o, "prefixes", pfx);
 	json_object_object_add(o, "drain", json_object_new_boolean(st->drain));

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "svc.h"
+#include "util.h"
 
 const char *
 svc_state_name(enum svc_st s)
@@ -181,11 +182,33 @@ svc_penalty(const struct svc_state *st, const struct service_conf *sc,
 	return st->penalty * exp2(-dt / (double)sc->damping.half_life);
 }
 
+/*
+ * A penalty as text and JSON show it: whole, truncated, so that both
+ * say the same number.
+ */
+static long long
+shown(double penalty)
+{
+	return (long long)penalty;
+}
+
+/* How long PENALTY takes to decay to reuse: p * 2^(-t/hl) = reuse. */
+static uint64_t
+to_reuse(const struct service_conf *sc, double penalty)
+{
+	if (penalty <= sc->damping.reuse)
+		return 0;
+	return (uint64_t)ceil((double)sc->damping.half_life *
+	    log2(penalty / (double)sc->damping.reuse));
+}
+
 /* Layer 3: called with each committed health change. */
 static void
 damp_flap(struct svc_state *st, const struct service_conf *sc,
     enum svc_st from, enum svc_st to, uint64_t now)
 {
+	char	 a[32], b[32];
+
 	if (!sc->damping.enabled || to != SVC_DOWN ||
 	    (from != SVC_UP && from != SVC_DEGRADED))
 		return;
@@ -194,6 +217,13 @@ damp_flap(struct svc_state *st, const struct service_conf *sc,
 	if (!st->suppressed && st->penalty >= sc->damping.suppress) {
 		st->suppressed = 1;
 		st->suppressed_at = now;
+		util_fmt_duration(to_reuse(sc, st->penalty), a, sizeof(a));
+		util_fmt_duration(sc->damping.max_suppress, b, sizeof(b));
+		snprintf(st->damp_event, sizeof(st->damp_event), "damping "
+		    "suppresses it: penalty %lld reached suppress %u; held "
+		    "down until below reuse %u (in %s, at most %s)",
+		    shown(st->penalty), sc->damping.suppress,
+		    sc->damping.reuse, a, b);
 	}
 }
 
@@ -201,12 +231,52 @@ static void
 damp_release(struct svc_state *st, const struct service_conf *sc,
     uint64_t now)
 {
+	double	 p = svc_penalty(st, sc, now);
+	char	 a[32];
+
 	if (!st->suppressed)
 		return;
-	if (!sc->damping.enabled ||
-	    svc_penalty(st, sc, now) < sc->damping.reuse ||
-	    now - st->suppressed_at >= sc->damping.max_suppress)
-		st->suppressed = 0;
+	util_fmt_duration(now - st->suppressed_at, a, sizeof(a));
+	if (!sc->damping.enabled)
+		snprintf(st->damp_event, sizeof(st->damp_event), "damping "
+		    "releases it: damping turned off, after %s suppressed", a);
+	else if (p < sc->damping.reuse)
+		snprintf(st->damp_event, sizeof(st->damp_event), "damping "
+		    "releases it: penalty %lld below reuse %u, after %s "
+		    "suppressed", shown(p), sc->damping.reuse, a);
+	else if (now - st->suppressed_at >= sc->damping.max_suppress)
+		snprintf(st->damp_event, sizeof(st->damp_event), "damping "
+		    "releases it: max-suppress %s reached, penalty %lld", a,
+		    shown(p));
+	else
+		return;
+	st->suppressed = 0;
+}
+
+/* Held down by damping alone: the checks pass. */
+static int
+damped(const struct svc_state *st)
+{
+	return st->suppressed && st->health != SVC_DOWN && !st->disabled;
+}
+
+static void
+damped_why(const struct svc_state *st, const struct service_conf *sc,
+    uint64_t now, char *why, size_t len)
+{
+	snprintf(why, len, "damped: flapping, penalty %lld (suppress %u, "
+	    "reuse %u)", shown(svc_penalty(st, sc, now)),
+	    sc->damping.suppress, sc->damping.reuse);
+}
+
+void
+svc_reason(const struct svc_state *st, const struct service_conf *sc,
+    uint64_t now, char *buf, size_t len)
+{
+	if (st->state == SVC_DOWN && damped(st))
+		damped_why(st, sc, now, buf, len);
+	else
+		snprintf(buf, len, "%s", st->reason);
 }
 
 static int
@@ -231,10 +301,8 @@ overlay(struct svc_state *st, const struct service_conf *sc, uint64_t now,
 		snprintf(why, len, "disabled by operator");
 		return SVC_DISABLED;
 	}
-	if (st->suppressed && st->health != SVC_DOWN) {
-		snprintf(why, len, "damped: flapping, penalty %.0f (suppress "
-		    "%u, reuse %u)", svc_penalty(st, sc, now),
-		    sc->damping.suppress, sc->damping.reuse);
+	if (damped(st)) {
+		damped_why(st, sc, now, why, len);
 		return SVC_DOWN;
 	}
 	if (st->health == SVC_DOWN && sc->protect_last && st->last_site) {
@@ -282,6 +350,7 @@ svc_eval(struct svc_state *st, const struct service_conf *sc,
 	char		 hwhy[320], mwhy[320], why[320];
 	enum svc_st	 raw, next;
 
+	st->damp_event[0] = '\0';
 	if (st->drain && st->drain_until && now >= st->drain_until)
 		st->drain = 0;
 	st->maint = maintenance(in, n, mwhy, sizeof(mwhy));
@@ -341,9 +410,7 @@ svc_next_event(const struct svc_state *st, const struct service_conf *sc,
 		t = earliest(t, st->since + sc->drain_time);
 	if (st->suppressed) {
 		p = svc_penalty(st, sc, now);
-		/* When the penalty decays to reuse: p * 2^(-dt/hl) = reuse. */
-		t = earliest(t, now + (uint64_t)ceil((double)sc->damping.half_life *
-		    log2(p / (double)sc->damping.reuse)) + 1);
+		t = earliest(t, now + to_reuse(sc, p) + 1);
 		t = earliest(t, st->suppressed_at + sc->damping.max_suppress);
 	}
 	return t;

@@ -40,6 +40,8 @@ struct svc_state {
 	uint64_t	 penalty_at;
 	int		 suppressed;
 	uint64_t	 suppressed_at;
+	/* Suppression began or ended in this eval: a line for the log. */
+	char		 damp_event[200];
 
 	int		 drain;		/* operator drain */
 	uint64_t	 drain_until;	/* 0: until undrain */
@@ -61,6 +63,12 @@ uint64_t	 svc_next_event(const struct svc_state *,
 int		 svc_announced(const struct svc_state *);
 double		 svc_penalty(const struct svc_state *,
 		    const struct service_conf *, uint64_t now);
+/*
+ * The reason of the state as of NOW: st->reason, except that the
+ * penalty of a damped service is the one of NOW, as in svc_penalty().
+ */
+void		 svc_reason(const struct svc_state *,
+		    const struct service_conf *, uint64_t now, char *, size_t);
 const char	*svc_state_name(enum svc_st);
 
 #endif

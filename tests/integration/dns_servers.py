@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: ISC
 """Real DNS servers for the DNS-aware checks: NSD as primary, secondary or
 host of a thousand zones, zones signed with ldns-signzone, Unbound as a
-validating resolver.
+validating resolver, BIND as an authoritative server with its built-in
+CHAOS view (and that view's rate limit).
 
 Like nsd.py, every server runs in the foreground inside a namespace, with
 its config, zones, keys, pid and state files in the test's scratch
@@ -19,6 +20,7 @@ import lab
 
 NSD = "/usr/sbin/nsd"
 UNBOUND = "/usr/sbin/unbound"
+NAMED = "/usr/sbin/named"
 IDENTITY = "acd-test-site"
 
 
@@ -126,6 +128,64 @@ remote-control:
         return None
 
 
+class Bind:
+    """BIND's named serving primary `zones` {name: text} on `addresses`.
+
+    `server_id` answers id.server CH TXT and NSID.  BIND's built-in
+    "_bind" CHAOS view is left as BIND ships it: `named -C` shows its
+    rate limit of 3 responses a second per client /24, the rest dropped.
+    With `querylog`, every query is logged to the process log.
+    """
+
+    def __init__(self, lab_, ns, name, addresses, zones, server_id,
+                 querylog=False):
+        self.ns = ns
+        self.name = name
+        self.addresses = list(addresses)
+        self.workdir = Path(lab_.workdir) / name
+        self.workdir.mkdir()
+        blocks = []
+        for zone, text in zones.items():
+            path = self.workdir / f"{zone}.zone"
+            path.write_text(text)
+            blocks.append(f'zone "{zone}" {{ type primary; '
+                          f'file "{path}"; }};\n')
+        listen = "".join(f"{a}; " for a in self.addresses)
+        self.conf = self.workdir / "named.conf"
+        self.conf.write_text(f"""\
+options {{
+    directory "{self.workdir}";
+    pid-file "{self.workdir}/named.pid";
+    session-keyfile "{self.workdir}/session.key";
+    managed-keys-directory "{self.workdir}";
+    listen-on port 53 {{ {listen}}};
+    listen-on-v6 {{ none; }};
+    server-id "{server_id}";
+    recursion no;
+    dnssec-validation no;
+    querylog {"yes" if querylog else "no"};
+}};
+controls {{ }};
+""" + "".join(blocks))
+        lab.run(["named-checkconf", self.conf])
+        # -g: foreground, logging to stderr; -n 1: one worker thread.
+        self.proc = ns.spawn(name, [NAMED, "-g", "-n", "1", "-c",
+                                    self.conf])
+        zone = next(iter(zones))
+        for addr in self.addresses:
+            lab.wait_until(lambda a=addr: self._answers(a, zone), 30,
+                           f"{name} answering {zone} on {addr}",
+                           interval=0.1)
+
+    def _answers(self, addr, zone):
+        if not self.proc.alive():
+            raise AssertionError(f"{self.name} exited: {self.proc.log()}")
+        return lab.answers_soa(self.ns, addr, qname=zone)
+
+    def log(self):
+        return self.proc.log()
+
+
 class Signer:
     """A KSK and a ZSK for a zone, made with ldns-keygen, and ldns-signzone."""
 
@@ -178,6 +238,7 @@ server:
     interface: {address}
     port: 53
     access-control: 0.0.0.0/0 allow
+    access-control: ::/0 allow
     username: ""
     chroot: ""
     directory: "{self.workdir}"
@@ -187,7 +248,7 @@ server:
     verbosity: 1
     val-log-level: 2
     num-threads: 1
-    do-ip6: no
+    do-ip6: {"yes" if ":" in address else "no"}
     do-not-query-localhost: no
     module-config: "validator iterator"
     # The test zones live under test., which Unbound serves itself by

@@ -7,6 +7,12 @@ server, and keeps the answer for DELAY ms before sending it back.  DELAY
 is read from --delay-file for every answer, so a test changes the latency
 of a running relay by rewriting that file (a missing or empty file is 0).
 
+With --truncate-udp, every UDP answer is cut to its header and question
+with the TC bit set, as a server does with an answer too big for the
+datagram (RFC 1035 4.2.1), so the client must ask again over TCP
+(RFC 7766 5); TCP answers pass whole.  Every query is logged on stdout
+as "udp|tcp NAME TYPE CLASS", for a test to see which way it came.
+
     relay.py --listen 192.0.2.53 --port 53 --server 192.0.2.54 \
              --server-port 53 --delay-file /tmp/.../delay_ms
 """
@@ -16,14 +22,44 @@ import asyncio
 import socket
 import struct
 
+import dns.flags
+import dns.message
+import dns.rdataclass
+import dns.rdatatype
+
 UPSTREAM_TIMEOUT = 2.0
 
 
+def note(transport, query):
+    try:
+        q = dns.message.from_wire(query).question[0]
+        print(f"{transport} {q.name} {dns.rdatatype.to_text(q.rdtype)} "
+              f"{dns.rdataclass.to_text(q.rdclass)}", flush=True)
+    except Exception:
+        print(f"{transport} unparsed", flush=True)
+
+
+def truncated(answer):
+    """The answer's 12-byte header and its question, with TC set."""
+    try:
+        msg = dns.message.from_wire(answer)
+    except Exception:
+        return answer
+    cut = dns.message.make_response(dns.message.make_query(
+        msg.question[0].name, msg.question[0].rdtype,
+        msg.question[0].rdclass))
+    cut.id = msg.id
+    cut.flags = msg.flags | dns.flags.TC
+    cut.set_rcode(msg.rcode())
+    return cut.to_wire()
+
+
 class Relay:
-    def __init__(self, server, server_port, delay_file):
+    def __init__(self, server, server_port, delay_file, truncate_udp=False):
         self.server = (server, server_port)
         self.family = socket.AF_INET6 if ":" in server else socket.AF_INET
         self.delay_file = delay_file
+        self.truncate_udp = truncate_udp
 
     def delay(self):
         try:
@@ -73,11 +109,14 @@ class UdpFront(asyncio.DatagramProtocol):
         task.add_done_callback(self.tasks.discard)
 
     async def answer(self, query, addr):
+        note("udp", query)
         try:
             answer = await self.relay.ask_udp(query)
         except (OSError, asyncio.TimeoutError):
             return                      # like a lost packet: the client times out
         await self.relay.hold()
+        if self.relay.truncate_udp:
+            answer = truncated(answer)
         self.transport.sendto(answer, addr)
 
 
@@ -86,6 +125,7 @@ async def serve_tcp(relay, reader, writer):
         while True:
             (length,) = struct.unpack("!H", await reader.readexactly(2))
             query = await reader.readexactly(length)
+            note("tcp", query)
             answer = await relay.ask_tcp(query)
             await relay.hold()
             writer.write(struct.pack("!H", len(answer)) + answer)
@@ -103,9 +143,11 @@ async def main():
     ap.add_argument("--server", required=True)
     ap.add_argument("--server-port", type=int, default=53)
     ap.add_argument("--delay-file", required=True)
+    ap.add_argument("--truncate-udp", action="store_true")
     args = ap.parse_args()
 
-    relay = Relay(args.server, args.server_port, args.delay_file)
+    relay = Relay(args.server, args.server_port, args.delay_file,
+                  args.truncate_udp)
     loop = asyncio.get_running_loop()
     await loop.create_datagram_endpoint(lambda: UdpFront(relay),
                                         local_addr=(args.listen, args.port))

@@ -10,23 +10,36 @@ class Relay:
     """relay.py on listen:port in front of server:server_port."""
 
     def __init__(self, lab_, ns, listen, server, port=53, server_port=53,
-                 name="relay"):
+                 name="relay", truncate_udp=False, authoritative=True):
         self.ns = ns
+        self.authoritative = authoritative
         self.listen = listen
         self.port = port
+        self.truncate_udp = truncate_udp
         self.delay_file = lab_.workdir / f"{name}.delay_ms"
         self.set_delay(0)
         self.proc = ns.spawn(name, [
             lab.PYTHON, lab.HERE / "relay.py", "--listen", listen,
             "--port", port, "--server", server, "--server-port", server_port,
-            "--delay-file", self.delay_file])
+            "--delay-file", self.delay_file]
+            + (["--truncate-udp"] if truncate_udp else []))
         lab.wait_until(self._answers, 10, f"relay answering on {listen}",
                        interval=0.05)
 
     def _answers(self):
         if not self.proc.alive():
             raise AssertionError(f"relay exited: {self.proc.log()}")
-        return lab.answers_soa(self.ns, self.listen, self.port)
+        if not self.authoritative:
+            return self.ns.query(self.listen, "example.test", "SOA",
+                                 port=self.port, tcp=self.truncate_udp,
+                                 timeout=0.5).answer is not None
+        return lab.answers_soa(self.ns, self.listen, self.port,
+                               tcp=self.truncate_udp)
+
+    def queries(self):
+        """(transport, name, type, class) of every query relayed so far."""
+        return [tuple(line.split()) for line in self.proc.log().splitlines()
+                if line.startswith(("udp ", "tcp "))]
 
     def set_delay(self, ms):
         # Write then rename: the relay never reads a half-written file.

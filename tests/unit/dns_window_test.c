@@ -94,6 +94,37 @@ test_hysteresis(void **state)
 	dns_window_free(&w);
 }
 
+/* The reason says what holds: above the limit, or inside the band. */
+static void
+test_reason(void **state)
+{
+	struct dns_window	w;
+	uint64_t		p95;
+	char			buf[160];
+	unsigned		i;
+
+	(void)state;
+	dns_window_init(&w, 20);
+	for (i = 0; i < 20; i++)
+		dns_window_add(&w, 35 * MS);
+	assert_true(dns_window_judge(&w, 30 * MS, &p95));
+	dns_window_reason(&w, p95, 30 * MS, buf, sizeof(buf));
+	assert_string_equal(buf, "p95 latency 35.0ms over the last 20 answers "
+	    "> 30ms (up again below 24ms)");
+	/* 29.9 ms after being degraded: not "> 30ms", degraded all the same. */
+	for (i = 0; i < 20; i++)
+		dns_window_add(&w, 29900);
+	assert_true(dns_window_judge(&w, 30 * MS, &p95));
+	dns_window_reason(&w, p95, 30 * MS, buf, sizeof(buf));
+	assert_string_equal(buf, "p95 latency 29.9ms over the last 20 answers, "
+	    "degraded until below 24ms (limit 30ms)");
+	/* A recovery point that is not a whole millisecond. */
+	dns_window_reason(&w, 30 * MS, 33 * MS, buf, sizeof(buf));
+	assert_string_equal(buf, "p95 latency 30.0ms over the last 20 answers, "
+	    "degraded until below 26.4ms (limit 33ms)");
+	dns_window_free(&w);
+}
+
 static void
 test_store(void **state)
 {
@@ -129,6 +160,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_p95_nearest_rank),
 		cmocka_unit_test(test_hysteresis),
+		cmocka_unit_test(test_reason),
 		cmocka_unit_test(test_store),
 	};
 

@@ -628,6 +628,14 @@ test_contains_mismatch(void **state)
 	q.qtype = LDNS_RR_TYPE_NS;
 	res = judge_contains(&a, &q, "ns1.example.com");
 	expect_fail(&res, HC_R_ANSWER_MISSING, NULL);
+	/* A TXT expectation is quoted already: not quoted twice. */
+	a = good();
+	a.question[0] = "example.com. IN TXT";
+	a.rrs[0] = "example.com. 300 IN TXT \"site-b\"";
+	q.qname = "example.com.";
+	q.qtype = LDNS_RR_TYPE_TXT;
+	res = judge_contains(&a, &q, "\"site-a\"");
+	expect_fail(&res, HC_R_ANSWER_MISSING, "answer lacks \"site-a\"");
 	/* A long expectation still gives a bounded detail. */
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';

@@ -138,6 +138,43 @@ test_rise_into_degraded(void **state)
 	assert_int_equal(track.state, HC_STATE_DEGRADED);
 }
 
+/*
+ * The counter in a reason counts what the reason claims (rise 3, fall
+ * 2): never "degraded 3/2" for a check that rose from down through slow
+ * answers, nor "passed 1/3" for one that rose through mixed ones.
+ */
+static void
+test_reason_counts(void **state)
+{
+	(void)state;
+	feed(HC_FAIL, 0);
+	assert_true(feed(HC_FAIL, 0));
+	assert_string_equal(track.why, "dns check failed 2/2: timeout after "
+	    "200ms");
+	feed(HC_DEGRADED, 80000);
+	feed(HC_DEGRADED, 80000);
+	assert_true(feed(HC_DEGRADED, 80000));
+	assert_int_equal(track.state, HC_STATE_DEGRADED);
+	assert_string_equal(track.why, "dns check passed 3/3, degraded: fine");
+	/* Up from degraded: good answers against rise. */
+	feed(HC_OK, 1);
+	feed(HC_OK, 1);
+	assert_true(feed(HC_OK, 1));
+	assert_string_equal(track.why, "dns check passed 3/3: fine");
+	/* Degraded from up: slow answers against fall. */
+	feed(HC_DEGRADED, 80000);
+	assert_true(feed(HC_DEGRADED, 80000));
+	assert_string_equal(track.why, "dns check degraded 2/2: fine");
+	/* Down, then up through slow and good answers mixed. */
+	feed(HC_FAIL, 0);
+	assert_true(feed(HC_FAIL, 0));
+	feed(HC_DEGRADED, 80000);
+	feed(HC_DEGRADED, 80000);
+	assert_true(feed(HC_OK, 1));
+	assert_int_equal(track.state, HC_STATE_UP);
+	assert_string_equal(track.why, "dns check passed 3/3: fine");
+}
+
 static void
 test_rtt_stats(void **state)
 {
@@ -198,6 +235,7 @@ main(void)
 		cmocka_unit_test_setup(test_init_straight_to_down, setup),
 		cmocka_unit_test_setup(test_degraded_hysteresis, setup),
 		cmocka_unit_test_setup(test_rise_into_degraded, setup),
+		cmocka_unit_test_setup(test_reason_counts, setup),
 		cmocka_unit_test_setup(test_rtt_stats, setup),
 		cmocka_unit_test_setup(test_bogus_counted, setup),
 		cmocka_unit_test_setup(test_file_check_is_immediate, setup),

@@ -149,6 +149,7 @@ test_damping(void **state)
 {
 	uint64_t at;
 	double	 p, expect;
+	char	 want[200], why[320];
 
 	(void)state;
 	sc.damping.enabled = 1;
@@ -161,10 +162,29 @@ test_damping(void **state)
 	assert_true(st.suppressed);
 	p = svc_penalty(&st, &sc, now);
 	assert_true(p > 3000.0 && p < 4000.0);
+	/* The start of suppression is an event of its own, with the penalty. */
+	snprintf(want, sizeof(want), "damping suppresses it: penalty %lld "
+	    "reached suppress 3000; held down until below reuse 750 (in ",
+	    (long long)st.penalty);
+	assert_memory_equal(st.damp_event, want, strlen(want));
+	assert_non_null(strstr(st.damp_event, ", at most 15m)"));
 	/* Healthy again, but held down while the penalty is high. */
 	set(HC_STATE_UP, HC_STATE_UP);
 	assert_int_equal(eval(2), SVC_DOWN);
-	assert_non_null(strstr(st.reason, "damped"));
+	assert_string_equal(st.damp_event, "");
+	snprintf(want, sizeof(want), "damped: flapping, penalty %lld (suppress "
+	    "3000, reuse 750)", (long long)svc_penalty(&st, &sc, now));
+	assert_string_equal(st.reason, want);
+	/* A half-life later, with no eval between: the reason says the
+	 * penalty of now, as the JSON and the metric do, not the old one. */
+	now += 60000;
+	svc_reason(&st, &sc, now, why, sizeof(why));
+	snprintf(want, sizeof(want), "damped: flapping, penalty %lld (suppress "
+	    "3000, reuse 750)", (long long)svc_penalty(&st, &sc, now));
+	assert_string_equal(why, want);
+	assert_string_not_equal(why, st.reason);
+	assert_true(svc_penalty(&st, &sc, now) < p / 2 + 1);
+	p = svc_penalty(&st, &sc, now);
 	at = svc_next_event(&st, &sc, now);
 	assert_true(at > now);
 	/* Released when p * 2^(-t / half-life) falls to reuse. */
@@ -176,11 +196,21 @@ test_damping(void **state)
 	now = at;
 	assert_int_equal(eval(2), SVC_UP);
 	assert_false(st.suppressed);
+	/* The end too, with the penalty at that moment. */
+	snprintf(want, sizeof(want), "damping releases it: penalty %lld below "
+	    "reuse 750, after ", (long long)svc_penalty(&st, &sc, now));
+	assert_memory_equal(st.damp_event, want, strlen(want));
+	assert_true(svc_penalty(&st, &sc, now) < 750.0);
+	/* Not damped: the reason is the state's own. */
+	svc_reason(&st, &sc, now, why, sizeof(why));
+	assert_string_equal(why, st.reason);
 }
 
 static void
 test_damping_max_suppress(void **state)
 {
+	char want[200];
+
 	(void)state;
 	sc.damping.enabled = 1;
 	sc.damping.penalty = 100000;
@@ -191,6 +221,9 @@ test_damping_max_suppress(void **state)
 	assert_int_equal(eval(2), SVC_DOWN);
 	now = st.suppressed_at + 30000;
 	assert_int_equal(eval(2), SVC_UP);
+	snprintf(want, sizeof(want), "damping releases it: max-suppress 30s "
+	    "reached, penalty %lld", (long long)svc_penalty(&st, &sc, now));
+	assert_string_equal(st.damp_event, want);
 }
 
 static void
