@@ -239,6 +239,8 @@ struct conf {
 	int			 have_router_id;
 	struct addr		 router_id;
 	char			*control;
+	int			 have_control;	/* control "PATH"; seen */
+	unsigned		 control_clients;	/* 0: the default */
 	enum log_target		 log_target;
 	enum log_level		 log_level;
 	int			 have_metrics;	/* metrics ADDR:PORT; */

@@ -22,7 +22,16 @@ struct ctl_daemon {
 	unsigned		 reloads;
 	char			 last_reload_error[512];	/* "" = none */
 	int			(*reload)(char *err, size_t errlen);
+	unsigned		 max_clients;	/* control clients; 0: default */
 };
+
+/* Control clients at once when the config does not say (control clients). */
+#define CTL_DEFAULT_CLIENTS	32
+/*
+ * Descriptors at the top of RLIMIT_NOFILE never given to a control
+ * client: the probes' sockets and the exec checks' pipes need them more.
+ */
+#define CTL_FD_ROOM		32
 
 struct ctl;
 
