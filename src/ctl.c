@@ -41,6 +41,7 @@ struct ctl_client {
 	struct ctl		*ctl;
 	struct bufferevent	*bev;
 	int			 paused;	/* output over CTL_MAX_OUTPUT */
+	uint64_t		 active;	/* ms: connected or last request */
 };
 
 struct ctl {
@@ -58,13 +59,23 @@ struct ctl {
 static void
 client_free(struct ctl_client *c)
 {
-	struct ctl_client **cp;
+	struct ctl_client	**cp;
+	evutil_socket_t		  fd;
 
 	for (cp = &c->ctl->clients; *cp != c; cp = &(*cp)->next)
 		;
 	*cp = c->next;
 	c->ctl->nclients--;
+	/*
+	 * libevent closes a descriptor it owns only from a deferred
+	 * finalizer, after this callback; its events are gone at once.  We
+	 * close it now, so that a burst of accepts evicting idle clients
+	 * never holds both the old descriptors and the new ones.
+	 */
+	fd = bufferevent_getfd(c->bev);
 	bufferevent_free(c->bev);
+	if (fd != -1)
+		close(fd);
 	free(c);
 }
 
@@ -272,6 +283,7 @@ client_read(struct bufferevent *bev, void *arg)
 		}
 		if ((line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF)) == NULL)
 			break;
+		c->active = util_now_ms();
 		reply(c, line);
 		free(line);
 	}
@@ -318,35 +330,56 @@ refuse(int fd, const char *why)
 	close(fd);
 }
 
+/* The client that has been idle the longest, with nothing in flight. */
+static struct ctl_client *
+idlest(struct ctl *ctl)
+{
+	struct ctl_client *c, *best = NULL;
+
+	for (c = ctl->clients; c; c = c->next)
+		if (!c->paused &&
+		    evbuffer_get_length(bufferevent_get_input(c->bev)) == 0 &&
+		    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 &&
+		    (best == NULL || c->active < best->active))
+			best = c;
+	return best;
+}
+
 /*
  * Probes come first: a client whose descriptor lands in the last
- * fd_room of the table is refused, as is one over the configured cap.
+ * fd_room of the table is refused, as is one over the configured cap --
+ * unless a client that only holds its connection open can make room, so
+ * that idle connections never lock the operator out.
  */
 static int
 room_for(struct ctl *ctl, int fd)
 {
-	static struct log_rate	rate;
-	struct rlimit		rl;
-	unsigned		max = ctl->daemon->max_clients;
+	static struct log_rate	 rate;
+	struct rlimit		 rl;
+	struct ctl_client	*old;
+	unsigned		 max = ctl->daemon->max_clients;
+	const char		*why = NULL;
 
 	if (max == 0)
 		max = CTL_DEFAULT_CLIENTS;
-	if (ctl->nclients >= max) {
-		log_rated(&rate, LOG_LEVEL_WARN, "control: %u clients "
-		    "connected, the most allowed (control clients): "
-		    "refusing another", ctl->nclients);
-		refuse(fd, "too many control clients");
-		return 0;
+	if (ctl->nclients >= max)
+		why = "too many control clients";
+	else if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur !=
+	    RLIM_INFINITY && (rlim_t)fd + ctl->fd_room >= rl.rlim_cur)
+		why = "out of file descriptors";
+	if (why == NULL)
+		return 1;
+	if ((old = idlest(ctl)) != NULL) {
+		log_rated(&rate, LOG_LEVEL_WARN, "control: %s (%u clients, "
+		    "descriptor %d): closing the one idle the longest", why,
+		    ctl->nclients, fd);
+		client_free(old);
+		return 1;
 	}
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur !=
-	    RLIM_INFINITY && (rlim_t)fd + ctl->fd_room >= rl.rlim_cur) {
-		log_rated(&rate, LOG_LEVEL_WARN, "control: descriptor %d of "
-		    "%llu: keeping the rest for probes, refusing a client",
-		    fd, (unsigned long long)rl.rlim_cur);
-		refuse(fd, "out of file descriptors");
-		return 0;
-	}
-	return 1;
+	log_rated(&rate, LOG_LEVEL_WARN, "control: %s (%u clients, "
+	    "descriptor %d): refusing a client", why, ctl->nclients, fd);
+	refuse(fd, why);
+	return 0;
 }
 
 static void
@@ -362,8 +395,7 @@ client_accept(struct evconnlistener *l, evutil_socket_t fd,
 	ctl->backoff_ms = 0;
 	if (!room_for(ctl, fd))
 		return;
-	bev = bufferevent_socket_new(evconnlistener_get_base(l), fd,
-	    BEV_OPT_CLOSE_ON_FREE);
+	bev = bufferevent_socket_new(evconnlistener_get_base(l), fd, 0);
 	if (bev == NULL) {
 		close(fd);
 		return;
@@ -371,6 +403,7 @@ client_accept(struct evconnlistener *l, evutil_socket_t fd,
 	c = xcalloc(1, sizeof(*c));
 	c->ctl = ctl;
 	c->bev = bev;
+	c->active = util_now_ms();
 	c->next = ctl->clients;
 	ctl->clients = c;
 	ctl->nclients++;
