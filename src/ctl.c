@@ -50,7 +50,6 @@ struct ctl {
 	char			*path;
 	struct ctl_client	*clients;
 	unsigned		 nclients;
-	unsigned		 fd_room;	/* descriptors left to probes */
 	int			 spare_fd;	/* given up to shed a connection */
 	struct event		*resume;	/* re-enables the listener */
 	unsigned		 backoff_ms;
@@ -345,11 +344,24 @@ idlest(struct ctl *ctl)
 	return best;
 }
 
+/* Descriptors kept for probes: CTL_FD_ROOM, or one per check if more. */
+static rlim_t
+probe_room(const struct ctl *ctl)
+{
+	const struct hc_service	*svc;
+	rlim_t			 n = 0;
+
+	for (svc = ctl->daemon->hc->services; svc; svc = svc->next)
+		n += svc->nchecks;
+	return n > CTL_FD_ROOM ? n : CTL_FD_ROOM;
+}
+
 /*
- * Probes come first: a client whose descriptor lands in the last
- * fd_room of the table is refused, as is one over the configured cap --
- * unless a client that only holds its connection open can make room, so
- * that idle connections never lock the operator out.
+ * Probes come first: a client whose descriptor lands among the last
+ * probe_room() of the table is one too many (but for the first
+ * CTL_MIN_CLIENTS), as is one over the configured cap.  One too many
+ * takes the place of a client that only holds its connection open, so
+ * that idle connections never lock the operator out; else it is refused.
  */
 static int
 room_for(struct ctl *ctl, int fd)
@@ -364,8 +376,9 @@ room_for(struct ctl *ctl, int fd)
 		max = CTL_DEFAULT_CLIENTS;
 	if (ctl->nclients >= max)
 		why = "too many control clients";
-	else if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur !=
-	    RLIM_INFINITY && (rlim_t)fd + ctl->fd_room >= rl.rlim_cur)
+	else if (ctl->nclients >= CTL_MIN_CLIENTS &&
+	    getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+	    && (rlim_t)fd + probe_room(ctl) >= rl.rlim_cur)
 		why = "out of file descriptors";
 	if (why == NULL)
 		return 1;
@@ -516,7 +529,6 @@ ctl_listen(struct event_base *base, const char *path, struct ctl_daemon *d,
 	evconnlistener_set_error_cb(ctl->listener, accept_failed);
 	ctl->resume = evtimer_new(base, resume_listener, ctl);
 	ctl->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	ctl->fd_room = CTL_FD_ROOM;
 	return ctl;
 }
 

@@ -28,10 +28,12 @@ struct ctl_daemon {
 /* Control clients at once when the config does not say (control clients). */
 #define CTL_DEFAULT_CLIENTS	32
 /*
- * Descriptors at the top of RLIMIT_NOFILE never given to a control
- * client: the probes' sockets and the exec checks' pipes need them more.
+ * Descriptors at the top of RLIMIT_NOFILE not given to a control client
+ * beyond the first CTL_MIN_CLIENTS: the probes' sockets and the exec
+ * checks' pipes need them more.  One per check, at least CTL_FD_ROOM.
  */
 #define CTL_FD_ROOM		32
+#define CTL_MIN_CLIENTS		2
 
 struct ctl;
 
