@@ -68,12 +68,74 @@ test_resolve(void **state)
 	assert_string_equal(err, "no such user: no-such-user-here");
 }
 
+static int
+users_of(const char *text, struct priv_user *u, struct priv_user *x,
+    char *err, size_t errlen)
+{
+	struct conf	*c;
+	int		 rv;
+
+	c = conf_load_buffer("test.conf", text, strlen(text), err, errlen);
+	assert_non_null(c);
+	rv = priv_resolve_users(c, u, x, err, errlen);
+	conf_free(c);
+	return rv;
+}
+
+/* Checks and hooks never get the daemon's uid; the default is nobody. */
+static void
+test_resolve_users(void **state)
+{
+	struct priv_user	 u, x;
+	char			 err[256];
+
+	(void)state;
+	assert_int_equal(users_of("", &u, &x, err, sizeof(err)), 0);
+	assert_string_equal(x.name, PRIV_EXEC_USER);
+	assert_true(u.uid != 0 && u.uid != x.uid);
+	if (strcmp(u.name, PRIV_DEFAULT_USER) != 0) {
+		/* No account: a private uid, not shared with anyone. */
+		assert_true(u.uid >= PRIV_PRIVATE_UID_FIRST &&
+		    u.uid <= PRIV_PRIVATE_UID_LAST);
+		assert_int_equal(u.gid, u.uid);
+		assert_int_equal(u.ngroups, 0);
+		assert_true(u.shared);
+	} else
+		assert_false(u.shared);
+	priv_user_free(&u);
+	priv_user_free(&x);
+
+	assert_int_equal(users_of("user root;", &u, &x, err, sizeof(err)), 0);
+	assert_int_equal(u.uid, 0);
+	assert_string_equal(x.name, PRIV_EXEC_USER);
+	priv_user_free(&u);
+	priv_user_free(&x);
+
+	/* nobody is everybody's: never the socket's group. */
+	assert_int_equal(users_of("user nobody; exec user root;", &u, &x, err,
+	    sizeof(err)), 0);
+	assert_true(u.shared);
+	priv_user_free(&u);
+	priv_user_free(&x);
+
+	assert_int_equal(users_of("user nobody;", &u, &x, err, sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "the daemon's own (user nobody)"));
+	assert_int_equal(users_of("user root; exec user root;", &u, &x, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "uid 0, the daemon's own (user root)"));
+	assert_int_equal(users_of("exec user no-such-user-here;", &u, &x, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "no such user: no-such-user-here");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_needed_caps),
 		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_resolve_users),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
