@@ -354,6 +354,10 @@ priv_drop(const struct conf *c, const struct priv_user *user,
 		snprintf(err, errlen, "capset: %s", strerror(errno));
 		return -1;
 	}
+	if (other && priv_setid_filter(exec->uid, exec->gid, exec->ngroups)
+	    == -1)
+		log_warn("cannot limit CAP_SETUID and CAP_SETGID to exec user "
+		    "%s with seccomp: %s", exec->name, strerror(errno));
 	if (setuid(0) != -1)	/* the drop must be irreversible */
 		fatal("could become root again after dropping privileges");
 	log_info("running as user %s (uid %u), capabilities 0x%llx",

@@ -55,6 +55,11 @@ unsigned long long priv_needed_caps(const struct conf *);
  */
 int	 priv_drop(const struct conf *, const struct priv_user *user,
 	    const struct priv_user *exec, char *err, size_t errlen);
+/*
+ * Let the set*id calls name only UID, GID and at most NGROUPS groups,
+ * from now on, for this process and its children (priv_setid.c).
+ */
+int	 priv_setid_filter(uid_t uid, gid_t gid, int ngroups);
 /* In a forked child, before execve: become the exec user, no caps. */
 int	 priv_child(void);
 

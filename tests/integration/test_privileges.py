@@ -10,8 +10,9 @@ socket is root:<the user's group> 0660 for an account of its own, and
 root's only (0600) otherwise.  Exec checks run as the `exec user`
 (default nobody), never as the daemon's uid, with no capability at all,
 also when the daemon itself stays root (`user root;`); the daemon keeps
-CAP_SETUID/CAP_SETGID permitted to switch them and CAP_KILL to kill
-them, and a child over its timeout is still killed.  Nothing running as
+CAP_SETUID/CAP_SETGID permitted to switch them -- narrowed by a seccomp
+filter to the exec user's ids -- and CAP_KILL to kill them, and a child
+over its timeout is still killed.  Nothing running as
 nobody -- a check included -- can signal the daemon or use its socket.
 """
 
@@ -152,6 +153,10 @@ def test_daemon_drops_to_net_admin_and_children_to_nothing(lab, binaries):
     assert st["CapPrm"] == bits(CAP_NET_ADMIN, CAP_KILL, CAP_SETUID,
                                 CAP_SETGID), hex(st["CapPrm"])
     assert st["CapInh"] == 0 and st["CapAmb"] == 0, st
+    # ... and a seccomp filter lets set*id name only nobody (priv_setid.c).
+    with open(f"/proc/{acd.proc.pid}/status", encoding="ascii") as f:
+        raw = f.read()
+    assert "\nNoNewPrivs:\t1\n" in raw and "\nSeccomp:\t2\n" in raw, raw
 
     child_uid, child = probe.child()
     assert child_uid == NOBODY.pw_uid != uid

@@ -10,6 +10,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <grp.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <linux/capability.h>
 
 #include "priv.h"
@@ -129,6 +134,54 @@ test_resolve_users(void **state)
 	assert_string_equal(err, "no such user: no-such-user-here");
 }
 
+/*
+ * In a child, since a filter is for life: after priv_setid_filter(N, N, 0)
+ * only N may be switched to, and no supplementary group set.  Run as
+ * root, the calls that are let through succeed.
+ */
+static int
+filtered_child(void)
+{
+	const uid_t	n = 65534;
+	gid_t		root = 0;
+	int		root_run = geteuid() == 0;
+
+	if (priv_setid_filter(n, n, 0) == -1)
+		return 10;
+	if (setresuid(0, 0, 0) != -1 || errno != EPERM)
+		return 11;
+	if (setuid(1) != -1 || errno != EPERM)
+		return 12;
+	if (setresgid(0, (gid_t)-1, (gid_t)-1) != -1 || errno != EPERM)
+		return 13;
+	if (setgroups(1, &root) != -1 || errno != EPERM)
+		return 14;
+	if (!root_run)
+		return 0;
+	if (setgroups(0, NULL) == -1)
+		return 15;
+	if (setresgid(n, n, n) == -1)
+		return 16;
+	if (setresuid(n, (uid_t)-1, n) == -1 || setresuid(n, n, n) == -1)
+		return 17;
+	return 0;
+}
+
+static void
+test_setid_filter(void **state)
+{
+	pid_t	pid;
+	int	status;
+
+	(void)state;
+	if ((pid = fork()) == 0)
+		_exit(filtered_child());
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int
 main(void)
 {
@@ -136,6 +189,7 @@ main(void)
 		cmocka_unit_test(test_needed_caps),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_resolve_users),
+		cmocka_unit_test(test_setid_filter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
