@@ -119,6 +119,7 @@ reload_apply(char *err, size_t errlen)
 		log_error("reload: kernel outputs: %s", err);
 	conf_free(d.conf);
 	d.conf = c;
+	d.info.max_clients = c->control_clients;
 	d.info.reloads++;
 	d.info.last_reload_error[0] = '\0';
 	log_info("reloaded %s", d.info.config_path);
@@ -292,8 +293,7 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	path = abspath;
-	if (priv_resolve(d.conf->user, &d.user, err, sizeof(err)) == -1 ||
-	    priv_resolve(d.conf->exec_user, &d.exec_user, err,
+	if (priv_resolve_users(d.conf, &d.user, &d.exec_user, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "anycastd: %s\n", err);
 		return 1;
@@ -309,6 +309,8 @@ main(int argc, char *argv[])
 	d.info.config_path = path;
 	d.info.started = util_now_ms();
 	d.info.reload = reload;
+	d.info.max_clients = d.conf->control_clients;
+	priv_raise_nofile();
 	setup_signals();
 	proc_init(d.base);
 	hc_init(&d.hc, d.base, on_change);

@@ -74,15 +74,47 @@ conf_last_file(const struct conf *c)
 	return c->files[c->nfiles - 1];
 }
 
+static const char *
+file_kind(mode_t m)
+{
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISSOCK(m))
+		return "a socket";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	return "not a regular file";
+}
+
+/*
+ * Opening a FIFO for reading waits for a writer, and a device's open can
+ * wait or act: either would stop the whole event loop during a reload.
+ * So the type is looked at before opening, the open never waits
+ * (O_NONBLOCK), and what was opened is looked at again, in case the
+ * path changed in between.
+ */
 int
 conf_read_file(const char *path, char **buf, size_t *len, char *err,
     size_t errlen)
 {
 	struct stat	 st;
 	ssize_t		 n;
+	size_t		 got = 0;
 	int		 fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	if (stat(path, &st) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s, not a regular file", path,
+		    file_kind(st.st_mode));
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
@@ -94,15 +126,22 @@ conf_read_file(const char *path, char **buf, size_t *len, char *err,
 		return -1;
 	}
 	*buf = xmalloc((size_t)st.st_size + 1);
-	n = read(fd, *buf, (size_t)st.st_size);
+	while (got < (size_t)st.st_size) {
+		n = read(fd, *buf + got, (size_t)st.st_size - got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
 	close(fd);
-	if (n != st.st_size) {
+	if (got != (size_t)st.st_size) {
 		snprintf(err, errlen, "%s: short read", path);
 		free(*buf);
 		return -1;
 	}
-	(*buf)[n] = '\0';
-	*len = (size_t)n;
+	(*buf)[got] = '\0';
+	*len = got;
 	return 0;
 }
 

@@ -241,6 +241,8 @@ struct conf {
 	int			 have_router_id;
 	struct addr		 router_id;
 	char			*control;
+	int			 have_control;	/* control "PATH"; seen */
+	unsigned		 control_clients;	/* 0: the default */
 	enum log_target		 log_target;
 	int			 log_target_set; /* said, not the default */
 	enum log_level		 log_level;

@@ -307,15 +307,31 @@ kw_router_id(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_semi(p);
 }
 
+/* control "PATH"; or control clients N; -- each at most once. */
 static int
 kw_control(struct parser *p, void *ctx, const struct tok *kw)
 {
-	struct conf *c = ctx;
+	struct conf	*c = ctx;
+	struct tok	 t;
 
-	(void)kw;
+	if (conf_word_is(p, "clients")) {
+		if (conf_next(p, &t) == -1)
+			return -1;
+		lex_tok_free(&t);
+		if (c->control_clients)
+			return conf_error(p, &kw->pos, "'control clients' "
+			    "given twice");
+		if (conf_uint_arg(p, &c->control_clients, 1, 1024) == -1)
+			return -1;
+		return conf_semi(p);
+	}
+	if (c->have_control)
+		return conf_error(p, &kw->pos, "'control' given twice");
+	c->have_control = 1;
 	free(c->control);
 	c->control = NULL;
-	if (conf_string_arg(p, &c->control, "a socket path in quotes") == -1)
+	if (conf_string_arg(p, &c->control, "a socket path in quotes or "
+	    "'clients'") == -1)
 		return -1;
 	if (c->control[0] != '/')
 		return conf_error(p, &kw->pos, "control socket path must be "
@@ -452,7 +468,7 @@ kw_exec(struct parser *p, void *ctx, const struct tok *kw)
 
 static const struct keyword global_kw[] = {
 	{ "router-id", kw_router_id, 0, 0 },
-	{ "control", kw_control, 0, 0 },
+	{ "control", kw_control, 1, 0 },
 	{ "log", kw_log, 1, 0 },
 	{ "metrics", kw_metrics, 0, 0 },
 	{ "user", kw_user, 0, 0 },

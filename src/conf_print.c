@@ -244,7 +244,10 @@ conf_print(FILE *f, const struct conf *c)
 		    util_fmt_addr(&c->router_id, buf, sizeof(buf)));
 	fprintf(f, "control ");
 	print_string(f, c->control);
-	fprintf(f, ";\nlog %s;\nlog level %s;\n",
+	fprintf(f, ";\n");
+	if (c->control_clients)
+		fprintf(f, "control clients %u;\n", c->control_clients);
+	fprintf(f, "log %s;\nlog level %s;\n",
 	    c->log_target == LOG_TARGET_SYSLOG ? "syslog" : "stderr",
 	    levels[c->log_level]);
 	if (c->have_metrics)

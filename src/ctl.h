@@ -22,7 +22,18 @@ struct ctl_daemon {
 	unsigned		 reloads;
 	char			 last_reload_error[512];	/* "" = none */
 	int			(*reload)(char *err, size_t errlen);
+	unsigned		 max_clients;	/* control clients; 0: default */
 };
+
+/* Control clients at once when the config does not say (control clients). */
+#define CTL_DEFAULT_CLIENTS	32
+/*
+ * Descriptors at the top of RLIMIT_NOFILE not given to a control client
+ * beyond the first CTL_MIN_CLIENTS: the probes' sockets and the exec
+ * checks' pipes need them more.  One per check, at least CTL_FD_ROOM.
+ */
+#define CTL_FD_ROOM		32
+#define CTL_MIN_CLIENTS		2
 
 struct ctl;
 

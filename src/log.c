@@ -11,6 +11,7 @@
  * then shows warnings and errors only.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +106,47 @@ LOG_FN(log_error, LOG_LEVEL_ERROR)
 LOG_FN(log_warn, LOG_LEVEL_WARN)
 LOG_FN(log_info, LOG_LEVEL_INFO)
 LOG_FN(log_debug, LOG_LEVEL_DEBUG)
+
+/*
+ * A message that can repeat as fast as the loop spins (a failing accept,
+ * a full descriptor table) gets LOG_RATE_BURST lines per window; the
+ * rest are counted and the count is logged when the next window opens.
+ */
+#define LOG_RATE_WINDOW_MS	10000
+#define LOG_RATE_BURST		5
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void
+log_rated(struct log_rate *r, enum log_level l, const char *fmt, ...)
+{
+	uint64_t	now = mono_ms();
+	va_list		ap;
+
+	if (r->start == 0 || now - r->start >= LOG_RATE_WINDOW_MS) {
+		if (r->suppressed)
+			log_warn("%u more like the next were not logged in "
+			    "%u s", r->suppressed, LOG_RATE_WINDOW_MS / 1000);
+		r->start = now;
+		r->count = 0;
+		r->suppressed = 0;
+	}
+	if (r->count >= LOG_RATE_BURST) {
+		r->suppressed++;
+		return;
+	}
+	r->count++;
+	va_start(ap, fmt);
+	vlog(l, fmt, ap);
+	va_end(ap);
+}
 
 void
 fatal(const char *fmt, ...)

@@ -17,6 +17,8 @@
  * The capability sets are set with the raw capset(2) of
  * <linux/capability.h>: three masks do not need libcap.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -24,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -36,6 +40,8 @@
 
 static struct priv_user	 child_user;	/* who children become */
 static int		 have_child_user;
+static struct rlimit	 child_nofile;	/* the limit we were started with */
+static int		 have_child_nofile;
 
 static int
 caps_get(unsigned long long *eff, unsigned long long *prm)
@@ -94,18 +100,126 @@ lookup(const char *name, struct priv_user *u)
 int
 priv_resolve(const char *name, struct priv_user *u, char *err, size_t errlen)
 {
-	if (name && lookup(name, u) == 0)
+	if (lookup(name, u) == 0)
 		return 0;
-	if (name) {
-		snprintf(err, errlen, "no such user: %s", name);
-		return -1;
-	}
-	if (lookup(PRIV_DEFAULT_USER, u) == 0 ||
-	    lookup(PRIV_FALLBACK_USER, u) == 0)
-		return 0;
-	snprintf(err, errlen, "neither user %s nor %s exists; create one or "
-	    "say `user NAME;`", PRIV_DEFAULT_USER, PRIV_FALLBACK_USER);
+	snprintf(err, errlen, "no such user: %s", name);
 	return -1;
+}
+
+/* Does any process have UID as its real, effective, saved or fs uid? */
+static int
+uid_in_use(uid_t uid)
+{
+	DIR		*dir;
+	struct dirent	*e;
+	FILE		*f;
+	char		 path[300], line[256];
+	unsigned	 ids[4];
+	int		 used = 0, i;
+
+	if ((dir = opendir("/proc")) == NULL)
+		return 1;	/* cannot tell: assume the worst */
+	while (!used && (e = readdir(dir)) != NULL) {
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/status", e->d_name);
+		if ((f = fopen(path, "re")) == NULL)
+			continue;	/* gone meanwhile */
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "Uid: %u %u %u %u", &ids[0], &ids[1],
+			    &ids[2], &ids[3]) == 4) {
+				for (i = 0; i < 4; i++)
+					used |= ids[i] == uid;
+				break;
+			}
+		fclose(f);
+	}
+	closedir(dir);
+	return used;
+}
+
+/*
+ * No account of our own: a uid that no account, group and process has,
+ * from the range systemd gives its dynamic service users, so the daemon
+ * shares its uid with nobody else -- not even `nobody`.
+ */
+static int
+private_user(struct priv_user *u, char *err, size_t errlen)
+{
+	uid_t id;
+
+	memset(u, 0, sizeof(*u));
+	for (id = PRIV_PRIVATE_UID_LAST; id >= PRIV_PRIVATE_UID_FIRST; id--) {
+		if (getpwuid(id) != NULL || getgrgid((gid_t)id) != NULL ||
+		    uid_in_use(id))
+			continue;
+		snprintf(u->name, sizeof(u->name), "#%u", (unsigned)id);
+		u->uid = id;
+		u->gid = (gid_t)id;
+		u->home = xstrdup("/");
+		u->groups = xreallocarray(NULL, 1, sizeof(gid_t));
+		u->ngroups = 0;
+		u->shared = 1;
+		return 0;
+	}
+	snprintf(err, errlen, "no user %s and no free uid in %u..%u; create "
+	    "the user: %s", PRIV_DEFAULT_USER, PRIV_PRIVATE_UID_FIRST,
+	    PRIV_PRIVATE_UID_LAST, PRIV_CREATE_USER);
+	return -1;
+}
+
+int
+priv_resolve_users(const struct conf *c, struct priv_user *user,
+    struct priv_user *exec, char *err, size_t errlen)
+{
+	memset(user, 0, sizeof(*user));
+	memset(exec, 0, sizeof(*exec));
+	if (c->user) {
+		if (priv_resolve(c->user, user, err, errlen) == -1)
+			return -1;
+	} else if (lookup(PRIV_DEFAULT_USER, user) == -1 &&
+	    private_user(user, err, errlen) == -1)
+		return -1;
+	/* An account shared with other daemons does not get the socket. */
+	if (user->uid != 0 && strcmp(user->name, PRIV_EXEC_USER) == 0)
+		user->shared = 1;
+	if (priv_resolve(c->exec_user ? c->exec_user : PRIV_EXEC_USER, exec,
+	    err, errlen) == -1)
+		goto fail;
+	if (exec->uid == user->uid) {
+		snprintf(err, errlen, "exec checks and hooks would run as uid "
+		    "%u, the daemon's own (user %s): say `exec user NAME;` "
+		    "with another user%s", (unsigned)user->uid, user->name,
+		    c->user ? "" : ", or create user " PRIV_DEFAULT_USER);
+		goto fail;
+	}
+	return 0;
+fail:
+	priv_user_free(user);
+	priv_user_free(exec);
+	return -1;
+}
+
+/*
+ * Every probe is a socket and every exec check three pipes: start with
+ * as many descriptors as allowed.  Children get the limit we started
+ * with back (priv_child): some programs walk every possible descriptor.
+ */
+void
+priv_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	child_nofile = rl;
+	have_child_nofile = 1;
+	if (rl.rlim_cur == rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("cannot raise the descriptor limit to %llu: %s",
+		    (unsigned long long)rl.rlim_max, strerror(errno));
 }
 
 void
@@ -143,23 +257,49 @@ copy_user(struct priv_user *to, const struct priv_user *from)
 	    sizeof(gid_t));
 }
 
-/* Not root to begin with (systemd's User=): only shed capabilities. */
+/*
+ * Not root to begin with (systemd's User=): only shed capabilities.  When
+ * checks and hooks run as another user, CAP_SETUID and CAP_SETGID stay
+ * permitted for them (given by the unit, limited by seccomp to the exec
+ * user's ids) and CAP_KILL effective to end them; without those, they
+ * would share our uid, which is refused.
+ */
 static int
-shed_only(const struct priv_user *user, unsigned long long keep, char *err,
-    size_t errlen)
+shed_only(const struct priv_user *user, const struct priv_user *exec,
+    unsigned long long keep, char *err, size_t errlen)
 {
-	unsigned long long eff, prm;
+	unsigned long long	eff, prm, setid = CAPBIT(CAP_SETUID) |
+				    CAPBIT(CAP_SETGID);
+	int			other = exec->uid != geteuid();
 
 	if (user->uid != geteuid())
 		log_warn("started as uid %u, not root: cannot become user %s",
 		    (unsigned)geteuid(), user->name);
-	if (caps_get(&eff, &prm) == -1 || caps_set(eff & keep, prm & keep)
-	    == -1) {
+	if (caps_get(&eff, &prm) == -1) {
+		snprintf(err, errlen, "capget: %s", strerror(errno));
+		return -1;
+	}
+	if (other && ((prm & setid) != setid || !(prm & CAPBIT(CAP_KILL)))) {
+		snprintf(err, errlen, "started as uid %u without CAP_SETUID, "
+		    "CAP_SETGID and CAP_KILL: exec checks and hooks cannot "
+		    "become exec user %s, and must not share the daemon's uid "
+		    "(give the capabilities, as the shipped unit does, or "
+		    "start as root)", (unsigned)geteuid(), exec->name);
+		return -1;
+	}
+	if (other)
+		keep |= CAPBIT(CAP_KILL);
+	if (caps_set(eff & keep, prm & (keep | (other ? setid : 0))) == -1) {
 		snprintf(err, errlen, "capset: %s", strerror(errno));
 		return -1;
 	}
-	log_info("started unprivileged as uid %u, capabilities 0x%llx",
-	    (unsigned)geteuid(), prm & keep);
+	if (other && priv_setid_filter(exec->uid, exec->gid, exec->ngroups)
+	    == -1)
+		log_warn("cannot limit CAP_SETUID and CAP_SETGID to exec user "
+		    "%s with seccomp: %s", exec->name, strerror(errno));
+	log_info("started unprivileged as uid %u, capabilities 0x%llx%s",
+	    (unsigned)geteuid(), eff & keep, other ? ", checks and hooks as "
+	    "the exec user" : "");
 	return 0;
 }
 
@@ -179,6 +319,30 @@ switch_user(const struct priv_user *u, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The control socket goes to root and the user's group, 0660, only when
+ * the user is an account of our own; otherwise it stays root's, 0600,
+ * and start-up says how to have the account.
+ */
+static int
+control_owner(const char *path, const struct priv_user *user, char *err,
+    size_t errlen)
+{
+	gid_t	gid = user->shared ? 0 : user->gid;
+	mode_t	mode = user->shared ? 0600 : 0660;
+
+	if (chown(path, 0, gid) == -1 || chmod(path, mode) == -1) {
+		snprintf(err, errlen, "control socket %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (user->shared)
+		log_warn("no account of its own (user %s): the control socket "
+		    "is root's only (0600); to let a group use it, create "
+		    "the user: %s", user->name, PRIV_CREATE_USER);
+	return 0;
+}
+
 int
 priv_drop(const struct conf *c, const struct priv_user *user,
     const struct priv_user *exec, char *err, size_t errlen)
@@ -189,21 +353,14 @@ priv_drop(const struct conf *c, const struct priv_user *user,
 
 	copy_user(&child_user, exec);
 	have_child_user = 1;
-	if (geteuid() != 0) {
-		if (other)
-			log_warn("not root: exec checks and hooks cannot "
-			    "become exec user %s", exec->name);
-		return shed_only(user, keep, err, errlen);
-	}
+	if (geteuid() != 0)
+		return shed_only(user, exec, keep, err, errlen);
 	if (user->uid == 0) {
 		log_warn("running as root (user root): privileges not dropped");
 		return 0;
 	}
-	if (chown(c->control, 0, user->gid) == -1) {
-		snprintf(err, errlen, "chown %s: %s", c->control,
-		    strerror(errno));
+	if (control_owner(c->control, user, err, errlen) == -1)
 		return -1;
-	}
 	if (switch_user(user, err, errlen) == -1)
 		return -1;
 	prm = keep;
@@ -211,7 +368,7 @@ priv_drop(const struct conf *c, const struct priv_user *user,
 		/* Children switch to the exec user; we must kill them. */
 		keep |= CAPBIT(CAP_KILL);
 		prm = keep | CAPBIT(CAP_SETUID) | CAPBIT(CAP_SETGID);
-		log_warn("exec user %s is not user %s: CAP_SETUID and "
+		log_info("exec user %s is not user %s: CAP_SETUID and "
 		    "CAP_SETGID stay permitted for children", exec->name,
 		    user->name);
 	}
@@ -219,6 +376,10 @@ priv_drop(const struct conf *c, const struct priv_user *user,
 		snprintf(err, errlen, "capset: %s", strerror(errno));
 		return -1;
 	}
+	if (other && priv_setid_filter(exec->uid, exec->gid, exec->ngroups)
+	    == -1)
+		log_warn("cannot limit CAP_SETUID and CAP_SETGID to exec user "
+		    "%s with seccomp: %s", exec->name, strerror(errno));
 	if (setuid(0) != -1)	/* the drop must be irreversible */
 		fatal("could become root again after dropping privileges");
 	log_info("running as user %s (uid %u), capabilities 0x%llx",
@@ -232,6 +393,8 @@ priv_child(void)
 	const struct priv_user	*u = &child_user;
 	unsigned long long	 eff, prm;
 
+	if (have_child_nofile)
+		setrlimit(RLIMIT_NOFILE, &child_nofile);
 	if (!have_child_user)
 		return 0;
 	if (getuid() != u->uid || getgid() != u->gid) {

@@ -13,9 +13,18 @@
  * checks and hooks run as the `exec user`, never as root by default.
  */
 
-/* Who to become when no `user` (or `exec user`) is configured. */
+/*
+ * Who to become when no `user` is configured: PRIV_DEFAULT_USER, else a
+ * uid of no account in the range below.  Exec checks and hooks run as
+ * PRIV_EXEC_USER unless `exec user` says otherwise; never as the
+ * daemon's uid, so that they cannot signal or trace it.
+ */
 #define PRIV_DEFAULT_USER	"anycastd"
-#define PRIV_FALLBACK_USER	"nobody"
+#define PRIV_EXEC_USER		"nobody"
+#define PRIV_PRIVATE_UID_FIRST	61184u
+#define PRIV_PRIVATE_UID_LAST	65519u
+#define PRIV_CREATE_USER	"adduser --system --group --no-create-home " \
+				"anycastd"
 
 struct priv_user {
 	char		 name[CONF_USER_MAX + 1];
@@ -24,10 +33,16 @@ struct priv_user {
 	gid_t		*groups;	/* supplementary, from the group file */
 	int		 ngroups;
 	char		*home;
+	int		 shared;	/* not an account of our own */
 };
 
-/* Look NAME up; NULL: PRIV_DEFAULT_USER if it exists, else the fallback. */
+/* Look NAME up. */
 int	 priv_resolve(const char *name, struct priv_user *, char *, size_t);
+/* The daemon's user and the exec user of CONF, as described above. */
+int	 priv_resolve_users(const struct conf *, struct priv_user *user,
+	    struct priv_user *exec, char *, size_t);
+/* Raise RLIMIT_NOFILE to its hard limit; children get the old one back. */
+void	 priv_raise_nofile(void);
 void	 priv_user_free(struct priv_user *);
 /* The capabilities CONF needs after the drop, as a CAP_* bit mask. */
 unsigned long long priv_needed_caps(const struct conf *);
@@ -40,6 +55,11 @@ unsigned long long priv_needed_caps(const struct conf *);
  */
 int	 priv_drop(const struct conf *, const struct priv_user *user,
 	    const struct priv_user *exec, char *err, size_t errlen);
+/*
+ * Let the set*id calls name only UID, GID and at most NGROUPS groups,
+ * from now on, for this process and its children (priv_setid.c).
+ */
+int	 priv_setid_filter(uid_t uid, gid_t gid, int ngroups);
 /* In a forked child, before execve: become the exec user, no caps. */
 int	 priv_child(void);
 

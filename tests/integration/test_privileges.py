@@ -2,21 +2,25 @@
 """Least privilege, read from /proc/PID/status of the running processes.
 
 Started as root, anycastd becomes the `user` (default: anycastd if that
-user exists, else nobody) and keeps only CAP_NET_ADMIN, which it uses:
-a `dynamic` address comes and goes after the drop.  CAP_NET_BIND_SERVICE
-stays only for a passive BGP peer below port 1024, and its listener is
-rebound by a reload.  The control socket is root:<the user's group> 0660.
-Exec checks run as the `exec user` (default the same unprivileged user)
-with no capability at all, also when the daemon itself stays root
-(`user root;`); an exec user other than the daemon's user is switched to
-in the child, and a child over its timeout is still killed.
+user exists, else a uid that no account, group or process has) and keeps
+only CAP_NET_ADMIN, which it uses: a `dynamic` address comes and goes
+after the drop.  CAP_NET_BIND_SERVICE stays only for a passive BGP peer
+below port 1024, and its listener is rebound by a reload.  The control
+socket is root:<the user's group> 0660 for an account of its own, and
+root's only (0600) otherwise.  Exec checks run as the `exec user`
+(default nobody), never as the daemon's uid, with no capability at all,
+also when the daemon itself stays root (`user root;`); the daemon keeps
+CAP_SETUID/CAP_SETGID permitted to switch them -- narrowed by a seccomp
+filter to the exec user's ids -- and CAP_KILL to kill them, and a child
+over its timeout is still killed.  Nothing running as
+nobody -- a check included -- can signal the daemon or use its socket.
 """
 
 import os
 import pwd
 import stat
 
-from daemon import ANYCASTD, Anycastd
+from daemon import ANYCASTCTL, ANYCASTD, Anycastd
 from lab import run, wait_until
 
 START_TIMEOUT = 5.0
@@ -38,14 +42,30 @@ exec sleep 30
 """
 
 
-def default_user():
-    """Who anycastd becomes without a `user` statement."""
-    for name in ("anycastd", "nobody"):
+PRIVATE_UIDS = range(61184, 65519 + 1)
+NOBODY = pwd.getpwnam("nobody")
+
+
+def dedicated_user():
+    """The anycastd account, or None: then the daemon takes a free uid."""
+    try:
+        return pwd.getpwnam("anycastd")
+    except KeyError:
+        return None
+
+
+def uids_of_others(pid):
+    """Every uid of every process but PID."""
+    out = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == pid:
+            continue
         try:
-            return pwd.getpwnam(name)
-        except KeyError:
-            pass
-    raise AssertionError("neither user anycastd nor nobody exists")
+            st = status_of(int(entry))
+        except OSError:
+            continue
+        out.update(st["Uid"])
+    return out
 
 
 def proc_status(text):
@@ -118,7 +138,6 @@ def has_addr(ns, cidr):
 def test_daemon_drops_to_net_admin_and_children_to_nothing(lab, binaries):
     ns = lab.netns()
     probe = Probe(lab)
-    user = default_user()
     acd = Anycastd(lab, ns, service(probe))
     acd.wait_state("dns", "up", START_TIMEOUT)
     # CAP_NET_ADMIN is what it kept, and it works: the address came.
@@ -126,21 +145,56 @@ def test_daemon_drops_to_net_admin_and_children_to_nothing(lab, binaries):
                "the dynamic address on lo")
 
     st = status_of(acd.proc.pid)
-    assert st["Uid"] == (user.pw_uid,) * 4, st
-    assert st["Gid"] == (user.pw_gid,) * 4, st
-    assert st["CapEff"] == bits(CAP_NET_ADMIN), hex(st["CapEff"])
-    assert st["CapPrm"] == bits(CAP_NET_ADMIN), hex(st["CapPrm"])
+    uid = st["Uid"][0]
+    assert st["Uid"] == (uid,) * 4 and uid != 0, st
+    # Children are switched to nobody and killed: CAP_SETUID/CAP_SETGID
+    # permitted only, CAP_KILL effective.
+    assert st["CapEff"] == bits(CAP_NET_ADMIN, CAP_KILL), hex(st["CapEff"])
+    assert st["CapPrm"] == bits(CAP_NET_ADMIN, CAP_KILL, CAP_SETUID,
+                                CAP_SETGID), hex(st["CapPrm"])
     assert st["CapInh"] == 0 and st["CapAmb"] == 0, st
+    # ... and a seccomp filter lets set*id name only nobody (priv_setid.c).
+    with open(f"/proc/{acd.proc.pid}/status", encoding="ascii") as f:
+        raw = f.read()
+    assert "\nNoNewPrivs:\t1\n" in raw and "\nSeccomp:\t2\n" in raw, raw
 
-    uid, child = probe.child()
-    assert uid == user.pw_uid
-    assert child["Uid"] == (user.pw_uid,) * 4, child
+    child_uid, child = probe.child()
+    assert child_uid == NOBODY.pw_uid != uid
+    assert child["Uid"] == (NOBODY.pw_uid,) * 4, child
     assert child["CapEff"] == child["CapPrm"] == child["CapAmb"] == 0, child
 
-    # Root and the user's group only; anycastctl as root gets in.
     sock = os.stat(acd.sock)
-    assert stat.S_IMODE(sock.st_mode) == 0o660, oct(sock.st_mode)
-    assert (sock.st_uid, sock.st_gid) == (0, user.pw_gid), sock
+    user = dedicated_user()
+    if user is not None:
+        # An account of its own: root and its group.
+        assert uid == user.pw_uid
+        assert stat.S_IMODE(sock.st_mode) == 0o660, oct(sock.st_mode)
+        assert (sock.st_uid, sock.st_gid) == (0, user.pw_gid), sock
+    else:
+        # No account: a uid nobody else has, the socket root's alone, and
+        # the log says how to create the account.
+        assert uid in PRIVATE_UIDS, uid
+        assert st["Gid"] == (uid,) * 4, st
+        try:
+            pwd.getpwuid(uid)
+            raise AssertionError(f"uid {uid} belongs to an account")
+        except KeyError:
+            pass
+        assert uid not in uids_of_others(acd.proc.pid)
+        assert stat.S_IMODE(sock.st_mode) == 0o600, oct(sock.st_mode)
+        assert (sock.st_uid, sock.st_gid) == (0, 0), sock
+        assert "adduser --system --group --no-create-home anycastd" in \
+            acd.log()
+
+    # Neither nobody (the checks' user) nor anyone else but root can
+    # signal the daemon or drive it; anycastctl as root gets in.
+    res = run(["runuser", "-u", "nobody", "--", "kill", "-0",
+               str(acd.proc.pid)], check=False)
+    assert res.returncode != 0 and "not permitted" in res.stderr, res
+    res = run(["runuser", "-u", "nobody", "--", str(ANYCASTCTL), "-s",
+               str(acd.sock), "disable", "dns"], check=False)
+    assert res.returncode != 0, res
+    assert acd.service("dns")["state"] == "up"
 
     # Still able to take the address away after the drop.
     acd.ctl("disable", "dns")
@@ -162,8 +216,10 @@ def test_passive_peer_below_1024_keeps_bind_service(lab, binaries):
     acd = Anycastd(lab, ns, config)
     acd.wait_state("dns", "up", START_TIMEOUT)
     st = status_of(acd.proc.pid)
-    want = bits(CAP_NET_ADMIN, CAP_NET_BIND_SERVICE)
-    assert st["CapEff"] == st["CapPrm"] == want, hex(st["CapEff"])
+    want = bits(CAP_NET_ADMIN, CAP_NET_BIND_SERVICE, CAP_KILL)
+    assert st["CapEff"] == want, hex(st["CapEff"])
+    assert st["CapPrm"] == want | bits(CAP_SETUID, CAP_SETGID), \
+        hex(st["CapPrm"])
 
     def listening():
         return ":179 " in ns.run(["ss", "-Hltn"]).stdout
@@ -178,12 +234,11 @@ def test_passive_peer_below_1024_keeps_bind_service(lab, binaries):
 def test_user_root_keeps_root_but_children_are_not(lab, binaries):
     ns = lab.netns()
     probe = Probe(lab)
-    user = default_user()
     acd = Anycastd(lab, ns, "user root;\n" + service(probe))
     acd.wait_state("dns", "up", START_TIMEOUT)
     assert status_of(acd.proc.pid)["Uid"] == (0, 0, 0, 0)
     uid, child = probe.child()
-    assert uid == user.pw_uid
+    assert uid == NOBODY.pw_uid
     assert child["CapEff"] == child["CapPrm"] == 0, child
 
 
@@ -221,3 +276,42 @@ def test_unknown_user_fails_at_start(lab, binaries):
     assert res.returncode == 1, res
     assert "no such user: no-such-user-here" in res.stderr, res.stderr
     assert not (lab.workdir / "bad.sock").exists()
+
+
+def test_named_account_gets_the_socket_group_and_checks_run_as_nobody(
+        lab, binaries):
+    """`user NAME;` names an account of its own: its group gets 0660."""
+    ns = lab.netns()
+    probe = Probe(lab)
+    other = pwd.getpwnam("daemon")
+    acd = Anycastd(lab, ns, f"user {other.pw_name};\n" + service(probe))
+    acd.wait_state("dns", "up", START_TIMEOUT)
+    assert status_of(acd.proc.pid)["Uid"] == (other.pw_uid,) * 4
+    sock = os.stat(acd.sock)
+    assert stat.S_IMODE(sock.st_mode) == 0o660, oct(sock.st_mode)
+    assert (sock.st_uid, sock.st_gid) == (0, other.pw_gid), sock
+    uid, _ = probe.child()
+    assert uid == NOBODY.pw_uid
+
+
+def refused_at_start(lab, statements):
+    conf = lab.workdir / "shared-uid.conf"
+    conf.write_text(f'control "{lab.workdir}/shared.sock";\nlog stderr;\n'
+                    + statements)
+    res = run([ANYCASTD, "-f", "-c", conf], check=False, timeout=10)
+    assert res.returncode == 1, res
+    assert not (lab.workdir / "shared.sock").exists()
+    return res.stderr
+
+
+def test_checks_never_share_the_daemons_uid(lab, binaries):
+    # `user nobody;` with the default exec user: the checks would be
+    # nobody too, and could signal the daemon.
+    err = refused_at_start(lab, "user nobody;\n")
+    assert f"exec checks and hooks would run as uid {NOBODY.pw_uid}, the " \
+        "daemon's own (user nobody)" in err, err
+    err = refused_at_start(lab, "user daemon;\nexec user daemon;\n")
+    assert "the daemon's own (user daemon)" in err, err
+    # Root is no exception.
+    err = refused_at_start(lab, "user root;\nexec user root;\n")
+    assert "uid 0, the daemon's own (user root)" in err, err

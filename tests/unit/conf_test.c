@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -619,9 +620,20 @@ test_conf_load_files(void **state)
 	assert_string_equal(err, want);
 
 	assert_null(conf_load(tmpdir, err, sizeof(err)));
-	snprintf(want, sizeof(want), "%s: not a regular file of at most "
-	    "16 MB", tmpdir);
+	snprintf(want, sizeof(want), "%s: a directory, not a regular file",
+	    tmpdir);
 	assert_string_equal(err, want);
+
+	/* A FIFO without a writer: refused at once, never waited on (an
+	 * alarm ends the test if the open blocks). */
+	snprintf(path, sizeof(path), "%s/fifo", tmpdir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_null(conf_load(path, err, sizeof(err)));
+	alarm(0);
+	snprintf(want, sizeof(want), "%s: a FIFO, not a regular file", path);
+	assert_string_equal(err, want);
+	remove_file("fifo");
 
 	remove_file("main.conf");
 	remove_file("globals.conf");
