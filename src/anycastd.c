@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bgp.h"
+#include "fmt.h"
 #include "ctl.h"
 #include "hook.h"
 #include "kout.h"
@@ -58,6 +59,24 @@ usage(int status)
 	exit(status);
 }
 
+/*
+ * Whether a drain of SVC would tell anyone anything: it is announced and
+ * an Established BGP session carries it, or the kernel holds a route or
+ * a state-following address for it that something may redistribute.
+ * With nothing carried, SIGTERM has nothing to wait for.
+ */
+static int
+drain_matters(const struct hc_service *svc)
+{
+	const struct service_conf *sc = svc->conf;
+
+	if (!svc_announced(&svc->st))
+		return 0;
+	return sc->route.present ||
+	    (sc->address.present && sc->address.dynamic) ||
+	    bgp_out_carries(&d.bgp, sc->name);
+}
+
 static void
 on_change(struct hc_service *svc, enum svc_st old)
 {
@@ -73,7 +92,7 @@ on_change(struct hc_service *svc, enum svc_st old)
 		return;
 	/* Stopping: exit as soon as nothing is announced any more. */
 	for (s = d.hc.services; s; s = s->next)
-		if (svc_announced(&s->st))
+		if (drain_matters(s))
 			return;
 	event_base_loopbreak(d.base);
 }
@@ -154,14 +173,20 @@ stop(void)
 		svc->st.shutdown = 1;
 		hc_service_eval(svc);
 		/* A drain already under way only needs what is left of it. */
-		if (!svc_announced(&svc->st))
+		if (!drain_matters(svc))
 			continue;
 		left = svc->st.since + svc->conf->drain_time - now;
 		if (left > wait)
 			wait = left;
 	}
-	log_info("stopping: draining for %llums",
-	    (unsigned long long)wait);
+	if (wait == 0)
+		log_info("stopping: nothing to drain");
+	else {
+		char dur[32];
+
+		fmt_duration(wait, dur, sizeof(dur));
+		log_info("stopping: draining for %s", dur);
+	}
 	if (wait == 0) {
 		event_base_loopbreak(d.base);
 		return;

@@ -90,6 +90,7 @@ void	 bgp_shutdown(struct bgp_engine *, const char *msg);
 void	 bgp_out_sync(struct bgp_peer *);
 void	 bgp_out_forget(struct bgp_peer *);
 size_t	 bgp_out_count(const struct bgp_peer *);
+int	 bgp_out_carries(const struct bgp_engine *, const char *service);
 json_object *bgp_out_json(const struct bgp_peer *);
 
 /* bgp_peer.c, for bgp_out.c: queue one message to the peer. */

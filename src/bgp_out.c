@@ -368,6 +368,23 @@ bgp_out_forget(struct bgp_peer *p)
 	p->sent = NULL;
 }
 
+/* Whether an Established session carries any prefix of SERVICE now. */
+int
+bgp_out_carries(const struct bgp_engine *e, const char *service)
+{
+	const struct bgp_peer	*p;
+	const struct bgp_sent	*s;
+
+	for (p = e->peers; p; p = p->next) {
+		if (p->state != BGP_ST_ESTABLISHED)
+			continue;
+		for (s = p->sent; s; s = s->next)
+			if (s->nprefixes && strcmp(s->service, service) == 0)
+				return 1;
+	}
+	return 0;
+}
+
 size_t
 bgp_out_count(const struct bgp_peer *p)
 {

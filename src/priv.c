@@ -29,6 +29,7 @@
 
 #include <linux/capability.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "priv.h"
 
@@ -149,6 +150,7 @@ shed_only(const struct priv_user *user, unsigned long long keep, char *err,
     size_t errlen)
 {
 	unsigned long long eff, prm;
+	char		 names[256];
 
 	if (user->uid != geteuid())
 		log_warn("started as uid %u, not root: cannot become user %s",
@@ -158,8 +160,9 @@ shed_only(const struct priv_user *user, unsigned long long keep, char *err,
 		snprintf(err, errlen, "capset: %s", strerror(errno));
 		return -1;
 	}
-	log_info("started unprivileged as uid %u, capabilities 0x%llx",
-	    (unsigned)geteuid(), prm & keep);
+	fmt_caps(prm & keep, names, sizeof(names));
+	log_info("started unprivileged as uid %u, capabilities %s",
+	    (unsigned)geteuid(), names);
 	return 0;
 }
 
@@ -184,6 +187,7 @@ priv_drop(const struct conf *c, const struct priv_user *user,
     const struct priv_user *exec, char *err, size_t errlen)
 {
 	unsigned long long	keep = priv_needed_caps(c), prm;
+	char			names[256];
 	int			other = exec->uid != user->uid ||
 				    exec->gid != user->gid;
 
@@ -221,8 +225,9 @@ priv_drop(const struct conf *c, const struct priv_user *user,
 	}
 	if (setuid(0) != -1)	/* the drop must be irreversible */
 		fatal("could become root again after dropping privileges");
-	log_info("running as user %s (uid %u), capabilities 0x%llx",
-	    user->name, (unsigned)user->uid, keep);
+	fmt_caps(keep, names, sizeof(names));
+	log_info("running as user %s (uid %u), capabilities %s",
+	    user->name, (unsigned)user->uid, names);
 	return 0;
 }
 
