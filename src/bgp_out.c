@@ -306,8 +306,10 @@ sync_service(struct bgp_peer *p, const struct hc_service *svc, int family)
 	int				 on;
 
 	ann = conf_announce_for(svc->conf, p->conf->name);
+	/* Each prefix goes to the sessions that carry its family. */
 	on = ann && svc_announced(&svc->st) &&
-	    (p->families & (family == AF_INET ? CONF_AF_IPV4 : CONF_AF_IPV6));
+	    (p->families & (family == AF_INET ? CONF_AF_IPV4 : CONF_AF_IPV6)) &&
+	    conf_bgp_carries(p->conf, family);
 	want = on ? wanted_prefixes(svc->conf, family, &nwant) :
 	    xcalloc(1, sizeof(*want));
 	if (on && nwant && build(p, svc, ann, family, &o) == -1) {

@@ -273,6 +273,8 @@ int		 conf_bgp_equal(const struct bgp_conf *, const struct bgp_conf *);
 int		 conf_announce_equal(const struct announce_conf *,
 		    const struct announce_conf *);
 /* The announce block of SVC that applies to PEER, or NULL. */
+/* Whether the bgp block can carry prefixes of an address family. */
+int conf_bgp_carries(const struct bgp_conf *, int family);
 const struct announce_conf *conf_announce_for(const struct service_conf *,
 		    const char *peer);
 

@@ -5,9 +5,13 @@
     of the start, not somewhere in the whole interval;
 """
 
+import re
 import time
 
+from bgp_peers import (ACD_ADDR, ACD_AS, PEER_ADDR, PEER_AS, PREFIX4, PREFIX6,
+                       ROUTER_ID, Bird, cli_answer, link)
 from daemon import Anycastd
+from lab import wait_until
 
 # Four services with `interval 30s`: with first probes spread over the
 # whole interval, all four up within this bound had a chance of
@@ -37,3 +41,103 @@ def test_first_verdict_within_a_second_with_interval_30s(
            FIRST_VERDICT_BOUND)
     assert took <= FIRST_VERDICT_BOUND, \
         f"services up {took:.2f}s after the start, interval 30s"
+
+
+# ---- one service, two families, two sessions --------------------------------
+
+class TwoSessionBird(Bird):
+    """BIRD with one session per family: acd4 over IPv4 carrying only
+    IPv4, acd6 over IPv6 carrying only IPv6."""
+
+    def spawn(self):
+        self.conf = self.dir / "bird.conf"
+        self.sock = self.dir / "bird.ctl"
+        self.conf.write_text(f"""\
+log stderr all;
+router id {ROUTER_ID['peer']};
+protocol device {{}}
+protocol bgp acd4 {{
+    local {PEER_ADDR['ipv4']} as {PEER_AS};
+    neighbor {ACD_ADDR['ipv4']} as {ACD_AS};
+    passive on;
+    connect retry time 1;
+    error wait time 1, 2;
+    ipv4 {{ import all; export none; }};
+}}
+protocol bgp acd6 {{
+    local {PEER_ADDR['ipv6']} as {PEER_AS};
+    neighbor {ACD_ADDR['ipv6']} as {ACD_AS};
+    passive on;
+    connect retry time 1;
+    error wait time 1, 2;
+    ipv6 {{ import all; export none; }};
+}}
+""")
+        return self.ns.spawn(f"bird{self.starts}",
+                             ["bird", "-f", "-c", self.conf, "-s", self.sock])
+
+    def established(self):
+        return all(re.search(r"BGP state:\s+Established",
+                             self.birdc("show", "protocols", "all", p) or "")
+                   for p in ("acd4", "acd6"))
+
+    def prefixes(self, proto):
+        out = cli_answer(self, self.birdc("show", "route", "protocol",
+                                          proto))
+        return {m.group(1) for m in re.finditer(
+            r"^([0-9a-f:.]+/\d+)\s", out, re.M)}
+
+
+def test_one_service_two_families_two_sessions(lab, host_ns, binaries):
+    """Issue 14: 192.0.2.53/32 and 2001:db8::53/128 in one service,
+    announced to an IPv4-only session and an IPv6 session: each prefix
+    goes to the session of its family (this config was refused before)."""
+    peer_ns = link(lab, host_ns)
+    bird = TwoSessionBird(lab, peer_ns, "ipv4")
+    bird.start()
+    bird.wait_ready()
+    config = f"""
+        router-id {ROUTER_ID['acd']};
+        bgp rtr4 {{
+            local as {ACD_AS};
+            neighbor {PEER_ADDR['ipv4']} as {PEER_AS};
+            connect retry 1s;
+            address-family ipv4;
+        }}
+        bgp rtr6 {{
+            local as {ACD_AS};
+            neighbor {PEER_ADDR['ipv6']} as {PEER_AS};
+            connect retry 1s;
+        }}
+        service dns {{
+            prefix {PREFIX4};
+            prefix {PREFIX6};
+            drain time 0s;
+            check exec {{
+                command "/bin/true";
+                interval 200ms; timeout 150ms; rise 1; fall 1;
+            }}
+            announce rtr4;
+            announce rtr6;
+        }}
+        """
+    acd = Anycastd(lab, host_ns, config, start=False)
+    rc, out = acd.check_config(acd.conf)
+    assert rc == 0, f"anycastd -t refused the config:\n{out}"
+    acd.start()
+
+    def both():
+        if not acd.alive():
+            raise AssertionError(f"anycastd died:\n{acd.log()}")
+        return (bird.established() and bird.prefixes("acd4") == {PREFIX4}
+                and bird.prefixes("acd6") == {PREFIX6})
+    try:
+        wait_until(both, 15, "each prefix on the session of its family")
+    except AssertionError as e:
+        raise AssertionError(
+            f"{e}\nacd4: {bird.prefixes('acd4')}, acd6: "
+            f"{bird.prefixes('acd6')}\nshow peers: "
+            f"{acd.try_ctl('show', 'peers')}\n{acd.log()[-3000:]}") from None
+    sent = {p["name"]: p["prefixes_sent"]
+            for p in acd.ctl("show", "peers")["peers"]}
+    assert sent == {"rtr4": 1, "rtr6": 1}, sent
