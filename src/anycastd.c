@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bgp.h"
+#include "conf_host.h"
 #include "fmt.h"
 #include "ctl.h"
 #include "hook.h"
@@ -97,6 +98,21 @@ on_change(struct hc_service *svc, enum svc_st old)
 	event_base_loopbreak(d.base);
 }
 
+/* What a loaded config says about itself that is not an error. */
+static void
+log_conf_notes(const struct conf *c)
+{
+	char	 a[64];
+	size_t	 i;
+
+	for (i = 0; i < c->nwarnings; i++)
+		log_warn("%s", c->warnings[i]);
+	if (c->router_id_auto)
+		log_info("router-id %s, the host's only IPv4 address; set "
+		    "'router-id' to choose another",
+		    util_fmt_addr(&c->router_id, a, sizeof(a)));
+}
+
 static int
 same_name(const char *a, const char *b)
 {
@@ -127,6 +143,7 @@ reload_apply(char *err, size_t errlen)
 	bgp_configure(&d.bgp, c);
 	if (kout_configure(&d.kout, c, err, errlen) == -1)
 		log_error("reload: kernel outputs: %s", err);
+	log_conf_notes(c);
 	conf_free(d.conf);
 	d.conf = c;
 	d.info.reloads++;
@@ -248,6 +265,34 @@ cleanup(void)
 	libevent_global_shutdown();
 }
 
+/* -t: the config's own warnings, then what this host makes of it. */
+static void
+check_config_notes(const struct conf *c)
+{
+	struct priv_user	 u;
+	struct conf_reader	 r;
+	char			 a[64], err[256];
+	size_t			 i;
+	int			 have_user;
+
+	for (i = 0; i < c->nwarnings; i++)
+		fprintf(stderr, "%s\n", c->warnings[i]);
+	if (c->router_id_auto)
+		fprintf(stderr, "router-id %s, the host's only IPv4 address "
+		    "(this host); set 'router-id' to choose another\n",
+		    util_fmt_addr(&c->router_id, a, sizeof(a)));
+	memset(&u, 0, sizeof(u));
+	have_user = priv_resolve(c->user, &u, err, sizeof(err)) == 0;
+	r.name = u.name;
+	r.uid = u.uid;
+	r.gid = u.gid;
+	r.groups = u.groups;
+	r.ngroups = u.ngroups;
+	conf_host_warnings(c, have_user ? &r : NULL, stderr);
+	if (have_user)
+		priv_user_free(&u);
+}
+
 static int
 check_config(const char *path, int verbose)
 {
@@ -260,6 +305,7 @@ check_config(const char *path, int verbose)
 	}
 	if (verbose)
 		conf_print(stdout, c);
+	check_config_notes(c);
 	fprintf(stderr, "configuration OK\n");
 	conf_free(c);
 	return 0;
@@ -342,8 +388,9 @@ main(int argc, char *argv[])
 	if (priv_drop(d.conf, &d.user, &d.exec_user, err, sizeof(err)) == -1)
 		fatal("%s", err);
 	if (access(path, R_OK) == -1)
-		log_warn("%s is not readable by user %s: reloads will fail",
-		    path, d.user.name);
+		log_warn("%s is not readable by user %s: reloads will fail; "
+		    "make it 0640 root:%s", path, d.user.name, d.user.name);
+	log_conf_notes(d.conf);
 	/* Detach only once nothing can fail that the caller should see. */
 	if (!foreground && daemon(0, d.conf->log_target == LOG_TARGET_STDERR)
 	    == -1)

@@ -252,6 +252,9 @@ struct conf {
 	size_t			 npeers;
 	char			**files;	/* every file read, for conf_pos */
 	size_t			 nfiles;
+	char			**warnings;	/* "file:line:col: ..." */
+	size_t			 nwarnings;
+	int			 router_id_auto; /* router_id from the host */
 };
 
 /*

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf_host.h"
 #include "conf_int.h"
 
 #define TCP_MD5_MAXKEY	80	/* TCP_MD5SIG_MAXKEYLEN of linux/tcp.h */
@@ -509,14 +510,21 @@ conf_kw_announce(struct parser *p, void *ctx, const struct tok *kw)
 /* ---- whole-file rules, equality, freeing ---- */
 
 static int
-bgp_validate_peer(struct parser *p, const struct conf *c,
-    const struct bgp_conf *b)
+bgp_validate_peer(struct parser *p, struct conf *c, const struct bgp_conf *b)
 {
-	const struct bgp_conf *o;
+	const struct bgp_conf	*o;
+	char			 why[300];
 
-	if (b->router_id.family == 0 && !c->have_router_id)
-		return conf_error(p, &b->pos, "bgp %s has no router-id: set "
-		    "'router-id ADDRESS;' at the top or in the block", b->name);
+	/* Without one, the host's address, as BIRD and FRR do. */
+	if (b->router_id.family == 0 && !c->have_router_id &&
+	    !c->router_id_auto) {
+		if (conf_host_router_id(c, &c->router_id, why,
+		    sizeof(why)) == -1)
+			return conf_error(p, &b->pos, "bgp %s has no router-id "
+			    "and %s: set 'router-id ADDRESS;' at the top or in "
+			    "the block", b->name, why);
+		c->router_id_auto = 1;
+	}
 	for (o = c->peers; o != b; o = o->next)
 		if (util_addr_eq(&o->neighbor, &b->neighbor) &&
 		    o->port == b->port)

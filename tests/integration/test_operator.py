@@ -9,8 +9,9 @@ import re
 import time
 
 from bgp_peers import (ACD_ADDR, ACD_AS, PEER_ADDR, PEER_AS, PREFIX4, PREFIX6,
-                       ROUTER_ID, Bird, cli_answer, link)
-from daemon import Anycastd
+                       ROUTER_ID, Bird, bgp_block, cli_answer, link,
+                       service_block)
+from daemon import ANYCASTD, Anycastd
 from lab import wait_until
 
 # Four services with `interval 30s`: with first probes spread over the
@@ -141,3 +142,93 @@ def test_one_service_two_families_two_sessions(lab, host_ns, binaries):
     sent = {p["name"]: p["prefixes_sent"]
             for p in acd.ctl("show", "peers")["peers"]}
     assert sent == {"rtr4": 1, "rtr6": 1}, sent
+
+
+# ---- router-id from the host ------------------------------------------------
+
+def test_router_id_from_the_host_when_unambiguous(lab, host_ns, binaries):
+    """Issue 14: no router-id in the config.  host_ns has one IPv4 address
+    besides loopback and the service's (anycast) 192.0.2.53: anycastd takes
+    it, says so, and BIRD sees it as the neighbour's router ID.  With a
+    second address the choice is ambiguous and -t says which were seen."""
+    peer_ns = link(lab, host_ns)
+    bird = Bird(lab, peer_ns, "ipv4")
+    bird.start()
+    bird.wait_ready()
+    flags = lab.workdir / "health"
+    flags.mkdir()
+    config = bgp_block("ipv4") + service_block(flags)
+    acd = Anycastd(lab, host_ns, config, start=False)
+    res = host_ns.run([ANYCASTD, "-t", "-c", acd.conf], check=False)
+    assert res.returncode == 0, res.stderr
+    assert f"router-id {ACD_ADDR['ipv4']}, the host's only IPv4 address" \
+        in res.stderr, res.stderr
+    acd.start()
+    wait_until(bird.established, 15, "BIRD Established")
+    text = bird.protocol()
+    assert re.search(rf"Neighbor ID:\s+{re.escape(ACD_ADDR['ipv4'])}",
+                     text), text
+    assert f"router-id {ACD_ADDR['ipv4']}, the host's only IPv4" \
+        in acd.log(), acd.log()
+
+    host_ns.add_addr("203.0.113.7/32")
+    res = host_ns.run([ANYCASTD, "-t", "-c", acd.conf], check=False)
+    assert res.returncode == 1, res.stderr
+    assert "has no router-id and the host has 2 IPv4 addresses" \
+        in res.stderr and "203.0.113.7" in res.stderr \
+        and ACD_ADDR['ipv4'] in res.stderr, res.stderr
+    # The running daemon keeps its router-id: a reload of the now
+    # ambiguous config is refused, the session stays up.
+    res, data = acd.ctl_raw("reload")
+    assert res.returncode != 0, res.stdout
+    assert bird.established()
+
+
+# ---- -t warnings about this host --------------------------------------------
+
+def test_check_config_warns_about_this_host(lab, binaries):
+    """Issue 14: -t warns, and still passes, about a host-mode prefix that
+    is no local address and has no `address`, an interface that does not
+    exist, and a config file the user anycastd becomes cannot read."""
+    ns = lab.netns()
+    ns.add_addr("192.0.2.53/32")
+    lab.workdir.chmod(0o755)
+    conf = lab.workdir / "warn.conf"
+    conf.write_text(f"""\
+control "{lab.workdir}/ctl.sock";
+service here {{
+    prefix 192.0.2.53/32;
+    check exec {{ command "/bin/true"; }}
+}}
+service elsewhere {{
+    prefix 192.0.2.54/32;
+    check exec {{ command "/bin/true"; }}
+}}
+service gone {{
+    prefix 192.0.2.55/32;
+    address acd-nosuch0;
+    check exec {{ command "/bin/true"; }}
+}}
+""")
+    conf.chmod(0o600)          # root's alone: the drop user cannot read it
+    res = ns.run([ANYCASTD, "-t", "-c", conf], check=False)
+    err = res.stderr
+    assert res.returncode == 0, err
+    assert err.rstrip().endswith("configuration OK"), err
+    warnings = [line for line in err.splitlines() if "warning" in line]
+    assert any("192.0.2.54/32 is not an address of this host" in w
+               and ":7:12:" in w for w in warnings), warnings
+    assert not any("192.0.2.53/32" in w for w in warnings), warnings
+    # `address` puts 192.0.2.55 there itself: no address warning, but
+    # its interface is missing.
+    assert not any("192.0.2.55/32 is not" in w for w in warnings), warnings
+    assert any("interface acd-nosuch0 does not exist" in w
+               for w in warnings), warnings
+    assert any("cannot read" in w and "chmod 0640" in w for w in warnings), \
+        warnings
+    assert len(warnings) == 3, warnings
+
+    conf.chmod(0o644)
+    res = ns.run([ANYCASTD, "-t", "-c", conf], check=False)
+    assert res.returncode == 0 and "cannot read" not in res.stderr, \
+        res.stderr
