@@ -88,8 +88,13 @@ struct tcp_check_conf {
 	struct addr	 source;
 };
 
+/* How an exec check's exit code reads: nagios 0 up, 1 degraded, other
+ * down; zero-ok (ExaBGP's healthcheck) 0 up, any other down. */
+enum exec_exit_codes { EXIT_CODES_NAGIOS, EXIT_CODES_ZERO_OK };
+
 struct exec_check_conf {
 	char		**argv;		/* NULL-terminated */
+	enum exec_exit_codes exit_codes;
 };
 
 struct file_check_conf {

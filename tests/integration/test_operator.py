@@ -232,3 +232,42 @@ service gone {{
     res = ns.run([ANYCASTD, "-t", "-c", conf], check=False)
     assert res.returncode == 0 and "cannot read" not in res.stderr, \
         res.stderr
+
+
+# ---- exec exit codes --------------------------------------------------------
+
+def test_exec_exit_codes_zero_ok_reads_exit_1_as_down(lab, host_ns, binaries):
+    """Issue 14: with `exit-codes zero-ok` (ExaBGP's reading) exit 1 is
+    down; the default (nagios) keeps it degraded, and -t -v says so."""
+    code = lab.workdir / "exit_code"
+    code.write_text("0\n")
+    lab.workdir.chmod(0o755)
+    script = f'"/bin/sh" "-c" "exit $(cat {code})"'
+    acd = Anycastd(lab, host_ns, f"""
+        service zero {{
+            prefix 192.0.2.53/32;
+            drain time 0s;
+            check exec {{
+                command {script};
+                exit-codes zero-ok;
+                interval 200ms; timeout 200ms; rise 1; fall 1;
+            }}
+        }}
+        service nagios {{
+            prefix 192.0.2.54/32;
+            drain time 0s;
+            check exec {{
+                command {script};
+                interval 200ms; timeout 200ms; rise 1; fall 1;
+            }}
+        }}
+        """)
+    res = host_ns.run([ANYCASTD, "-t", "-v", "-c", acd.conf], check=False)
+    assert "# exit 0: up; any other: down\n" in res.stdout, res.stdout
+    assert "# exit 0: up; 1: degraded (still announced); any other: down" \
+        in res.stdout, res.stdout
+    acd.wait_state("zero", "up", 5)
+    acd.wait_state("nagios", "up", 5)
+    code.write_text("1\n")
+    acd.wait_state("zero", "down", 3)
+    acd.wait_state("nagios", "degraded", 3)
