@@ -62,6 +62,10 @@ struct bgp_peer {
 	uint64_t		 established_at;
 	uint64_t		 state_at;
 	char			 last_error[384];
+	char			 proto_error[384]; /* the last protocol
+						 * error since Established:
+						 * the resets that follow do
+						 * not hide it */
 	struct bgp_stats	 stats;
 	struct bgp_sent		*sent;
 	struct prefix		*rib_in;	/* our service prefixes, */

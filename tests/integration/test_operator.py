@@ -8,6 +8,8 @@
 import re
 import time
 
+import pytest
+
 from bgp_peers import (ACD_ADDR, ACD_AS, PEER_ADDR, PEER_AS, PREFIX4, PREFIX6,
                        ROUTER_ID, Bird, bgp_block, cli_answer, link,
                        service_block)
@@ -271,3 +273,60 @@ def test_exec_exit_codes_zero_ok_reads_exit_1_as_down(lab, host_ns, binaries):
     code.write_text("1\n")
     acd.wait_state("zero", "down", 3)
     acd.wait_state("nagios", "degraded", 3)
+
+
+# ---- BGP diagnostics --------------------------------------------------------
+
+@pytest.mark.parametrize("side", ["neighbor", "local"])
+def test_wrong_as_is_kept_with_numbers(lab, host_ns, binaries, side):
+    """Issue 14.  neighbor: BIRD is AS 65001, anycastd is told 65002, and
+    refuses BIRD's OPEN.  local: anycastd says it is AS 65099, BIRD expects
+    65100 and refuses with a NOTIFICATION, then closes.  Either way the
+    peer's last error says the numbers and stays so through the closes and
+    retries that follow."""
+    peer_ns = link(lab, host_ns)
+    bird = Bird(lab, peer_ns, "ipv4")
+    bird.start()
+    bird.wait_ready()
+    flags = lab.workdir / "health"
+    flags.mkdir()
+    if side == "neighbor":
+        block = bgp_block("ipv4").replace(f"as {PEER_AS};", "as 65002;")
+        want = f"peer sent AS {PEER_AS}, configured 65002"
+    else:
+        block = bgp_block("ipv4").replace(f"local as {ACD_AS};",
+                                          "local as 65099;")
+        want = "Bad Peer AS (the peer expects another AS than our " \
+            "local as 65099)"
+    assert block != bgp_block("ipv4")
+    acd = Anycastd(lab, host_ns, f"router-id {ROUTER_ID['acd']};\n" + block
+                   + service_block(flags))
+
+    def last_error():
+        return acd.ctl("show", "peers")["peers"][0]["last_error"] or ""
+    wait_until(lambda: want in last_error(), 10,
+               "the AS numbers in the peer's last error")
+    # Another connect cycle later (retry 1s, doubling), still the AS.
+    attempts = acd.log().count(want)
+    wait_until(lambda: acd.log().count(want) > attempts, 10,
+               "another attempt")
+    end = time.monotonic() + 0.5
+    while time.monotonic() < end:       # the close after it: not shown
+        assert want in last_error(), (last_error(), acd.log()[-2000:])
+        time.sleep(0.05)
+
+
+def test_md5_timeout_hints_at_the_password(lab, host_ns, binaries):
+    """Issue 14: with a password set, a connect that times out (BIRD drops
+    SYNs signed with another key) says the key may be wrong."""
+    from bgp_peers import Site
+    site = Site(lab, host_ns, "bird", password="right-key",
+                acd_password="wrong-key")
+
+    def last_error():
+        return site.acd_peer()["last_error"] or ""
+    # anycastd gives up a connect after 10 s (bgp_peer.c).
+    wait_until(lambda: "timed out" in last_error(), 20,
+               "a connect timeout")
+    assert "a password is set" in last_error() and "TCP MD5" in \
+        last_error(), last_error()
