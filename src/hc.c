@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "hc.h"
+#include "history.h"
 
 static void	check_timer_cb(evutil_socket_t, short, void *);
 static void	service_timer_cb(evutil_socket_t, short, void *);
@@ -263,10 +264,14 @@ hc_report(struct hc_check *ck, const struct hc_result *res)
 	ck->running = 0;
 	log_debug("check %s/%s: %s (%s)", ck->svc->conf->name, ck->conf->name,
 	    hc_status_name(res->status), res->detail);
-	if (hc_track_apply(&ck->track, ck->conf, res, util_now_ms()))
+	if (hc_track_apply(&ck->track, ck->conf, res, util_now_ms())) {
 		log_info("check %s/%s: %s -> %s (%s)", ck->svc->conf->name,
 		    ck->conf->name, hc_state_name(old),
 		    hc_state_name(ck->track.state), ck->track.why);
+		history_add(ck->svc->conf->name, ck->conf->name,
+		    hc_state_name(old), hc_state_name(ck->track.state),
+		    ck->track.why);
+	}
 	schedule(ck, next_delay(ck));
 	if (ck->track.state == old)
 		return;
@@ -296,10 +301,13 @@ hc_service_eval(struct hc_service *svc)
 		if (old == svc->st.state)
 			log_info("service %s: drain time over, withdrawing",
 			    svc->conf->name);
-		else
+		else {
 			log_info("service %s: %s -> %s (%s)", svc->conf->name,
 			    svc_state_name(old), svc_state_name(svc->st.state),
 			    svc->st.reason);
+			history_add(svc->conf->name, NULL, svc_state_name(old),
+			    svc_state_name(svc->st.state), svc->st.reason);
+		}
 		if (svc->engine->on_change)
 			svc->engine->on_change(svc, old);
 	}
