@@ -6,6 +6,7 @@
 """
 
 import re
+import subprocess
 import time
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from bgp_peers import (ACD_ADDR, ACD_AS, PEER_ADDR, PEER_AS, PREFIX4, PREFIX6,
                        ROUTER_ID, Bird, bgp_block, cli_answer, link,
                        service_block)
-from daemon import ANYCASTD, Anycastd
+from daemon import ANYCASTCTL, ANYCASTD, Anycastd
 from lab import wait_until
 
 # Four services with `interval 30s`: with first probes spread over the
@@ -330,3 +331,102 @@ def test_md5_timeout_hints_at_the_password(lab, host_ns, binaries):
                "a connect timeout")
     assert "a password is set" in last_error() and "TCP MD5" in \
         last_error(), last_error()
+
+
+# ---- anycastctl: history, abbreviations, filters, errors -------------------
+
+def ctl_text(acd, *args):
+    """anycastctl without --json: (exit code, stdout, stderr)."""
+    res = subprocess.run([ANYCASTCTL, "-s", acd.sock, *map(str, args)],
+                         capture_output=True, text=True, timeout=10)
+    return res.returncode, res.stdout, res.stderr
+
+
+def two_services(lab, host_ns):
+    code = lab.workdir / "exit_code"
+    code.write_text("0\n")
+    lab.workdir.chmod(0o755)
+    acd = Anycastd(lab, host_ns, f"""
+        service dns {{
+            prefix 192.0.2.53/32;
+            drain time 0s;
+            check exec probe {{
+                command "/bin/sh" "-c" "exit $(cat {code})";
+                interval 200ms; timeout 200ms; rise 1; fall 1;
+            }}
+        }}
+        service other {{
+            prefix 192.0.2.54/32;
+            check exec {{
+                command "/bin/true";
+                interval 200ms; timeout 200ms; rise 1; fall 1;
+            }}
+        }}
+        """)
+    acd.wait_state("dns", "up", 5)
+    acd.wait_state("other", "up", 5)
+    return acd, code
+
+
+def test_show_history_records_transitions(lab, host_ns, binaries):
+    """Issue 14: show history [SERVICE] lists the transitions of services
+    and checks, oldest first, with time, from, to, reason and the count of
+    changes; status has a state-since time."""
+    acd, code = two_services(lab, host_ns)
+    code.write_text("2\n")
+    acd.wait_state("dns", "down", 3)
+    code.write_text("0\n")
+    acd.wait_state("dns", "up", 3)
+
+    hist = acd.ctl("show", "history", "dns")["history"]
+    assert hist and all(e["service"] == "dns" for e in hist), hist
+    svc = [(e["from"], e["to"]) for e in hist if e["check"] is None]
+    assert svc == [("init", "up"), ("up", "down"), ("down", "up")], hist
+    chk = [(e["from"], e["to"]) for e in hist if e["check"] == "probe"]
+    assert chk == [("init", "up"), ("up", "down"), ("down", "up")], hist
+    down = [e for e in hist if e["check"] is None and e["to"] == "down"][0]
+    assert "exit 2" in down["reason"], down
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z",
+                        down["time"]), down
+    assert hist[-1]["changes"] == 3, hist[-1]
+    everything = acd.ctl("show", "history")["history"]
+    assert {e["service"] for e in everything} == {"dns", "other"}
+    assert acd.service("dns")["changes"] == 3
+    assert re.fullmatch(r"\d{4}-.*Z", acd.service("dns")["since"])
+
+    rc, out, err = ctl_text(acd, "sh", "hi", "dns")
+    assert rc == 0, err
+    assert "exit 2" in out and "other" not in out, out
+    res, data = acd.ctl_raw("show", "history", "nosuch")
+    assert res.returncode == 1 and "no such service: nosuch" in \
+        data["error"], data
+
+
+def test_anycastctl_abbreviations_filters_and_short_errors(
+        lab, host_ns, binaries):
+    acd, _ = two_services(lab, host_ns)
+    # Abbreviations: `sh ch` is show checks; a filter keeps one service.
+    rc, out, err = ctl_text(acd, "sh", "ch", "dns")
+    assert rc == 0, err
+    lines = out.splitlines()
+    assert lines[0].split()[:2] == ["SERVICE", "CHECK"], out
+    assert len(lines) == 2 and lines[1].split()[0] == "dns", out
+    data = acd.ctl("sh", "ch", "other")
+    assert {c["service"] for c in data["checks"]} == {"other"}, data
+    data = acd.ctl("st", "other")
+    assert [s["name"] for s in data["services"]] == ["other"], data
+    assert acd.ctl("dr", "dns")["state"] == "draining"
+    assert acd.ctl("und", "dns")["state"] in ("up", "draining")
+    # Short errors: one line and a pointer to -h, never the full usage.
+    for args, want in ((["s"], "s is ambiguous: status, show"),
+                       (["d", "dns"], "d is ambiguous: drain, disable"),
+                       (["show"], "show what? checks, history, peers, "
+                                  "routes"),
+                       (["frobnicate"], "unknown command: frobnicate"),
+                       (["drain"], "drain: which service?")):
+        rc, out, err = ctl_text(acd, *args)
+        assert rc == 2, (args, rc, err)
+        assert want in err, (args, err)
+        assert len(err.splitlines()) == 2 and "-h' lists" in err, err
+    rc, out, err = ctl_text(acd, "show", "checks", "nosuch")
+    assert rc == 1 and "no such service: nosuch" in err, err
