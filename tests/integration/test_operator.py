@@ -15,7 +15,7 @@ from bgp_peers import (ACD_ADDR, ACD_AS, PEER_ADDR, PEER_AS, PREFIX4, PREFIX6,
                        ROUTER_ID, Bird, bgp_block, cli_answer, link,
                        service_block)
 from daemon import ANYCASTCTL, ANYCASTD, Anycastd
-from lab import wait_until
+from lab import REPO, wait_until
 
 # Four services with `interval 30s`: with first probes spread over the
 # whole interval, all four up within this bound had a chance of
@@ -430,3 +430,23 @@ def test_anycastctl_abbreviations_filters_and_short_errors(
         assert len(err.splitlines()) == 2 and "-h' lists" in err, err
     rc, out, err = ctl_text(acd, "show", "checks", "nosuch")
     assert rc == 1 and "no such service: nosuch" in err, err
+
+
+def test_bash_completion_offers_commands_and_services(lab, host_ns, binaries):
+    acd, _ = two_services(lab, host_ns)
+    script = REPO / "ctl" / "anycastctl.bash-completion"
+
+    def complete(*words):
+        words = ["anycastctl", "-s", str(acd.sock), *words]
+        cmd = (f'source "{script}"; COMP_WORDS=({" ".join(map(repr, words))});'
+               f' COMP_CWORD={len(words) - 1}; _anycastctl;'
+               ' printf "%s\\n" "${COMPREPLY[@]}"')
+        res = subprocess.run(["bash", "-c", cmd], capture_output=True,
+                             text=True, timeout=10,
+                             env={"PATH": f"{ANYCASTCTL.parent}:/usr/bin:/bin"})
+        assert res.returncode == 0, res.stderr
+        return sorted(res.stdout.split())
+    assert complete("sh") == ["show"]
+    assert complete("show", "") == ["checks", "history", "peers", "routes"]
+    assert complete("show", "checks", "") == ["dns", "other"]
+    assert complete("drain", "o") == ["other"]
