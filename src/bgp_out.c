@@ -398,6 +398,37 @@ bgp_out_count(const struct bgp_peer *p)
 	return n;
 }
 
+/*
+ * The values after LABEL in an attribute key ("..., community 65100:53
+ * 65535:0, ..."), as a JSON array: lists are arrays for a script.
+ */
+static json_object *
+key_list(const char *key, const char *label)
+{
+	json_object	*a = json_object_new_array();
+	const char	*s, *end;
+	size_t		 n;
+	char		 word[64];
+
+	if (key == NULL || (s = strstr(key, label)) == NULL)
+		return a;
+	s += strlen(label);
+	if ((end = strstr(s, ", ")) == NULL)
+		end = s + strlen(s);
+	while (s < end) {
+		n = strcspn(s, " ,");
+		if (n > (size_t)(end - s))
+			n = (size_t)(end - s);
+		if (n > 0 && n < sizeof(word)) {
+			memcpy(word, s, n);
+			word[n] = '\0';
+			json_object_array_add(a, json_object_new_string(word));
+		}
+		s += n + 1;
+	}
+	return a;
+}
+
 json_object *
 bgp_out_json(const struct bgp_peer *p)
 {
@@ -420,6 +451,10 @@ bgp_out_json(const struct bgp_peer *p)
 			    json_object_new_string(buf));
 			json_object_object_add(o, "attributes",
 			    json_object_new_string(s->key ? s->key : ""));
+			json_object_object_add(o, "communities",
+			    key_list(s->key, ", community "));
+			json_object_object_add(o, "large_communities",
+			    key_list(s->key, ", large-community "));
 			json_object_array_add(list, o);
 		}
 	return list;
