@@ -751,13 +751,15 @@ bgp_configure(struct bgp_engine *e, const struct conf *conf)
 		*tail = p;
 		tail = &p->next;
 	}
+	/* The engine's list first: stopping an old peer looks at the
+	 * others (bgp_protect_update), never at one freed before it. */
+	e->peers = list;
 	for (p = old; p; p = next) {
 		next = p->next;
 		log_info("bgp %s: removed or changed by reload", p->conf->name);
 		peer_free(p, "anycastd: configuration changed");
 	}
 	e->conf = conf;
-	e->peers = list;
 	for (p = e->peers; p; p = p->next)
 		if (p->state == BGP_ST_IDLE)
 			fsm_event(p, BGP_EV_START);
@@ -781,10 +783,12 @@ bgp_shutdown(struct bgp_engine *e, const char *msg)
 {
 	struct bgp_peer *p, *next;
 
+	/* Unlinked first: stopping one session looks at the others
+	 * (bgp_protect_update), which must not see a freed one. */
 	for (p = e->peers; p; p = next) {
 		next = p->next;
+		e->peers = next;
 		peer_free(p, msg);
 	}
-	e->peers = NULL;
 	bgp_listen_configure(e);
 }

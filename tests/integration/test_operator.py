@@ -145,6 +145,16 @@ def test_one_service_two_families_two_sessions(lab, host_ns, binaries):
     sent = {p["name"]: p["prefixes_sent"]
             for p in acd.ctl("show", "peers")["peers"]}
     assert sent == {"rtr4": 1, "rtr6": 1}, sent
+    # A reload that removes both sessions: stopping the second must not
+    # look at the first once freed (ASan caught it in bgp_configure, as in
+    # bgp_shutdown at exit).
+    no_bgp = re.sub(r"bgp rtr\d \{[^}]*\}", "", config)
+    no_bgp = re.sub(r"announce rtr\d;", "", no_bgp)
+    acd.write_config(no_bgp)
+    acd.ctl("reload")
+    assert acd.ctl("show", "peers")["peers"] == []
+    wait_until(lambda: not bird.established() and not bird.prefixes("acd4")
+               and not bird.prefixes("acd6"), 10, "both sessions down")
 
 
 # ---- router-id from the host ------------------------------------------------
