@@ -21,6 +21,7 @@ struct entry {
 	char		 from[16];
 	char		 to[16];
 	char		 reason[320];
+	uint64_t	 nth;		/* the subject's nth change */
 };
 
 /* Per service or check, changes since start. */
@@ -66,10 +67,10 @@ history_add(const char *service, const char *check, const char *from,
 	snprintf(e->from, sizeof(e->from), "%s", from);
 	snprintf(e->to, sizeof(e->to), "%s", to);
 	snprintf(e->reason, sizeof(e->reason), "%s", reason ? reason : "");
+	e->nth = ++counter(service, check, 1)->n;
 	head = (head + 1) % HISTORY_MAX;
 	if (used < HISTORY_MAX)
 		used++;
-	counter(service, check, 1)->n++;
 }
 
 uint64_t
@@ -136,8 +137,8 @@ entry_json(const struct entry *e, uint64_t now)
 	json_object_object_add(o, "from", json_object_new_string(e->from));
 	json_object_object_add(o, "to", json_object_new_string(e->to));
 	json_object_object_add(o, "reason", json_object_new_string(e->reason));
-	json_object_object_add(o, "changes", json_object_new_int64((int64_t)
-	    history_changes(e->service, e->check[0] ? e->check : NULL)));
+	json_object_object_add(o, "changes", json_object_new_int64(
+	    (int64_t)e->nth));
 	return o;
 }
 

@@ -10,7 +10,7 @@
  * The last state transitions of services and checks, as IOS `show track`
  * keeps them: when, from, to, why.  A ring of HISTORY_MAX entries for the
  * whole daemon, and a count of changes per service and check that the
- * ring's turning does not lose.
+ * ring's turning does not lose; each entry says which change it was.
  */
 #define HISTORY_MAX	256
 
