@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -271,6 +272,7 @@ check_config_notes(const struct conf *c)
 {
 	struct priv_user	 u;
 	struct conf_reader	 r;
+	struct group		*g;
 	char			 a[64], err[256];
 	size_t			 i;
 	int			 have_user;
@@ -284,6 +286,7 @@ check_config_notes(const struct conf *c)
 	memset(&u, 0, sizeof(u));
 	have_user = priv_resolve(c->user, &u, err, sizeof(err)) == 0;
 	r.name = u.name;
+	r.group = (g = getgrgid(u.gid)) ? g->gr_name : NULL;
 	r.uid = u.uid;
 	r.gid = u.gid;
 	r.groups = u.groups;

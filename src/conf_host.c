@@ -238,7 +238,7 @@ warn_files(const struct conf *c, const struct conf_reader *r, FILE *out,
 		    "after the start, cannot read %s: reloads will fail; make "
 		    "it readable by its group: chown root:%s, chmod 0640 (and "
 		    "its directories searchable)", r->name, c->files[i],
-		    r->name);
+		    r->group ? r->group : r->name);
 		warn(out, &top, n, msg);
 	}
 }

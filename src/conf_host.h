@@ -26,6 +26,7 @@ int	 conf_host_router_id(const struct conf *, struct addr *,
 /* Who will read the config after the start, for the readability check. */
 struct conf_reader {
 	const char	*name;
+	const char	*group;		/* of gid, for the advice */
 	uid_t		 uid;
 	gid_t		 gid;
 	const gid_t	*groups;

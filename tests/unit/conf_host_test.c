@@ -23,7 +23,7 @@ test_readable_by_mode_and_group(void **state)
 	char			 path[64];
 	FILE			*f;
 	gid_t			 other_group = getgid() + 1;
-	struct conf_reader	 r = { "anycastd", getuid() + 1, getgid() + 1,
+	struct conf_reader	 r = { "anycastd", NULL, getuid() + 1, getgid() + 1,
 				    NULL, 0 };
 
 	(void)state;
