@@ -327,6 +327,27 @@ def test_wrong_as_is_kept_with_numbers(lab, host_ns, binaries, side):
         time.sleep(0.05)
 
 
+def test_reset_after_a_refusal_does_not_hide_it(lab, host_ns, binaries):
+    """Issue 14: the peer refuses anycastd's AS with a NOTIFICATION, then
+    resets the next connections.  The last error keeps the refusal and
+    shows the reset after it."""
+    from bgp_peers import BadPeerSite
+    site = BadPeerSite(lab, host_ns, "refuse-then-reset")
+    site.wait(lambda: len(site.events("connected")) >= 2 and
+              site.events("closed")[1:], 15, "a second connection reset")
+
+    def last_error():
+        return site.acd_peer()["last_error"] or ""
+    want = ("received NOTIFICATION OPEN Message Error/Bad Peer AS (the peer "
+            "expects another AS than our local as 65100) (then: connection: "
+            "Connection reset by peer)")
+    try:
+        wait_until(lambda: last_error() == want, 5,
+                   "the refusal, then the reset, in the last error")
+    except AssertionError as e:
+        raise AssertionError(f"{e}: {last_error()!r}") from None
+
+
 def test_md5_timeout_hints_at_the_password(lab, host_ns, binaries):
     """Issue 14: with a password set, a connect that times out (BIRD drops
     SYNs signed with another key) says the key may be wrong."""
