@@ -135,9 +135,9 @@ fail(const char *fmt, ...)
 static const char *
 expand(const char *word, int pos, const char *first)
 {
-	const char	*cand, *found = NULL, *seen[nitems(commands)];
+	const char	*cand, *match = NULL, *seen[nitems(commands)];
 	char		 list[256] = "";
-	size_t		 i, j, n = 0, len = strlen(word);
+	size_t		 i, j, n = 0, nmatch = 0, len = strlen(word);
 
 	for (i = 0; i < nitems(commands); i++) {
 		cand = pos == 0 ? commands[i].word1 : commands[i].word2;
@@ -150,27 +150,27 @@ expand(const char *word, int pos, const char *first)
 			continue;	/* "show" is in the table four times */
 		seen[n++] = cand;
 		if (strcmp(word, cand) == 0)
-			return cand;
+			return cand;	/* a whole word is never ambiguous */
 		if (len == 0 || strncmp(word, cand, len) != 0)
 			continue;
-		if (found)
-			snprintf(list + strlen(list), sizeof(list) -
-			    strlen(list), ", %s", cand);
-		else
-			snprintf(list, sizeof(list), "%s", cand);
-		found = found ? "" : cand;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    "%s%s", nmatch++ ? ", " : "", cand);
+		match = cand;
 	}
-	if (found && found[0])
-		return found;
-	if (found)
+	if (nmatch == 1)
+		return match;
+	if (nmatch > 1)
 		usage_error("%s%s%s is ambiguous: %s", pos ? first : "",
 		    pos ? " " : "", word, list);
 	list[0] = '\0';
 	for (j = 0; j < n; j++)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list),
 		    "%s%s", j ? ", " : "", seen[j]);
-	if (pos)
+	if (pos && len == 0)
 		usage_error("%s what? %s", first, list);
+	if (pos)
+		usage_error("%s %s: unknown; %s what? %s", first, word, first,
+		    list);
 	usage_error("unknown command: %s", word);
 }
 
