@@ -133,6 +133,7 @@ SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
 DOCDIR	?= $(PREFIX)/share/doc/anycastd
 UNITDIR	?= $(PREFIX)/lib/systemd/system
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 SYSCONFDIR ?= /etc
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
@@ -157,6 +158,9 @@ install: all
 	chmod 0644 $(DESTDIR)$(UNITDIR)/anycastd.service
 	install -m 0644 contrib/rt_protos.d/anycastd.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/iproute2/rt_protos.d/anycastd.conf
+	install -d $(DESTDIR)$(COMPLETIONDIR)
+	install -m 0644 ctl/anycastctl.bash-completion \
+	    $(DESTDIR)$(COMPLETIONDIR)/anycastctl
 
 # The .deb built from a copy of the tree, installed, tried, purged.
 package-test:

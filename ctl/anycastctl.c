@@ -24,6 +24,8 @@
 
 #include "ctl_print.h"
 
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
 #ifndef ANYCASTD_VERSION
 #define ANYCASTD_VERSION	"unknown"
 #endif
@@ -39,26 +41,31 @@ struct request {
 	const char		*command;	/* as sent: "show checks" */
 	enum ctl_print_cmd	 print;
 	const char		*service;
+	int			 filter;	/* service only selects output */
 	const char		*for_arg;	/* --for as typed, or NULL */
 	uint64_t		 for_ms;
 };
+
+/* What a command takes after its words. */
+enum svc_arg { SVC_NONE, SVC_NEEDED, SVC_FILTER };
 
 static const struct {
 	const char		*word1;
 	const char		*word2;		/* NULL: one word */
 	const char		*command;	/* on the wire */
 	enum ctl_print_cmd	 print;
-	int			 needs_service;
+	enum svc_arg		 service;
 } commands[] = {
-	{ "status", NULL, "status", CTL_PRINT_STATUS, 0 },
-	{ "show", "checks", "show checks", CTL_PRINT_CHECKS, 0 },
-	{ "show", "peers", "show peers", CTL_PRINT_PEERS, 0 },
-	{ "show", "routes", "show routes", CTL_PRINT_ROUTES, 0 },
-	{ "drain", NULL, "drain", CTL_PRINT_SERVICE, 1 },
-	{ "undrain", NULL, "undrain", CTL_PRINT_SERVICE, 1 },
-	{ "disable", NULL, "disable", CTL_PRINT_SERVICE, 1 },
-	{ "enable", NULL, "enable", CTL_PRINT_SERVICE, 1 },
-	{ "reload", NULL, "reload", CTL_PRINT_RELOAD, 0 },
+	{ "status", NULL, "status", CTL_PRINT_STATUS, SVC_FILTER },
+	{ "show", "checks", "show checks", CTL_PRINT_CHECKS, SVC_FILTER },
+	{ "show", "history", "show history", CTL_PRINT_HISTORY, SVC_FILTER },
+	{ "show", "peers", "show peers", CTL_PRINT_PEERS, SVC_NONE },
+	{ "show", "routes", "show routes", CTL_PRINT_ROUTES, SVC_FILTER },
+	{ "drain", NULL, "drain", CTL_PRINT_SERVICE, SVC_NEEDED },
+	{ "undrain", NULL, "undrain", CTL_PRINT_SERVICE, SVC_NEEDED },
+	{ "disable", NULL, "disable", CTL_PRINT_SERVICE, SVC_NEEDED },
+	{ "enable", NULL, "enable", CTL_PRINT_SERVICE, SVC_NEEDED },
+	{ "reload", NULL, "reload", CTL_PRINT_RELOAD, SVC_NONE },
 };
 
 static void	usage(FILE *, int) __attribute__((noreturn));
@@ -72,9 +79,10 @@ usage(FILE *f, int status)
 	fprintf(f,
 	    "usage: %s [-s socket] [--json] command\n"
 	    "       %s -h | -V\n"
-	    "commands:\n"
-	    "  status\n"
-	    "  show checks | show peers | show routes\n"
+	    "commands (any unambiguous abbreviation: sh ch):\n"
+	    "  status [SERVICE]\n"
+	    "  show checks [SERVICE] | show history [SERVICE]\n"
+	    "  show peers | show routes [SERVICE]\n"
 	    "  drain SERVICE [--for DURATION]\n"
 	    "  undrain SERVICE\n"
 	    "  disable SERVICE\n"
@@ -95,6 +103,7 @@ say(const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+/* The mistake in one line, and where the full usage is. */
 static void
 usage_error(const char *fmt, ...)
 {
@@ -103,7 +112,8 @@ usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	say(fmt, ap);
 	va_end(ap);
-	usage(stderr, CTL_PRINT_EXIT_USAGE);
+	fprintf(stderr, "%s: '%s -h' lists the commands\n", PROG, PROG);
+	exit(CTL_PRINT_EXIT_USAGE);
 }
 
 static int
@@ -117,35 +127,83 @@ fail(const char *fmt, ...)
 	return CTL_PRINT_EXIT_FAIL;
 }
 
+/*
+ * WORD as one of the words the table has at position POS (after FIRST,
+ * when POS is 1): the word itself, or the one it is an unambiguous
+ * abbreviation of.  Exits on an unknown or ambiguous word.
+ */
+static const char *
+expand(const char *word, int pos, const char *first)
+{
+	const char	*cand, *match = NULL, *seen[nitems(commands)];
+	char		 list[256] = "";
+	size_t		 i, j, n = 0, nmatch = 0, len = strlen(word);
+
+	for (i = 0; i < nitems(commands); i++) {
+		cand = pos == 0 ? commands[i].word1 : commands[i].word2;
+		if (cand == NULL || (pos == 1 && strcmp(commands[i].word1,
+		    first) != 0))
+			continue;
+		for (j = 0; j < n && strcmp(seen[j], cand) != 0; j++)
+			;
+		if (j < n)
+			continue;	/* "show" is in the table four times */
+		seen[n++] = cand;
+		if (strcmp(word, cand) == 0)
+			return cand;	/* a whole word is never ambiguous */
+		if (len == 0 || strncmp(word, cand, len) != 0)
+			continue;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    "%s%s", nmatch++ ? ", " : "", cand);
+		match = cand;
+	}
+	if (nmatch == 1)
+		return match;
+	if (nmatch > 1)
+		usage_error("%s%s%s is ambiguous: %s", pos ? first : "",
+		    pos ? " " : "", word, list);
+	list[0] = '\0';
+	for (j = 0; j < n; j++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		    "%s%s", j ? ", " : "", seen[j]);
+	if (pos && len == 0)
+		usage_error("%s what? %s", first, list);
+	if (pos)
+		usage_error("%s %s: unknown; %s what? %s", first, word, first,
+		    list);
+	usage_error("unknown command: %s", word);
+}
+
 /* Match the command words against the table; exits on a usage error. */
 static void
 parse_command(char **words, size_t nwords, struct request *req)
 {
-	const char	*cmd;
+	const char	*cmd, *w1, *w2 = NULL;
 	size_t		 i, used;
 
 	if (nwords == 0)
 		usage_error("no command given");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(words[0], commands[i].word1) != 0)
-			continue;
-		if (commands[i].word2 != NULL && (nwords < 2 ||
-		    strcmp(words[1], commands[i].word2) != 0))
-			continue;
-		break;
-	}
-	if (i == sizeof(commands) / sizeof(commands[0])) {
-		if (strcmp(words[0], "show") == 0)
-			usage_error("show what? checks, peers or routes");
-		usage_error("unknown command: %s", words[0]);
-	}
-	used = commands[i].word2 != NULL ? 2 : 1;
+	w1 = expand(words[0], 0, NULL);
+	for (i = 0; i < nitems(commands); i++)
+		if (strcmp(commands[i].word1, w1) == 0 &&
+		    commands[i].word2 != NULL) {
+			w2 = expand(nwords < 2 ? "" : words[1], 1, w1);
+			break;
+		}
+	for (i = 0; i < nitems(commands); i++)
+		if (strcmp(commands[i].word1, w1) == 0 &&
+		    (w2 == NULL || strcmp(commands[i].word2, w2) == 0))
+			break;
+	used = w2 != NULL ? 2 : 1;
 	cmd = req->command = commands[i].command;
 	req->print = commands[i].print;
-	if (commands[i].needs_service) {
+	if (commands[i].service == SVC_NEEDED) {
 		if (nwords <= used || words[used][0] == '\0')
 			usage_error("%s: which service?", cmd);
 		req->service = words[used++];
+	} else if (commands[i].service == SVC_FILTER && nwords > used) {
+		req->service = words[used++];
+		req->filter = strcmp(cmd, "show history") != 0;
 	}
 	if (nwords > used)
 		usage_error("%s: unexpected argument: %s", cmd, words[used]);
@@ -235,7 +293,7 @@ build_request(const struct request *req)
 	json_object_object_add(o, "version", json_object_new_int(1));
 	json_object_object_add(o, "command",
 	    json_object_new_string(req->command));
-	if (req->service != NULL)
+	if (req->service != NULL && !req->filter)
 		json_object_object_add(o, "service",
 		    json_object_new_string(req->service));
 	if (req->for_arg != NULL)
@@ -469,8 +527,8 @@ main(int argc, char *argv[])
 	if (rc != 0)
 		return CTL_PRINT_EXIT_FAIL;
 
-	rc = ctl_print_response(stdout, stderr, req.print, json, resp,
-	    resp_len);
+	rc = ctl_print_filtered(stdout, stderr, req.print, json, resp,
+	    resp_len, req.filter ? req.service : NULL);
 	free(resp);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		return fail("writing output: %s", strerror(errno));

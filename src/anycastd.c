@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 #include <unistd.h>
 
 #include "bgp.h"
+#include "conf_host.h"
+#include "fmt.h"
 #include "ctl.h"
 #include "hook.h"
 #include "import.h"
@@ -63,6 +66,24 @@ usage(int status)
 	exit(status);
 }
 
+/*
+ * Whether a drain of SVC would tell anyone anything: it is announced and
+ * an Established BGP session carries it, or the kernel holds a route or
+ * a state-following address for it that something may redistribute.
+ * With nothing carried, SIGTERM has nothing to wait for.
+ */
+static int
+drain_matters(const struct hc_service *svc)
+{
+	const struct service_conf *sc = svc->conf;
+
+	if (!svc_announced(&svc->st))
+		return 0;
+	return sc->route.present ||
+	    (sc->address.present && sc->address.dynamic) ||
+	    bgp_out_carries(&d.bgp, sc->name);
+}
+
 static void
 on_change(struct hc_service *svc, enum svc_st old)
 {
@@ -78,9 +99,24 @@ on_change(struct hc_service *svc, enum svc_st old)
 		return;
 	/* Stopping: exit as soon as nothing is announced any more. */
 	for (s = d.hc.services; s; s = s->next)
-		if (svc_announced(&s->st))
+		if (drain_matters(s))
 			return;
 	event_base_loopbreak(d.base);
+}
+
+/* What a loaded config says about itself that is not an error. */
+static void
+log_conf_notes(const struct conf *c)
+{
+	char	 a[64];
+	size_t	 i;
+
+	for (i = 0; i < c->nwarnings; i++)
+		log_warn("%s", c->warnings[i]);
+	if (c->router_id_auto)
+		log_info("router-id %s, the host's only IPv4 address; set "
+		    "'router-id' to choose another",
+		    util_fmt_addr(&c->router_id, a, sizeof(a)));
 }
 
 static int
@@ -117,6 +153,7 @@ reload_apply(char *err, size_t errlen)
 	bgp_configure(&d.bgp, c);
 	if (kout_configure(&d.kout, c, err, errlen) == -1)
 		log_error("reload: kernel outputs: %s", err);
+	log_conf_notes(c);
 	conf_free(d.conf);
 	d.conf = c;
 	d.info.max_clients = c->control_clients;
@@ -164,14 +201,20 @@ stop(void)
 		svc->st.shutdown = 1;
 		hc_service_eval(svc);
 		/* A drain already under way only needs what is left of it. */
-		if (!svc_announced(&svc->st))
+		if (!drain_matters(svc))
 			continue;
 		left = svc->st.since + svc->conf->drain_time - now;
 		if (left > wait)
 			wait = left;
 	}
-	log_info("stopping: draining for %llums",
-	    (unsigned long long)wait);
+	if (wait == 0)
+		log_info("stopping: nothing to drain");
+	else {
+		char dur[32];
+
+		fmt_duration(wait, dur, sizeof(dur));
+		log_info("stopping: draining for %s", dur);
+	}
 	if (wait == 0) {
 		event_base_loopbreak(d.base);
 		return;
@@ -233,6 +276,38 @@ cleanup(void)
 	libevent_global_shutdown();
 }
 
+/* -t: the config's own warnings, then what this host makes of it. */
+static void
+check_config_notes(const struct conf *c)
+{
+	struct priv_user	 u, x;
+	struct conf_reader	 r;
+	struct group		*g;
+	char			 a[64], err[256];
+	size_t			 i;
+	int			 have_user;
+
+	for (i = 0; i < c->nwarnings; i++)
+		fprintf(stderr, "%s\n", c->warnings[i]);
+	if (c->router_id_auto)
+		fprintf(stderr, "router-id %s, the host's only IPv4 address "
+		    "(this host); set 'router-id' to choose another\n",
+		    util_fmt_addr(&c->router_id, a, sizeof(a)));
+	/* The user the daemon would read its config as on reloads. */
+	have_user = priv_resolve_users(c, &u, &x, err, sizeof(err)) == 0;
+	r.name = u.name;
+	r.group = (g = getgrgid(u.gid)) ? g->gr_name : NULL;
+	r.uid = u.uid;
+	r.gid = u.gid;
+	r.groups = u.groups;
+	r.ngroups = u.ngroups;
+	conf_host_warnings(c, have_user ? &r : NULL, stderr);
+	if (have_user) {
+		priv_user_free(&u);
+		priv_user_free(&x);
+	}
+}
+
 static int
 check_config(const char *path, int verbose)
 {
@@ -245,6 +320,7 @@ check_config(const char *path, int verbose)
 	}
 	if (verbose)
 		conf_print(stdout, c);
+	check_config_notes(c);
 	fprintf(stderr, "configuration OK\n");
 	conf_free(c);
 	return 0;
@@ -330,8 +406,9 @@ main(int argc, char *argv[])
 	if (priv_drop(d.conf, &d.user, &d.exec_user, err, sizeof(err)) == -1)
 		fatal("%s", err);
 	if (access(path, R_OK) == -1)
-		log_warn("%s is not readable by user %s: reloads will fail",
-		    path, d.user.name);
+		log_warn("%s is not readable by user %s: reloads will fail; "
+		    "make it 0640 root:%s", path, d.user.name, d.user.name);
+	log_conf_notes(d.conf);
 	/* Detach only once nothing can fail that the caller should see. */
 	if (!foreground && daemon(0, d.conf->log_target == LOG_TARGET_STDERR)
 	    == -1)

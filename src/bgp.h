@@ -62,6 +62,10 @@ struct bgp_peer {
 	uint64_t		 established_at;
 	uint64_t		 state_at;
 	char			 last_error[384];
+	char			 proto_error[384]; /* the last protocol
+						 * error since Established:
+						 * the resets that follow do
+						 * not hide it */
 	struct bgp_stats	 stats;
 	struct bgp_sent		*sent;
 	struct prefix		*rib_in;	/* our service prefixes, */
@@ -90,6 +94,7 @@ void	 bgp_shutdown(struct bgp_engine *, const char *msg);
 void	 bgp_out_sync(struct bgp_peer *);
 void	 bgp_out_forget(struct bgp_peer *);
 size_t	 bgp_out_count(const struct bgp_peer *);
+int	 bgp_out_carries(const struct bgp_engine *, const char *service);
 json_object *bgp_out_json(const struct bgp_peer *);
 
 /* bgp_peer.c, for bgp_out.c: queue one message to the peer. */

@@ -325,8 +325,10 @@ sync_service(struct bgp_peer *p, const struct hc_service *svc, int family)
 	int				 on;
 
 	ann = conf_announce_for(svc->conf, p->conf->name);
+	/* Each prefix goes to the sessions that carry its family. */
 	on = ann && svc_announced(&svc->st) &&
-	    (p->families & (family == AF_INET ? CONF_AF_IPV4 : CONF_AF_IPV6));
+	    (p->families & (family == AF_INET ? CONF_AF_IPV4 : CONF_AF_IPV6)) &&
+	    conf_bgp_carries(p->conf, family);
 	want = on ? wanted_prefixes(svc->conf, family, &nwant) :
 	    xcalloc(1, sizeof(*want));
 	if (on && nwant && build(p, svc, ann, family, &o) == -1) {
@@ -387,6 +389,23 @@ bgp_out_forget(struct bgp_peer *p)
 	p->sent = NULL;
 }
 
+/* Whether an Established session carries any prefix of SERVICE now. */
+int
+bgp_out_carries(const struct bgp_engine *e, const char *service)
+{
+	const struct bgp_peer	*p;
+	const struct bgp_sent	*s;
+
+	for (p = e->peers; p; p = p->next) {
+		if (p->state != BGP_ST_ESTABLISHED)
+			continue;
+		for (s = p->sent; s; s = s->next)
+			if (s->nprefixes && strcmp(s->service, service) == 0)
+				return 1;
+	}
+	return 0;
+}
+
 size_t
 bgp_out_count(const struct bgp_peer *p)
 {
@@ -396,6 +415,37 @@ bgp_out_count(const struct bgp_peer *p)
 	for (s = p->sent; s; s = s->next)
 		n += s->nprefixes;
 	return n;
+}
+
+/*
+ * The values after LABEL in an attribute key ("..., community 65100:53
+ * 65535:0, ..."), as a JSON array: lists are arrays for a script.
+ */
+static json_object *
+key_list(const char *key, const char *label)
+{
+	json_object	*a = json_object_new_array();
+	const char	*s, *end;
+	size_t		 n;
+	char		 word[64];
+
+	if (key == NULL || (s = strstr(key, label)) == NULL)
+		return a;
+	s += strlen(label);
+	if ((end = strstr(s, ", ")) == NULL)
+		end = s + strlen(s);
+	while (s < end) {
+		n = strcspn(s, " ,");
+		if (n > (size_t)(end - s))
+			n = (size_t)(end - s);
+		if (n > 0 && n < sizeof(word)) {
+			memcpy(word, s, n);
+			word[n] = '\0';
+			json_object_array_add(a, json_object_new_string(word));
+		}
+		s += n + 1;
+	}
+	return a;
 }
 
 json_object *
@@ -420,6 +470,10 @@ bgp_out_json(const struct bgp_peer *p)
 			    json_object_new_string(buf));
 			json_object_object_add(o, "attributes",
 			    json_object_new_string(s->key ? s->key : ""));
+			json_object_object_add(o, "communities",
+			    key_list(s->key, ", community "));
+			json_object_object_add(o, "large_communities",
+			    key_list(s->key, ", large-community "));
 			json_object_array_add(list, o);
 		}
 	return list;

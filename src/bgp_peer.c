@@ -41,11 +41,30 @@ router_id(const struct bgp_peer *p)
 	return ntohl(a->u.v4.s_addr);
 }
 
+/*
+ * A transport error.  After a protocol error (a NOTIFICATION, a wrong
+ * AS) the resets that follow are shown after it, not instead of it: the
+ * operator must see why, not only "Connection reset by peer".
+ */
 static void
 set_error(struct bgp_peer *p, const char *fmt, const char *arg)
 {
-	snprintf(p->last_error, sizeof(p->last_error), fmt, arg);
-	log_warn("bgp %s: %s", p->conf->name, p->last_error);
+	char msg[sizeof(p->last_error)];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	log_warn("bgp %s: %s", p->conf->name, msg);
+	if (p->proto_error[0])
+		snprintf(p->last_error, sizeof(p->last_error), "%.200s (then: "
+		    "%.150s)", p->proto_error, msg);
+	else
+		snprintf(p->last_error, sizeof(p->last_error), "%s", msg);
+}
+
+/* last_error is a protocol error: keep it until the next Established. */
+static void
+keep_error(struct bgp_peer *p)
+{
+	snprintf(p->proto_error, sizeof(p->proto_error), "%s", p->last_error);
 }
 
 static void
@@ -290,7 +309,11 @@ peer_sock_event(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_EOF)
 		set_error(p, "%s", "connection closed by the peer");
 	else if (what & BEV_EVENT_TIMEOUT)
-		set_error(p, "%s", "connect: no answer (timed out)");
+		/* A peer with another TCP MD5 key drops our SYNs silently. */
+		set_error(p, "%s", p->conf->password ? "connect: no answer "
+		    "(timed out); a password is set: a wrong TCP MD5 key on "
+		    "either side looks exactly like this" :
+		    "connect: no answer (timed out)");
 	else
 		set_error(p, "connection: %s",
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
@@ -306,6 +329,7 @@ bad_msg(struct bgp_peer *p, const struct bgp_error *err)
 	snprintf(p->last_error, sizeof(p->last_error), "sent NOTIFICATION "
 	    "%s/%s for a bad message", bgp_errcode_name(err->code),
 	    bgp_errsubcode_name(err->code, err->subcode));
+	keep_error(p);
 	log_warn("bgp %s: %s", p->conf->name, p->last_error);
 	fsm_event(p, BGP_EV_BAD_MSG);
 }
@@ -325,8 +349,10 @@ accept_open(struct bgp_peer *p, const struct bgp_open *o)
 		    o->caps & BGP_CAP_AS4 ? as : as + 2,
 		    o->caps & BGP_CAP_AS4 ? 4 : 2);
 		bad_msg(p, &err);
-		snprintf(p->last_error, sizeof(p->last_error), "peer says it "
-		    "is AS %u, expected AS %u", o->asn, c->remote_as);
+		snprintf(p->last_error, sizeof(p->last_error), "peer sent AS "
+		    "%u, configured %u", o->asn, c->remote_as);
+		keep_error(p);
+		log_warn("bgp %s: %s", c->name, p->last_error);
 		return -1;
 	}
 	if (c->local_as == c->remote_as && o->bgpid == router_id(p)) {
@@ -407,6 +433,12 @@ handle_notification(struct bgp_peer *p, const uint8_t *msg, size_t len)
 	    bgp_errsubcode_name(n.code, n.subcode),
 	    n.shutdown == BGP_SHUTDOWN_VALID ? ": " : "",
 	    n.shutdown == BGP_SHUTDOWN_VALID ? n.shutdown_msg : "");
+	if (n.code == BGP_ERR_OPEN && n.subcode == BGP_ERR_OPEN_PEER_AS)
+		snprintf(p->last_error + strlen(p->last_error),
+		    sizeof(p->last_error) - strlen(p->last_error), " (the "
+		    "peer expects another AS than our local as %u)",
+		    p->conf->local_as);
+	keep_error(p);
 	log_warn("bgp %s: %s", p->conf->name, p->last_error);
 	fsm_event(p, BGP_EV_RCVD_NOTIFICATION);
 }
@@ -582,6 +614,7 @@ do_actions(struct bgp_peer *p, const struct bgp_fsm_out *o)
 		p->established_at = util_now_ms();
 		p->retries = 0;
 		p->last_error[0] = '\0';
+		p->proto_error[0] = '\0';
 		evtimer_del(p->retry_timer);
 	}
 	if (a & (BGP_A_ESTABLISHED | BGP_A_DOWN))
@@ -718,13 +751,15 @@ bgp_configure(struct bgp_engine *e, const struct conf *conf)
 		*tail = p;
 		tail = &p->next;
 	}
+	/* The engine's list first: stopping an old peer looks at the
+	 * others (bgp_protect_update), never at one freed before it. */
+	e->peers = list;
 	for (p = old; p; p = next) {
 		next = p->next;
 		log_info("bgp %s: removed or changed by reload", p->conf->name);
 		peer_free(p, "anycastd: configuration changed");
 	}
 	e->conf = conf;
-	e->peers = list;
 	for (p = e->peers; p; p = p->next)
 		if (p->state == BGP_ST_IDLE)
 			fsm_event(p, BGP_EV_START);
@@ -748,10 +783,12 @@ bgp_shutdown(struct bgp_engine *e, const char *msg)
 {
 	struct bgp_peer *p, *next;
 
+	/* Unlinked first: stopping one session looks at the others
+	 * (bgp_protect_update), which must not see a freed one. */
 	for (p = e->peers; p; p = next) {
 		next = p->next;
+		e->peers = next;
 		peer_free(p, msg);
 	}
-	e->peers = NULL;
 	bgp_listen_configure(e);
 }

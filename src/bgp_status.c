@@ -4,12 +4,17 @@
  */
 #include "bgp.h"
 
-static const char *
+/* ["ipv4", "ipv6"]: a list is an array, not words in a string. */
+static json_object *
 families(unsigned f)
 {
-	static const char *const names[] = { "", "ipv4", "ipv6", "ipv4 ipv6" };
+	json_object *a = json_object_new_array();
 
-	return names[f & 3];
+	if (f & CONF_AF_IPV4)
+		json_object_array_add(a, json_object_new_string("ipv4"));
+	if (f & CONF_AF_IPV6)
+		json_object_array_add(a, json_object_new_string("ipv6"));
+	return a;
 }
 
 static void
@@ -40,8 +45,8 @@ peer_json(const struct bgp_peer *p, uint64_t now)
 	    json_object_new_string(p->last_error) : NULL);
 	json_object_object_add(o, "hold_time_s", p->state >= BGP_ST_OPENCONFIRM ?
 	    json_object_new_int(p->hold) : NULL);
-	json_object_object_add(o, "families", json_object_new_string(
-	    families(up ? p->families : c->families)));
+	json_object_object_add(o, "families",
+	    families(up ? p->families : c->families));
 	add_u64(o, "msgs_in", p->stats.msgs_in);
 	add_u64(o, "msgs_out", p->stats.msgs_out);
 	add_u64(o, "updates_in", p->stats.updates_in);

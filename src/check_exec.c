@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The exec check: a program run without a shell, never waited for in the
- * loop.  Exit 0 passes, exit 1 is degraded, anything else fails; at the
+ * loop.  Exit 0 passes, exit 1 is degraded (unless `exit-codes zero-ok`),
+ * anything else fails; at the
  * timeout its whole process group is killed.
  */
 #include <signal.h>
@@ -43,7 +44,8 @@ exec_exited(pid_t pid, int status, void *arg)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		res.status = HC_OK;
 		snprintf(res.detail, sizeof(res.detail), "exit 0");
-	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 1) {
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 1 &&
+	    ck->conf->u.exec.exit_codes == EXIT_CODES_NAGIOS) {
 		res.status = HC_DEGRADED;
 		res.reason = HC_R_EXIT;
 		snprintf(res.detail, sizeof(res.detail), "exit 1 (degraded)");

@@ -88,8 +88,13 @@ struct tcp_check_conf {
 	struct addr	 source;
 };
 
+/* How an exec check's exit code reads: nagios 0 up, 1 degraded, other
+ * down; zero-ok (ExaBGP's healthcheck) 0 up, any other down. */
+enum exec_exit_codes { EXIT_CODES_NAGIOS, EXIT_CODES_ZERO_OK };
+
 struct exec_check_conf {
 	char		**argv;		/* NULL-terminated */
+	enum exec_exit_codes exit_codes;
 };
 
 struct file_check_conf {
@@ -257,6 +262,9 @@ struct conf {
 	size_t			 npeers;
 	char			**files;	/* every file read, for conf_pos */
 	size_t			 nfiles;
+	char			**warnings;	/* "file:line:col: ..." */
+	size_t			 nwarnings;
+	int			 router_id_auto; /* router_id from the host */
 };
 
 /*
@@ -278,6 +286,8 @@ int		 conf_bgp_equal(const struct bgp_conf *, const struct bgp_conf *);
 int		 conf_announce_equal(const struct announce_conf *,
 		    const struct announce_conf *);
 /* The announce block of SVC that applies to PEER, or NULL. */
+/* Whether the bgp block can carry prefixes of an address family. */
+int conf_bgp_carries(const struct bgp_conf *, int family);
 const struct announce_conf *conf_announce_for(const struct service_conf *,
 		    const char *peer);
 

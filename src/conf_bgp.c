@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf_host.h"
 #include "conf_int.h"
 
 #define TCP_MD5_MAXKEY	80	/* TCP_MD5SIG_MAXKEYLEN of linux/tcp.h */
@@ -551,14 +552,21 @@ conf_kw_announce(struct parser *p, void *ctx, const struct tok *kw)
 /* ---- whole-file rules, equality, freeing ---- */
 
 static int
-bgp_validate_peer(struct parser *p, const struct conf *c,
-    const struct bgp_conf *b)
+bgp_validate_peer(struct parser *p, struct conf *c, const struct bgp_conf *b)
 {
-	const struct bgp_conf *o;
+	const struct bgp_conf	*o;
+	char			 why[300];
 
-	if (b->router_id.family == 0 && !c->have_router_id)
-		return conf_error(p, &b->pos, "bgp %s has no router-id: set "
-		    "'router-id ADDRESS;' at the top or in the block", b->name);
+	/* Without one, the host's address, as BIRD and FRR do. */
+	if (b->router_id.family == 0 && !c->have_router_id &&
+	    !c->router_id_auto) {
+		if (conf_host_router_id(c, &c->router_id, why,
+		    sizeof(why)) == -1)
+			return conf_error(p, &b->pos, "bgp %s has no router-id "
+			    "and %s: set 'router-id ADDRESS;' at the top or in "
+			    "the block", b->name, why);
+		c->router_id_auto = 1;
+	}
 	for (o = c->peers; o != b; o = o->next)
 		if (util_addr_eq(&o->neighbor, &b->neighbor) &&
 		    o->port == b->port)
@@ -567,31 +575,71 @@ bgp_validate_peer(struct parser *p, const struct conf *c,
 	return 0;
 }
 
-/* Every prefix of SVC must be sendable to B: family on, a next hop. */
-static int
-bgp_validate_prefixes(struct parser *p, const struct service_conf *svc,
-    const struct announce_conf *a, const struct bgp_conf *b)
+/*
+ * Whether B can carry prefixes of FAMILY: the family is on and there is a
+ * next hop for it -- the session's own address, or `next-hop` when the
+ * session runs over the other family.
+ */
+int
+conf_bgp_carries(const struct bgp_conf *b, int family)
 {
-	size_t	 i;
-	int	 fam;
-	char	 buf[64];
+	if (!(b->families & (family == AF_INET ? CONF_AF_IPV4 : CONF_AF_IPV6)))
+		return 0;
+	return family == b->neighbor.family ||
+	    (family == AF_INET ? b->nexthop4.family : b->nexthop6.family) != 0;
+}
+
+static int
+announced_to(const struct service_conf *svc, const struct bgp_conf *b)
+{
+	return conf_announce_for(svc, b->name) != NULL;
+}
+
+/*
+ * Each prefix of SVC goes to the announced sessions that carry its family;
+ * a service with an IPv4 and an IPv6 prefix may go to an IPv4 and an IPv6
+ * session.  A prefix that no announced session carries is an error.
+ */
+static int
+bgp_validate_prefixes(struct parser *p, const struct conf *c,
+    const struct service_conf *svc)
+{
+	const struct bgp_conf	*b, *off, *no_nh;
+	size_t			 i;
+	int			 fam, carried;
+	char			 buf[64];
 
 	for (i = 0; i < svc->nprefixes; i++) {
 		fam = svc->prefixes[i].addr.family;
+		carried = 0;
+		off = no_nh = NULL;
+		for (b = c->peers; b && !carried; b = b->next) {
+			if (!announced_to(svc, b))
+				continue;
+			if ((carried = conf_bgp_carries(b, fam)))
+				break;
+			if (b->families & (fam == AF_INET ? CONF_AF_IPV4 :
+			    CONF_AF_IPV6))
+				no_nh = b;
+			else
+				off = b;
+		}
+		if (carried)
+			continue;
 		util_fmt_addr(&svc->prefixes[i].addr, buf, sizeof(buf));
-		if (!(b->families & (fam == AF_INET ? CONF_AF_IPV4 :
-		    CONF_AF_IPV6)))
-			return conf_error(p, &a->pos, "service %s: prefix %s "
-			    "cannot go to bgp %s: its address-family %s is "
-			    "off", svc->name, buf, b->name,
-			    fam == AF_INET ? "ipv4" : "ipv6");
-		if (fam != b->neighbor.family && (fam == AF_INET ?
-		    b->nexthop4.family : b->nexthop6.family) == 0)
-			return conf_error(p, &a->pos, "service %s: prefix %s "
-			    "to bgp %s over %s needs 'next-hop ADDRESS;' of "
-			    "its family in bgp %s", svc->name, buf, b->name,
-			    b->neighbor.family == AF_INET ? "IPv4" : "IPv6",
-			    b->name);
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "/%u",
+		    svc->prefixes[i].len);
+		if (no_nh)
+			return conf_error(p, &svc->announces->pos, "service "
+			    "%s: prefix %s goes to no bgp session: bgp %s runs "
+			    "over %s and needs 'next-hop ADDRESS;' of the "
+			    "prefix's family", svc->name, buf, no_nh->name,
+			    no_nh->neighbor.family == AF_INET ? "IPv4" :
+			    "IPv6");
+		return conf_error(p, &svc->announces->pos, "service %s: "
+		    "prefix %s goes to no bgp session: none it is announced "
+		    "to has address-family %s (bgp %s has it off)", svc->name,
+		    buf, fam == AF_INET ? "ipv4" : "ipv6", off->name);
 	}
 	return 0;
 }
@@ -607,22 +655,20 @@ conf_validate_bgp(struct parser *p, struct conf *c)
 	for (b = c->peers; b; b = b->next)
 		if (bgp_validate_peer(p, c, b) == -1)
 			return -1;
-	for (svc = c->services; svc; svc = svc->next)
+	for (svc = c->services; svc; svc = svc->next) {
 		for (a = svc->announces; a; a = a->next) {
 			found = 0;
-			for (b = c->peers; b; b = b->next) {
-				if (strcmp(a->peer, "all") != 0 &&
-				    strcmp(a->peer, b->name) != 0)
-					continue;
-				found = 1;
-				if (bgp_validate_prefixes(p, svc, a, b) == -1)
-					return -1;
-			}
+			for (b = c->peers; b && !found; b = b->next)
+				found = strcmp(a->peer, "all") == 0 ||
+				    strcmp(a->peer, b->name) == 0;
 			if (!found)
 				return conf_error(p, &a->pos, "service %s: "
 				    "announce %s: no such bgp block", svc->name,
 				    a->peer);
 		}
+		if (svc->announces && bgp_validate_prefixes(p, c, svc) == -1)
+			return -1;
+	}
 	return 0;
 }
 

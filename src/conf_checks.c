@@ -772,6 +772,20 @@ kw_command(struct parser *p, void *ctx, const struct tok *kw)
 }
 
 static int
+kw_exit_codes(struct parser *p, void *ctx, const struct tok *kw)
+{
+	static const char *const kinds[] = { "nagios", "zero-ok", NULL };
+	int v;
+
+	(void)kw;
+	if ((v = conf_choice(p, kinds, "nagios or zero-ok")) == -1)
+		return -1;
+	((struct check_ctx *)ctx)->check->u.exec.exit_codes = v == 0 ?
+	    EXIT_CODES_NAGIOS : EXIT_CODES_ZERO_OK;
+	return conf_semi(p);
+}
+
+static int
 kw_path(struct parser *p, void *ctx, const struct tok *kw)
 {
 	struct check_conf *ck = ((struct check_ctx *)ctx)->check;
@@ -797,6 +811,7 @@ static const struct keyword check_kw[] = {
 	{ "recursion", kw_recursion, 0, T_DNS },
 	{ "zones", kw_zones, 0, T_DNS },
 	{ "command", kw_command, 0, T_EXEC },
+	{ "exit-codes", kw_exit_codes, 0, T_EXEC },
 	{ "path", kw_path, 0, T_FILE },
 	{ "interval", kw_interval, 0, T_ALL },
 	{ "fast-interval", kw_fast_interval, 0, T_PROBE },

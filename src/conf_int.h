@@ -65,6 +65,9 @@ int	 conf_kw_announce(struct parser *, void *, const struct tok *);
 
 int	conf_error(struct parser *, const struct conf_pos *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* Accepted, but told: kept in conf->warnings, shown by -t and at load. */
+void	conf_warn(struct parser *, const struct conf_pos *, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 struct conf		*conf_new(void);
 struct service_conf	*conf_service_new(const char *, const struct conf_pos *);

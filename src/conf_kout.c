@@ -66,7 +66,22 @@ last_check(const struct service_conf *svc)
 	return ck;
 }
 
-/* via ADDR [dev IF] [weight N] [degraded-weight N] check ... ; */
+/* After a check's block, a word that does not go on the via statement
+ * begins the next statement: the ';' after '}' may be left out. */
+static int
+via_goes_on(struct parser *p, int after_block)
+{
+	const struct tok *t = conf_peek(p);
+
+	if (t->type != TOK_WORD)
+		return 0;
+	return !after_block || strcmp(t->text, "dev") == 0 ||
+	    strcmp(t->text, "weight") == 0 ||
+	    strcmp(t->text, "degraded-weight") == 0 ||
+	    strcmp(t->text, "check") == 0;
+}
+
+/* via ADDR [dev IF] [weight N] [degraded-weight N] check ... [;] */
 static int
 kw_via(struct parser *p, void *ctx, const struct tok *kw)
 {
@@ -74,7 +89,7 @@ kw_via(struct parser *p, void *ctx, const struct tok *kw)
 	struct route_conf	*r = &svc->route;
 	struct via_conf		*v;
 	struct tok		 t;
-	int			 idx = (int)r->nvias, checks = 0;
+	int			 idx = (int)r->nvias, checks = 0, block = 0;
 
 	r->vias = xreallocarray(r->vias, r->nvias + 1, sizeof(*r->vias));
 	v = &r->vias[r->nvias++];
@@ -83,9 +98,10 @@ kw_via(struct parser *p, void *ctx, const struct tok *kw)
 	v->weight = 1;
 	if (conf_addr_arg(p, &v->gw) == -1)
 		return -1;
-	while (conf_peek(p)->type == TOK_WORD) {
+	while (via_goes_on(p, block)) {
 		if (conf_next(p, &t) == -1)
 			return -1;
+		block = 0;
 		if (strcmp(t.text, "dev") == 0) {
 			if (ifname_arg(p, v->dev) == -1)
 				goto fail;
@@ -99,6 +115,7 @@ kw_via(struct parser *p, void *ctx, const struct tok *kw)
 			if (conf_parse_check(p, svc, &t, idx) == -1)
 				goto fail;
 			checks += last_check(svc)->type != CHECK_FILE;
+			block = 1;
 		} else {
 			conf_unexpected(p, &t, "dev, weight, degraded-weight, "
 			    "check or ';'");
@@ -114,6 +131,9 @@ kw_via(struct parser *p, void *ctx, const struct tok *kw)
 		    "{ ... };)",
 		    util_fmt_addr(&v->gw, a, sizeof(a)));
 	}
+	/* Like every other block, a check's needs no ';' after its '}'. */
+	if (block && conf_peek(p)->type != TOK_SEMI)
+		return 0;
 	return conf_semi(p);
 fail:
 	lex_tok_free(&t);

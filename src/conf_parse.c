@@ -34,6 +34,23 @@ conf_error(struct parser *p, const struct conf_pos *pos, const char *fmt, ...)
 	return -1;
 }
 
+void
+conf_warn(struct parser *p, const struct conf_pos *pos, const char *fmt, ...)
+{
+	struct conf	*c = p->conf;
+	va_list		 ap;
+	char		 msg[512], line[640];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(line, sizeof(line), "%s:%d:%d: warning: %s", pos->file,
+	    pos->line, pos->col, msg);
+	c->warnings = xreallocarray(c->warnings, c->nwarnings + 1,
+	    sizeof(*c->warnings));
+	c->warnings[c->nwarnings++] = xstrdup(line);
+}
+
 /* ---- tokens, across included files ---- */
 
 static struct lexer *

@@ -174,6 +174,13 @@ conf_print_check_body(FILE *f, const struct check_conf *ck, const char *ind0)
 		fprintf(f, "%scommand", ind);
 		print_argv(f, ck->u.exec.argv);
 		fprintf(f, ";\n");
+		if (ck->u.exec.exit_codes == EXIT_CODES_ZERO_OK)
+			fprintf(f, "%s# exit 0: up; any other: down\n"
+			    "%sexit-codes zero-ok;\n", ind, ind);
+		else
+			fprintf(f, "%s# exit 0: up; 1: degraded (still "
+			    "announced); any other: down\n"
+			    "%sexit-codes nagios;\n", ind, ind);
 		break;
 	case CHECK_FILE:
 		fprintf(f, "%spath ", ind);

@@ -2,8 +2,10 @@
 /*
  * The grammar of `service NAME { ... }` blocks and their damping block.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include "conf_int.h"
 
@@ -70,6 +72,51 @@ static const struct keyword damping_kw[] = {
 
 /* ---- service blocks ---- */
 
+/* The length of a contiguous IPv4 netmask, or -1. */
+static int
+mask_len(const char *s)
+{
+	struct addr	 m;
+	uint32_t	 v;
+	int		 len = 0;
+
+	if (util_parse_addr(s, &m) == -1 || m.family != AF_INET)
+		return -1;
+	v = ntohl(m.u.v4.s_addr);
+	while (len < 32 && (v & (0x80000000u >> len)))
+		len++;
+	return len < 32 && (v << len) != 0 ? -1 : len;
+}
+
+/*
+ * "prefix 192.0.2.53 255.255.255.255;" as IOS writes it: taken as /32,
+ * with a warning that says how to write it here.
+ */
+static int
+cisco_mask(struct parser *p, const struct tok *pt, struct prefix *pfx)
+{
+	struct tok	 m;
+	int		 len;
+	char		 a[64];
+
+	if (conf_peek(p)->type != TOK_WORD || pfx->addr.family != AF_INET ||
+	    strchr(pt->text, '/') != NULL ||
+	    (len = mask_len(conf_peek(p)->text)) == -1)
+		return 0;
+	conf_next(p, &m);
+	snprintf(a, sizeof(a), "%s/%d", pt->text, len);
+	if (len == 0 || util_parse_prefix(a, pfx) == -1) {
+		conf_error(p, &m.pos, "%s %s is not a service prefix: write "
+		    "ADDRESS/LENGTH", pt->text, m.text);
+		lex_tok_free(&m);
+		return -1;
+	}
+	conf_warn(p, &m.pos, "use %s/%d instead of %s %s",
+	    util_fmt_addr(&pfx->addr, a, sizeof(a)), len, pt->text, m.text);
+	lex_tok_free(&m);
+	return 0;
+}
+
 static int
 kw_prefix(struct parser *p, void *ctx, const struct tok *kw)
 {
@@ -89,6 +136,10 @@ kw_prefix(struct parser *p, void *ctx, const struct tok *kw)
 	if (pfx.len == 0) {
 		conf_error(p, &t.pos, "%s is a default route, not a service "
 		    "prefix", t.text);
+		lex_tok_free(&t);
+		return -1;
+	}
+	if (cisco_mask(p, &t, &pfx) == -1) {
 		lex_tok_free(&t);
 		return -1;
 	}

@@ -23,6 +23,7 @@
 
 #include "bgp.h"
 #include "ctl.h"
+#include "history.h"
 #include "kout.h"
 
 #define CTL_VERSION	1
@@ -198,6 +199,17 @@ ok_merge(json_object *o)
 	return o;
 }
 
+/* show history, of one service when the request names one. */
+static json_object *
+history_command(struct ctl_daemon *d, json_object *req)
+{
+	const char *name = get_string(req, "service");
+
+	if (name && hc_service_find(d->hc, name) == NULL)
+		return reply_error("no such service: %s", name);
+	return ok_merge(history_json(name));
+}
+
 static json_object *
 dispatch(struct ctl_daemon *d, json_object *req)
 {
@@ -224,6 +236,8 @@ dispatch(struct ctl_daemon *d, json_object *req)
 		return ok_merge(status_json(d));
 	if (strcmp(cmd, "show checks") == 0)
 		return ok_merge(status_checks_json(d->hc));
+	if (strcmp(cmd, "show history") == 0)
+		return history_command(d, req);
 	if (strcmp(cmd, "show peers") == 0)
 		return ok_merge(bgp_peers_json(d->bgp));
 	if (strcmp(cmd, "show routes") == 0) {

@@ -736,6 +736,45 @@ print_checks(FILE *out, FILE *err, struct json_object *resp)
 	return print_table(&t, out, err);
 }
 
+static const struct column history_cols[] = {
+	{ "WHEN", 0 }, { "AGO", 1 }, { "SERVICE", 0 }, { "CHECK", 0 },
+	{ "FROM", 0 }, { "TO", 0 }, { "CHANGES", 1 }, { "REASON", 0 },
+};
+
+/* Oldest first, as a log reads. */
+static int
+print_history(FILE *out, FILE *err, struct json_object *resp)
+{
+	struct json_object	*list, *e;
+	struct table		 t;
+	char			 ago[32], n[32];
+	size_t			 i, len;
+
+	if ((list = member(resp, "history", json_type_array)) == NULL)
+		return perr(err, "protocol error: show history without a "
+		    "\"history\" list");
+	if ((len = json_object_array_length(list)) == 0) {
+		fprintf(out, "no state changes yet\n");
+		return CTL_PRINT_EXIT_OK;
+	}
+	table_init(&t, history_cols, nitems(history_cols));
+	for (i = 0; i < len; i++) {
+		e = json_object_array_get_idx(list, i);
+		table_add(&t, "%s", str_cell(e, "time"));
+		fmt_ms(e, "ago_ms", ago, sizeof(ago));
+		table_add(&t, "%s", ago);
+		table_add(&t, "%s", str_cell(e, "service"));
+		table_add(&t, "%s", member_is_null(e, "check") ? "-" :
+		    str_cell(e, "check"));
+		table_add(&t, "%s", str_cell(e, "from"));
+		table_add(&t, "%s", str_cell(e, "to"));
+		fmt_count(e, "changes", n, sizeof(n));
+		table_add(&t, "%s", n);
+		table_add(&t, "%s", str_cell(e, "reason"));
+	}
+	return print_table(&t, out, err);
+}
+
 /* "service dns: draining" */
 static int
 print_service(FILE *out, struct json_object *resp)
@@ -938,9 +977,66 @@ check_envelope(FILE *err, struct json_object *resp, int *ok)
 	return CTL_PRINT_EXIT_OK;
 }
 
+/* Keep the entries of LIST whose KEY is SERVICE; how many are left. */
+static size_t
+keep_service(struct json_object *obj, const char *list, const char *key,
+    const char *service)
+{
+	struct json_object	*arr, *kept, *e;
+	size_t			 i, n;
+
+	if ((arr = member(obj, list, json_type_array)) == NULL)
+		return 0;
+	if ((kept = json_object_new_array()) == NULL)
+		return 0;
+	n = json_object_array_length(arr);
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(arr, i);
+		if (strcmp(str_cell(e, key), service) == 0)
+			json_object_array_add(kept, json_object_get(e));
+	}
+	n = json_object_array_length(kept);
+	json_object_object_add(obj, list, kept);
+	return n;
+}
+
+/* show checks dns: only what concerns service dns. */
+static int
+filter(FILE *err, enum ctl_print_cmd cmd, struct json_object *resp,
+    const char *service)
+{
+	size_t n = 0;
+
+	switch (cmd) {
+	case CTL_PRINT_STATUS:
+		n = keep_service(resp, "services", "name", service);
+		break;
+	case CTL_PRINT_CHECKS:
+		n = keep_service(resp, "checks", "service", service);
+		break;
+	case CTL_PRINT_ROUTES:
+		/* A service may have nothing announced or installed now. */
+		keep_service(resp, "routes", "service", service);
+		keep_service(resp, "kernel", "service", service);
+		return CTL_PRINT_EXIT_OK;
+	default:
+		return CTL_PRINT_EXIT_OK;
+	}
+	if (n == 0)
+		return perr(err, "no such service: %s", service);
+	return CTL_PRINT_EXIT_OK;
+}
+
 int
 ctl_print_response(FILE *out, FILE *err, enum ctl_print_cmd cmd, int json,
     const char *buf, size_t len)
+{
+	return ctl_print_filtered(out, err, cmd, json, buf, len, NULL);
+}
+
+int
+ctl_print_filtered(FILE *out, FILE *err, enum ctl_print_cmd cmd, int json,
+    const char *buf, size_t len, const char *service)
 {
 	struct json_object	*resp;
 	int			 ok = 0, rc;
@@ -948,6 +1044,9 @@ ctl_print_response(FILE *out, FILE *err, enum ctl_print_cmd cmd, int json,
 	if (parse_response(err, buf, len, &resp) == -1)
 		return CTL_PRINT_EXIT_FAIL;
 	if (check_envelope(err, resp, &ok) != CTL_PRINT_EXIT_OK)
+		rc = CTL_PRINT_EXIT_FAIL;
+	else if (ok && service && filter(err, cmd, resp, service) !=
+	    CTL_PRINT_EXIT_OK)
 		rc = CTL_PRINT_EXIT_FAIL;
 	else if (json) {
 		fprintf(out, "%s\n", json_object_to_json_string_ext(resp,
@@ -975,6 +1074,9 @@ ctl_print_response(FILE *out, FILE *err, enum ctl_print_cmd cmd, int json,
 			break;
 		case CTL_PRINT_ROUTES:
 			rc = print_routes(out, err, resp);
+			break;
+		case CTL_PRINT_HISTORY:
+			rc = print_history(out, err, resp);
 			break;
 		default:
 			rc = print_other(out, err, resp);

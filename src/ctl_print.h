@@ -19,6 +19,7 @@ enum ctl_print_cmd {
 	CTL_PRINT_RELOAD,	/* reload */
 	CTL_PRINT_PEERS,	/* show peers */
 	CTL_PRINT_ROUTES,	/* show routes */
+	CTL_PRINT_HISTORY,	/* show history */
 	CTL_PRINT_OTHER		/* anything else: the body as JSON */
 };
 
@@ -35,6 +36,13 @@ enum ctl_print_cmd {
  */
 int	ctl_print_response(FILE *out, FILE *err, enum ctl_print_cmd,
 	    int json, const char *buf, size_t len);
+/*
+ * The same, showing only what concerns SERVICE (NULL: everything) of a
+ * status, show checks or show routes response; a SERVICE that nothing
+ * concerns is an error, as the daemon says for an unknown service.
+ */
+int	ctl_print_filtered(FILE *out, FILE *err, enum ctl_print_cmd,
+	    int json, const char *buf, size_t len, const char *service);
 
 /*
  * Durations as an operator types and reads them: "300ms", "10s", "1m30s",

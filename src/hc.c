@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "hc.h"
+#include "history.h"
 
 static void	check_timer_cb(evutil_socket_t, short, void *);
 static void	service_timer_cb(evutil_socket_t, short, void *);
@@ -58,6 +59,15 @@ hc_init(struct hc_engine *e, struct event_base *base, hc_change_fn fn)
 	e->on_change = fn;
 }
 
+/* A check's first probe comes within min(interval, this), in ms. */
+#define HC_FIRST_SPLAY_MAX	1000
+
+static uint64_t
+first_splay(uint64_t interval)
+{
+	return interval < HC_FIRST_SPLAY_MAX ? interval : HC_FIRST_SPLAY_MAX;
+}
+
 static void
 schedule(struct hc_check *ck, uint64_t ms)
 {
@@ -93,14 +103,16 @@ check_new(struct hc_engine *e, struct hc_service *svc,
 	if ((ck->timer = evtimer_new(e->base, check_timer_cb, ck)) == NULL)
 		fatalx_oom();
 	/*
-	 * Spread the first probes over a whole interval: each next probe is
-	 * timed from the last answer, so checks started together would fire
-	 * together for ever (bench/scale saw 10,000 checks in bursts at 40,000
-	 * queries a second).  A maintenance file is looked at before
-	 * anything can come up.
+	 * The first probe comes within min(interval, 1 s): a verdict, and so
+	 * a route, a second after a start or reload even with `interval 30s`.
+	 * Checks started together would then keep firing together (each next
+	 * probe is timed from the last answer; bench/scale saw 10,000 checks
+	 * in bursts of 40,000 queries a second), so hc_report() moves each
+	 * check once to a random phase of its interval -- earlier, never
+	 * later.  A maintenance file is looked at before anything can come up.
 	 */
 	schedule(ck, cc->type == CHECK_FILE ? 0 :
-	    util_random() % (cc->interval + 1));
+	    util_random() % (first_splay(cc->interval) + 1));
 	return ck;
 }
 
@@ -227,6 +239,23 @@ check_timer_cb(evutil_socket_t fd, short ev, void *arg)
 	ck->ops->start(ck);
 }
 
+/*
+ * The wait before the next probe.  The first full interval after the
+ * first verdict is cut to a random part of it, which spreads checks that
+ * started within the same second over their whole interval.
+ */
+static uint64_t
+next_delay(struct hc_check *ck)
+{
+	uint64_t delay = hc_track_next_delay(&ck->track, ck->conf);
+
+	if (ck->phased || ck->track.state == HC_STATE_INIT ||
+	    delay != ck->conf->interval || delay == 0)
+		return delay;
+	ck->phased = 1;
+	return 1 + util_random() % delay;
+}
+
 void
 hc_report(struct hc_check *ck, const struct hc_result *res)
 {
@@ -235,11 +264,15 @@ hc_report(struct hc_check *ck, const struct hc_result *res)
 	ck->running = 0;
 	log_debug("check %s/%s: %s (%s)", ck->svc->conf->name, ck->conf->name,
 	    hc_status_name(res->status), res->detail);
-	if (hc_track_apply(&ck->track, ck->conf, res, util_now_ms()))
+	if (hc_track_apply(&ck->track, ck->conf, res, util_now_ms())) {
 		log_info("check %s/%s: %s -> %s (%s)", ck->svc->conf->name,
 		    ck->conf->name, hc_state_name(old),
 		    hc_state_name(ck->track.state), ck->track.why);
-	schedule(ck, hc_track_next_delay(&ck->track, ck->conf));
+		history_add(ck->svc->conf->name, ck->conf->name,
+		    hc_state_name(old), hc_state_name(ck->track.state),
+		    ck->track.why);
+	}
+	schedule(ck, next_delay(ck));
 	if (ck->track.state == old)
 		return;
 	hc_service_eval(ck->svc);
@@ -273,10 +306,13 @@ hc_service_eval(struct hc_service *svc)
 		if (old == svc->st.state)
 			log_info("service %s: drain time over, withdrawing",
 			    svc->conf->name);
-		else
+		else {
 			log_info("service %s: %s -> %s (%s)", svc->conf->name,
 			    svc_state_name(old), svc_state_name(svc->st.state),
 			    svc->st.reason);
+			history_add(svc->conf->name, NULL, svc_state_name(old),
+			    svc_state_name(svc->st.state), svc->st.reason);
+		}
 		if (svc->engine->on_change)
 			svc->engine->on_change(svc, old);
 	}

@@ -32,6 +32,7 @@ struct hc_check {
 	struct event		*timer;
 	void			*probe;		/* the type's in-flight state */
 	int			 running;
+	int			 phased;	/* moved to a random phase */
 	uint64_t		 started_at;
 };
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "bgp.h"
+#include "history.h"
 #include "kout.h"
 #include "metrics.h"
 
@@ -143,6 +144,14 @@ service_metrics(struct evbuffer *out, const struct ctl_daemon *d,
 		l[0] = (struct label){ "service", svc->conf->name };
 		sample_u64(out, "anycastd_service_state_changes_total", l, 1,
 		    changes_of(changes, svc->conf->name));
+	}
+	family(out, "anycastd_service_state_since_seconds", "gauge",
+	    "When the service entered its state, Unix time in seconds.");
+	for (svc = d->hc->services; svc; svc = svc->next) {
+		l[0] = (struct label){ "service", svc->conf->name };
+		snprintf(buf, sizeof(buf), "%.3f",
+		    history_unix_time(svc->st.since));
+		sample(out, "anycastd_service_state_since_seconds", l, 1, buf);
 	}
 	family(out, "anycastd_service_announced", "gauge",
 	    "1 while the outputs announce the service's prefixes.");

@@ -33,6 +33,7 @@
 
 #include <linux/capability.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "priv.h"
 
@@ -271,6 +272,7 @@ shed_only(const struct priv_user *user, const struct priv_user *exec,
 	unsigned long long	eff, prm, setid = CAPBIT(CAP_SETUID) |
 				    CAPBIT(CAP_SETGID);
 	int			other = exec->uid != geteuid();
+	char			names[256];
 
 	if (user->uid != geteuid())
 		log_warn("started as uid %u, not root: cannot become user %s",
@@ -297,8 +299,9 @@ shed_only(const struct priv_user *user, const struct priv_user *exec,
 	    == -1)
 		log_warn("cannot limit CAP_SETUID and CAP_SETGID to exec user "
 		    "%s with seccomp: %s", exec->name, strerror(errno));
-	log_info("started unprivileged as uid %u, capabilities 0x%llx%s",
-	    (unsigned)geteuid(), eff & keep, other ? ", checks and hooks as "
+	fmt_caps(eff & keep, names, sizeof(names));
+	log_info("started unprivileged as uid %u, capabilities %s%s",
+	    (unsigned)geteuid(), names, other ? ", checks and hooks as "
 	    "the exec user" : "");
 	return 0;
 }
@@ -348,6 +351,7 @@ priv_drop(const struct conf *c, const struct priv_user *user,
     const struct priv_user *exec, char *err, size_t errlen)
 {
 	unsigned long long	keep = priv_needed_caps(c), prm;
+	char			names[256];
 	int			other = exec->uid != user->uid ||
 				    exec->gid != user->gid;
 
@@ -382,8 +386,9 @@ priv_drop(const struct conf *c, const struct priv_user *user,
 		    "%s with seccomp: %s", exec->name, strerror(errno));
 	if (setuid(0) != -1)	/* the drop must be irreversible */
 		fatal("could become root again after dropping privileges");
-	log_info("running as user %s (uid %u), capabilities 0x%llx",
-	    user->name, (unsigned)user->uid, keep);
+	fmt_caps(keep, names, sizeof(names));
+	log_info("running as user %s (uid %u), capabilities %s",
+	    user->name, (unsigned)user->uid, names);
 	return 0;
 }
 

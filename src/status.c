@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "history.h"
 #include "kout.h"
 
 static json_object *
@@ -15,10 +16,26 @@ ms_ago(uint64_t now, uint64_t then)
 	return json_object_new_int64((int64_t)(now >= then ? now - then : 0));
 }
 
+/* Milliseconds to the microsecond, printed as such: 0.258, never
+ * 0.25800000000000001. */
 static json_object *
 rtt(uint64_t us)
 {
-	return json_object_new_double((double)us / 1000.0);
+	char text[32];
+
+	snprintf(text, sizeof(text), "%llu.%03llu",
+	    (unsigned long long)(us / 1000), (unsigned long long)(us % 1000));
+	return json_object_new_double_s((double)us / 1000.0, text);
+}
+
+/* A monotonic instant as UTC wall-clock time, ISO 8601. */
+static json_object *
+wall(uint64_t mono_ms)
+{
+	char t[40];
+
+	history_fmt_time(mono_ms, t, sizeof(t));
+	return json_object_new_string(t);
 }
 
 static json_object *
@@ -53,6 +70,9 @@ service_json(const struct hc_service *svc, uint64_t now)
 	svc_reason(st, sc, now, why, sizeof(why));
 	json_object_object_add(o, "reason", json_object_new_string(why));
 	json_object_object_add(o, "since_ms", ms_ago(now, st->since));
+	json_object_object_add(o, "since", wall(st->since));
+	json_object_object_add(o, "changes", json_object_new_int64((int64_t)
+	    history_changes(sc->name, NULL)));
 	json_object_object_add(o, "prefixes", pfx);
 	json_object_object_add(o, "drain", json_object_new_boolean(st->drain));
 	json_object_object_add(o, "drain_left_ms", st->drain && st->drain_until ?
@@ -193,6 +213,9 @@ check_json(const struct hc_check *ck, uint64_t now)
 	json_object_object_add(o, "bogus",
 	    json_object_new_int64((int64_t)t->bogus));
 	json_object_object_add(o, "last_change_ms", ms_ago(now, t->changed_at));
+	json_object_object_add(o, "last_change", wall(t->changed_at));
+	json_object_object_add(o, "changes", json_object_new_int64((int64_t)
+	    history_changes(ck->svc->conf->name, ck->conf->name)));
 	json_object_object_add(o, "interval_ms",
 	    json_object_new_int64((int64_t)ck->conf->interval));
 	json_object_object_add(o, "timeout_ms",

@@ -29,6 +29,10 @@ Modes, with what RFC 4271 / RFC 7606 say anycastd must do:
                    -> treat-as-withdraw (7606 3 d)
   record           nothing bad: a well-behaved router that reports every
                    UPDATE it gets, to see what anycastd puts on the wire
+  refuse-then-reset  first connection: answers anycastd's OPEN with
+                   NOTIFICATION 2/2 Bad Peer AS; every later one: resets
+                   it (RST) after the OPEN, as a router still refusing
+                   may -- the reset must not hide why (issue 14)
 
 In the treat-as-withdraw modes a valid UPDATE follows the bad one, then
 KEEPALIVEs every second, so the test can see that the session stays up
@@ -73,7 +77,8 @@ TAW_MODES = ("truncated-attr", "origin-length", "missing-wk")
 NOTIFY_MODES = ("bad-marker", "short-length", "long-length",
                 "keepalive-length", "bad-type", "wrong-as", "unknown-wk",
                 "truncated-mp")
-MODES = NOTIFY_MODES + TAW_MODES + ("record",)
+MODES = NOTIFY_MODES + TAW_MODES + ("record", "refuse-then-reset")
+CONNECTIONS = [0]
 
 
 # ---- encoding -----------------------------------------------------------
@@ -317,6 +322,16 @@ def session(conn, mode, hold):
         emit("unexpected", type=mtype, hex=body.hex())
         return
     emit("open", **decode_open(body))
+    if mode == "refuse-then-reset":
+        CONNECTIONS[0] += 1
+        if CONNECTIONS[0] == 1:
+            conn.sendall(message(NOTIFICATION, bytes([2, 2])))
+            emit("sent", what="notification 2/2")
+        else:
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                            struct.pack("ii", 1, 0))
+            emit("sent", what="reset")
+        return
     if mode == "wrong-as":
         conn.sendall(open_msg(asn=65999, hold=hold))
         emit("sent", what=mode)

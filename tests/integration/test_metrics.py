@@ -50,6 +50,7 @@ FAMILIES = {
     "anycastd_kernel_errors_total": "counter",
     "anycastd_service_state": "gauge",
     "anycastd_service_state_changes_total": "counter",
+    "anycastd_service_state_since_seconds": "gauge",
     "anycastd_service_announced": "gauge",
     "anycastd_damping_penalty": "gauge",
     "anycastd_damping_suppressed": "gauge",

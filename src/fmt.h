@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: ISC */
+#ifndef ANYCASTD_FMT_H
+#define ANYCASTD_FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Values written for people, in log lines: capability masks by name,
+ * durations in the largest sensible unit.
+ */
+
+/* "CAP_NET_ADMIN,CAP_NET_BIND_SERVICE"; "none" for 0. */
+void	 fmt_caps(unsigned long long mask, char *, size_t);
+/* 10000 -> "10s", 9987 -> "10s", 1500 -> "1.5s", 250 -> "250ms",
+ * 90000 -> "1m30s". */
+void	 fmt_duration(uint64_t ms, char *, size_t);
+
+#endif
