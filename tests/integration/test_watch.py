@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: ISC
+"""Watches (issue 16): a crashed DNS server is noticed when the kernel
+knows, not at the next probe.  Real NSD and Knot, real BIRD exporting to
+its kernel table (watch_site.py); the check keeps the default probe
+timers (interval 500ms, fall 2), so a withdrawal within tens of
+milliseconds can only come from the watch.
+
+  - SIGKILL of NSD / Knot: the route is gone from the router's kernel
+    table within KILL_BOUND, in every one of TRIALS trials (median and
+    max printed); the check's reason names the watch, the process, its
+    pid and "killed by SIGKILL" (the test reaps the server only after).
+  - Each restart writes a new pid into the same pid file: the watch
+    follows it, and the check comes back up only after `rise` probes.
+  - SIGTERM (a clean stop): withdrawn as fast; what NSD says on exit.
+  - Missing pid file at start: the check is down, not a config error.
+  - The TCP listener destroyed under a running NSD (`ss -K`): the
+    listener watch fails the check at once and holds it down while the
+    UDP probes still pass.
+"""
+
+import signal
+import statistics
+import time
+
+import pytest
+
+import lab as lab_module
+from watch_site import ADDRS, WatchSite
+
+TRIALS = 5
+# Target (issue 16): median <= 10 ms, max <= 30 ms on an idle machine.
+# The bound is loose because CI runs on 2 shared cores; probing alone
+# could not do better than ~500 ms here (interval 500ms, fall 2).
+KILL_BOUND = 0.100
+RISE_TIMEOUT = 10.0
+
+PROCESS_CHECK = """
+                check dns {{
+                    query example.test SOA;
+                    watch process pidfile "{pidfile}";
+                }}"""
+
+
+def trial(site, figure, what, sig):
+    """One kill: returns the kill-to-deletion time in seconds."""
+    site.wait_routed()
+    site.acd.wait_state("dns", "up", RISE_TIMEOUT)
+    before = len(site.deletions())
+    pid = site.server.proc.pid
+    t0 = time.time()
+    site.server.kill_group(sig)
+    site.wait_unrouted(5)
+    lab_module.wait_until(lambda: len(site.deletions()) > before, 5,
+                          "the monitor to show the deletion")
+    took = site.deletions()[before] - t0
+    chk = site.check_state()
+    detail = chk["last"]["detail"]
+    assert chk["state"] == "down", chk
+    assert chk["last"]["reason"] == "watch-process", chk
+    # NSD's main process names itself "nsd: xfrd" (its comm).
+    assert f"watch process: {site.server.kind[:3]}" in detail, detail
+    assert f" (pid {pid}) exited" in detail, detail
+    if site.root:
+        # Only a reader allowed to ptrace the server sees its status.
+        assert f"exited: killed by {sig.name}" in detail, detail
+    else:
+        assert detail.endswith(" exited"), detail
+    site.server.reap()
+    figure(f"{what}: kill to route deleted at the router", took, KILL_BOUND)
+    return took, detail
+
+
+# Knot with anycastd as root, to see the exit status; NSD as anycastd's
+# own user, which the kernel does not show it to.
+@pytest.mark.parametrize("kind", ["nsd", "knot"])
+def test_sigkill_withdraws_in_milliseconds_and_restart_is_followed(
+        lab, host_ns, binaries, figure, kind):
+    site = WatchSite(lab, host_ns, kind, PROCESS_CHECK, root=kind == "knot")
+    times = []
+    for i in range(TRIALS):
+        took, _ = trial(site, figure, f"{kind} SIGKILL #{i + 1}",
+                        signal.SIGKILL)
+        times.append(took)
+        old_pid = site.server.proc.pid
+        # Restart: same config, same pid file, a new pid.
+        restart = time.monotonic()
+        site.server.start()
+        assert site.server.proc.pid != old_pid
+        _, up_after = site.acd.wait_state("dns", "up", RISE_TIMEOUT)
+        chk = site.check_state()
+        assert chk["state"] == "up", chk
+        # back up only through rise (3) good probes after the restart
+        assert up_after >= 0.2, \
+            f"up {up_after:.3f}s after restart: before rise probes?"
+        del restart
+    med, worst = statistics.median(times), max(times)
+    print(f"measured: {kind} SIGKILL to route deleted at the router over "
+          f"{TRIALS} trials: median {med * 1000:.1f} ms, max "
+          f"{worst * 1000:.1f} ms, all: "
+          + ", ".join(f"{t * 1000:.1f}" for t in times))
+    figure(f"{kind} SIGKILL median of {TRIALS}", med, KILL_BOUND)
+    figure(f"{kind} SIGKILL max of {TRIALS}", worst, KILL_BOUND)
+    assert worst <= KILL_BOUND, times
+
+
+@pytest.mark.parametrize("kind", ["nsd", "knot"])
+def test_sigterm_withdraws_at_exit(lab, host_ns, binaries, figure, kind):
+    site = WatchSite(lab, host_ns, kind, PROCESS_CHECK, root=True)
+    took, detail = trial(site, figure, f"{kind} SIGTERM", signal.SIGTERM)
+    assert "exited" in detail
+    assert took <= KILL_BOUND + 1.0, took   # the server's own stop time
+
+
+def test_missing_process_at_start_is_down_not_an_error(lab, host_ns,
+                                                       binaries):
+    site = WatchSite(lab, host_ns, "nsd", PROCESS_CHECK, start_server=False)
+    site.acd.wait_state("dns", "down", 5)
+    chk = site.check_state()
+    assert chk["last"]["reason"] == "watch-process", chk
+    assert "no process: pid file" in chk["last"]["detail"], chk
+    assert site.acd.watch("dns", 1.0) == ["down"]
+    # The server starting writes its pid file: followed, then up.
+    site.server.start()
+    site.acd.wait_state("dns", "up", RISE_TIMEOUT)
+    site.wait_routed()
+
+
+LISTENER_CHECK = """
+                check dns {{
+                    query example.test SOA;
+                    watch listener tcp;
+                }}"""
+
+
+def test_tcp_listener_destroyed_fails_at_once_and_holds_down(
+        lab, host_ns, binaries, figure):
+    site = WatchSite(lab, host_ns, "nsd", LISTENER_CHECK)
+    site.wait_routed()
+    site.acd.wait_state("dns", "up", RISE_TIMEOUT)
+    before = len(site.deletions())
+    t0 = time.time()
+    # SOCK_DESTROY on NSD's TCP listeners: the port is closed, NSD runs.
+    host_ns.run(["ss", "-K", "-t", "-l", "sport", "=", ":53"])
+    site.wait_unrouted(5)
+    lab_module.wait_until(lambda: len(site.deletions()) > before, 5,
+                          "the monitor to show the deletion")
+    took = site.deletions()[before] - t0
+    figure("TCP listener destroyed to route deleted", took, KILL_BOUND)
+    assert took <= KILL_BOUND, took
+    chk = site.check_state()
+    assert chk["last"]["reason"] == "watch-listener", chk
+    assert "no tcp socket listening on 192.0.2.53 port 53" in \
+        chk["last"]["detail"], chk
+    # UDP still answers, but the check stays down while the port is shut.
+    assert lab_module.answers_soa(host_ns, ADDRS[0])
+    assert site.acd.watch("dns", 2.0) == ["down"]
+    # A restart listens again: up after rise.
+    site.server.kill_group()
+    site.server.reap()
+    site.server.start()
+    site.acd.wait_state("dns", "up", RISE_TIMEOUT)
+    site.wait_routed()
