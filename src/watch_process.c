@@ -104,7 +104,7 @@ watch_process_parse_pid(const char *s, pid_t *pid)
 }
 
 /*
- * "killed by SIGKILL" or "exited with status 1" from STAT, the text of
+ * "exited: killed by SIGKILL" or "exited with status 1" from STAT, the text of
  * /proc/PID/stat of a zombie; 0 when the status cannot be read from it.
  */
 int	watch_process_exit_text(const char *, int, char *, size_t);
@@ -134,10 +134,10 @@ watch_process_exit_text(const char *stat, int zero_ok, char *buf, size_t len)
 		const char *abbrev = sigabbrev_np(WTERMSIG(code));
 
 		if (abbrev)
-			snprintf(buf, len, "killed by SIG%s%s", abbrev,
+			snprintf(buf, len, "exited: killed by SIG%s%s", abbrev,
 			    WCOREDUMP(code) ? " (core dumped)" : "");
 		else
-			snprintf(buf, len, "killed by signal %d",
+			snprintf(buf, len, "exited: killed by signal %d",
 			    WTERMSIG(code));
 	} else
 		snprintf(buf, len, "exited with status %d", WEXITSTATUS(code));
@@ -175,11 +175,7 @@ exit_text(struct wproc *wp, char *buf, size_t len)
 	if (n <= 0)
 		return;
 	stat[n] = '\0';
-	if (!watch_process_exit_text(stat, geteuid() == 0, buf + 8,
-	    len > 8 ? len - 8 : 0))
-		return;
-	/* "exited: killed by SIGKILL" */
-	memcpy(buf, "exited: ", 8);
+	watch_process_exit_text(stat, geteuid() == 0, buf, len);
 }
 
 static void
