@@ -192,3 +192,74 @@ def test_tcp_listener_shut_fails_the_check_and_holds_it_down(
     site.server.start()
     site.acd.wait_state("dns", "up", RISE_TIMEOUT)
     site.wait_routed()
+
+
+SESSION_CHECK = """
+                check dns {{
+                    query example.test SOA;
+                    watch tcp-session;
+                }}"""
+
+
+def session_established(site):
+    out = site.host_ns.run(["ss", "-Htn", "state", "established",
+                            "dport", "=", ":53"]).stdout
+    return out.strip()
+
+
+def test_tcp_session_end_with_no_new_session_fails_at_once(
+        lab, host_ns, binaries, figure):
+    site = WatchSite(lab, host_ns, "nsd", SESSION_CHECK)
+    site.wait_routed()
+    site.acd.wait_state("dns", "up", RISE_TIMEOUT)
+    lab_module.wait_until(lambda: session_established(site), 5,
+                          "the watch's session to NSD")
+    # The server resets the session (SOCK_DESTROY on its side): a new one
+    # is made at once, nothing fails.
+    host_ns.run(["ss", "-K", "-tn", "state", "established", "sport", "=",
+                 ":53"])
+    assert site.acd.watch("dns", 1.5) == ["up"]
+    lab_module.wait_until(lambda: session_established(site), 5,
+                          "a new session")
+    # Listener shut and session reset: the new connection is refused.
+    before = len(site.deletions())
+    t0 = time.time()
+    host_ns.run(["ss", "-K", "-t", "-l", "sport", "=", ":53"])
+    host_ns.run(["ss", "-K", "-tn", "state", "established", "sport", "=",
+                 ":53"])
+    site.wait_unrouted(5)
+    lab_module.wait_until(lambda: len(site.deletions()) > before, 5,
+                          "the monitor to show the deletion")
+    took = site.deletions()[before] - t0
+    figure("TCP session reset, port shut, to route deleted", took,
+           KILL_BOUND)
+    chk = site.check_state()
+    assert chk["last"]["reason"] == "watch-tcp-session", chk
+    assert "reset by the server (RST); a new one: refused" in \
+        chk["last"]["detail"], chk
+    assert took <= KILL_BOUND, took
+
+
+def test_tcp_session_sees_a_killed_server_at_once(lab, host_ns, binaries,
+                                                  figure):
+    site = WatchSite(lab, host_ns, "knot", SESSION_CHECK)
+    site.wait_routed()
+    site.acd.wait_state("dns", "up", RISE_TIMEOUT)
+    lab_module.wait_until(lambda: session_established(site), 5,
+                          "the watch's session to Knot")
+    before = len(site.deletions())
+    t0 = time.time()
+    site.server.kill_group()
+    site.wait_unrouted(5)
+    lab_module.wait_until(lambda: len(site.deletions()) > before, 5,
+                          "the monitor to show the deletion")
+    took = site.deletions()[before] - t0
+    site.server.reap()
+    figure("Knot SIGKILL to route deleted, tcp-session watch", took,
+           KILL_BOUND)
+    chk = site.check_state()
+    assert chk["last"]["reason"] == "watch-tcp-session", chk
+    assert took <= KILL_BOUND, took
+    # Restarted: a new session, then up after rise.
+    site.server.start()
+    site.acd.wait_state("dns", "up", RISE_TIMEOUT)
