@@ -86,7 +86,7 @@ watch_listener(struct parser *p, struct watch_conf *w)
 int
 conf_watch_parse(struct parser *p, struct check_conf *ck, const struct tok *kw)
 {
-	static const char *const types[] = { "process", "listener",
+	static const char *const kinds[] = { "process", "listener",
 	    "tcp-session", NULL };
 	struct watch_conf	*w;
 	int			 type, n = 0;
@@ -96,7 +96,7 @@ conf_watch_parse(struct parser *p, struct check_conf *ck, const struct tok *kw)
 	if (n == CONF_WATCHES_MAX)
 		return conf_error(p, &kw->pos, "more than %d watches in one "
 		    "check", CONF_WATCHES_MAX);
-	if ((type = conf_choice(p, types, "process, listener or tcp-session"))
+	if ((type = conf_choice(p, kinds, "process, listener or tcp-session"))
 	    == -1)
 		return -1;
 	w = watch_add(ck, (enum watch_type)type, kw);

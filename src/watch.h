@@ -54,6 +54,24 @@ void		 watch_set(struct watch *, int failing, const char *, ...)
 const struct addr *watch_target(const struct watch *);
 uint16_t	 watch_port(const struct watch *);
 
+/* Pure parts, for the unit tests. */
+/* A pid file's content: a decimal pid above 1, maybe with spaces. */
+int		 watch_process_parse_pid(const char *, int *);
+/*
+ * How a zombie ended, from its /proc/PID/stat text: "exited: killed by
+ * SIGKILL", "exited with status 1"; 0 when not known (a status 0 is
+ * believed only when ZERO_OK).
+ */
+int		 watch_process_exit_text(const char *, int zero_ok, char *,
+		    size_t);
+/* Whether a dumped socket (family, local address, port, IPV6_V6ONLY)
+ * serves ADDR port PORT. */
+int		 watch_listener_serves(int, const void *, uint16_t, int,
+		    const struct addr *, uint16_t);
+/* The tcp-session query: length-prefixed, with edns-tcp-keepalive. */
+int		 watch_session_query(const struct dns_check_conf *, uint16_t,
+		    uint8_t **, size_t *);
+
 /* In hc.c: a watch changed its verdict. */
 void		 hc_watch_event(struct hc_check *, struct watch *);
 

@@ -68,9 +68,6 @@ struct scan {
  * Whether a socket from a dump (its family, local address bytes, port
  * in host order, and IPV6_V6ONLY) serves ADDR port PORT.
  */
-int	watch_listener_serves(int, const void *, uint16_t, int,
-	    const struct addr *, uint16_t);
-
 int
 watch_listener_serves(int family, const void *src, uint16_t sport,
     int v6only, const struct addr *a, uint16_t port)

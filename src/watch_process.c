@@ -79,10 +79,8 @@ sys_pidfd_open(pid_t pid)
 }
 
 /* A pid file's content: a decimal pid, maybe with spaces around. */
-int	watch_process_parse_pid(const char *, pid_t *);
-
 int
-watch_process_parse_pid(const char *s, pid_t *pid)
+watch_process_parse_pid(const char *s, int *pid)
 {
 	char	*end;
 	long	 v;
@@ -99,7 +97,7 @@ watch_process_parse_pid(const char *s, pid_t *pid)
 		end++;
 	if (*end != '\0')
 		return -1;
-	*pid = (pid_t)v;
+	*pid = (int)v;
 	return 0;
 }
 
@@ -107,8 +105,6 @@ watch_process_parse_pid(const char *s, pid_t *pid)
  * "exited: killed by SIGKILL" or "exited with status 1" from STAT, the text of
  * /proc/PID/stat of a zombie; 0 when the status cannot be read from it.
  */
-int	watch_process_exit_text(const char *, int, char *, size_t);
-
 int
 watch_process_exit_text(const char *stat, int zero_ok, char *buf, size_t len)
 {
@@ -241,7 +237,7 @@ reread(struct wproc *wp)
 {
 	char	 buf[PIDFILE_MAX + 1];
 	ssize_t	 n = -1;
-	pid_t	 pid;
+	int	 pid;
 	int	 fd;
 
 	int	 err = 0;

@@ -54,9 +54,6 @@ static void	sess_connect(struct wsess *);
  * (RFC 1035 4.2.2).  dns_wire_query() ends the message with an OPT
  * record with no options: its RDLENGTH is the last two bytes.
  */
-int	watch_session_query(const struct dns_check_conf *, uint16_t,
-	    uint8_t **, size_t *);
-
 int
 watch_session_query(const struct dns_check_conf *d, uint16_t id,
     uint8_t **out, size_t *outlen)
