@@ -131,6 +131,10 @@ def test_sigkill_withdraws_in_milliseconds_and_restart_is_followed(
 @pytest.mark.parametrize("kind", ["nsd", "knot"])
 def test_sigterm_withdraws_at_exit(lab, host_ns, binaries, figure, kind):
     site = WatchSite(lab, host_ns, kind, PROCESS_CHECK, root=True)
+    site.acd.wait_state("dns", "up", RISE_TIMEOUT)
+    # A reload that keeps the check keeps its watch, on the new config.
+    site.acd.ctl("reload")
+    assert "kept across reload" in site.acd.log()
     took, detail = trial(site, figure, f"{kind} SIGTERM", signal.SIGTERM)
     assert "exited" in detail
     assert took <= KILL_BOUND + 1.0, took   # the server's own stop time
