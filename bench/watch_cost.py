@@ -40,7 +40,7 @@ ROWS = {
 
 
 def config(n, watches, pidfile, control):
-    out = [f'control "{control}";\nlog stderr;\nlog level warning;\n']
+    out = [f'control "{control}";\nlog stderr;\nlog level warn;\n']
     for i in range(n):
         out.append(f"""service s{i} {{
     prefix 2001:db8:1::{i + 1:x}/128;

@@ -10,11 +10,12 @@
  * Event-driven where the kernel allows: one netlink socket joins the
  * sock_diag destroy groups (SKNLGRP_INET*_DESTROY, CAP_NET_ADMIN), which
  * tell each TCP or UDP socket destroyed in our network namespace; one on
- * a watched port makes that watch look again at once.  Many sockets may
- * share a port (SO_REUSEPORT, one per server thread, and every TCP
- * connection of the server), so a look is a dump, at most one per watch
- * every LOOK_GAP_MS.  A dump every check interval covers a kernel
- * without the groups.  Sockets are those of anycastd's own network
+ * a watched port makes the watches look again at once.  Many sockets
+ * may share a port (SO_REUSEPORT, one per server thread, and every TCP
+ * connection of the server), so a look is a dump, at most one every
+ * LOOK_GAP_MS, and one dump serves every watch.  A dump every check
+ * interval covers what destroys no socket (a listener shut with
+ * SOCK_DESTROY) and a kernel without the groups.  Sockets are those of anycastd's own network
  * namespace: the watch is for a server on the same host.
  */
 #include <sys/socket.h>
@@ -28,6 +29,7 @@
 #include <time.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/filter.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -35,7 +37,6 @@
 #include "hc.h"
 #include "watch.h"
 
-static const struct timeval tv_now = { 0, 0 };
 
 #define LOOK_GAP_MS	5
 #define TCP_LISTEN_ST	10	/* include/net/tcp_states.h */
@@ -44,25 +45,35 @@ static const struct timeval tv_now = { 0, 0 };
 struct wlisten {
 	struct wlisten	*next;		/* all listener watches */
 	struct watch	*w;
-	struct event	*look;
-	uint64_t	 last_look;	/* ms, monotonic */
-	int		 look_due;	/* a look is scheduled */
 };
 
+/* One listening socket of a dump. */
+struct sock_ent {
+	uint8_t		 family;
+	uint8_t		 v6only;
+	uint16_t	 port;		/* host order */
+	uint8_t		 addr[16];
+};
+
+struct snapshot {
+	struct sock_ent	*v;
+	size_t		 n, cap;
+};
+
+/*
+ * One dump of the listening sockets serves every listener watch: the
+ * cost of a look does not grow with the number of services.
+ */
 static struct {
 	struct mnl_socket *dump;	/* requests */
 	struct mnl_socket *mon;		/* destroy events; NULL: none */
 	struct event	*ev;
+	struct event	*scan;		/* the next look */
 	struct wlisten	*list;
-	int		 tried;
+	uint64_t	 last_scan;	/* ms, monotonic */
+	int		 scan_soon;	/* a look is due within LOOK_GAP_MS */
+	struct snapshot	 snap[2];	/* udp, tcp */
 } sd;
-
-struct scan {
-	const struct addr	*addr;
-	uint16_t		 port;
-	int			 family;	/* of the dump */
-	unsigned		 found;
-};
 
 /*
  * Whether a socket from a dump (its family, local address bytes, port
@@ -108,22 +119,29 @@ attr_cb(const struct nlattr *attr, void *data)
 static int
 dump_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	struct scan			*s = arg;
+	struct snapshot			*snap = arg;
 	const struct inet_diag_msg	*m = mnl_nlmsg_get_payload(nlh);
+	struct sock_ent			*e;
 	int				 v6only = 0;
 
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(*m), attr_cb, &v6only);
-	if (watch_listener_serves(m->idiag_family, m->id.idiag_src,
-	    ntohs(m->id.idiag_sport), v6only, s->addr, s->port))
-		s->found++;
+	if (snap->n == snap->cap) {
+		snap->cap = snap->cap ? snap->cap * 2 : 64;
+		snap->v = xreallocarray(snap->v, snap->cap, sizeof(*snap->v));
+	}
+	e = &snap->v[snap->n++];
+	e->family = m->idiag_family;
+	e->v6only = (uint8_t)v6only;
+	e->port = ntohs(m->id.idiag_sport);
+	memcpy(e->addr, m->id.idiag_src, 16);
 	return MNL_CB_OK;
 }
 
-/* One family's dump; -1 with errno on failure. */
+/* One family's listening sockets of PROTO into SNAP; -1 on failure. */
 static int
-dump(int family, int proto, struct scan *s)
+dump(int family, int proto, struct snapshot *snap)
 {
 	char			 buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr		*nlh = mnl_nlmsg_put_header(buf);
@@ -140,12 +158,11 @@ dump(int family, int proto, struct scan *s)
 	req->sdiag_protocol = (uint8_t)proto;
 	req->idiag_states = 1u << (proto == IPPROTO_TCP ? TCP_LISTEN_ST :
 	    TCP_CLOSE_ST);
-	s->family = family;
 	if (mnl_socket_sendto(sd.dump, nlh, nlh->nlmsg_len) == -1)
 		return -1;
 	while ((len = mnl_socket_recvfrom(sd.dump, buf, sizeof(buf))) > 0) {
 		ret = mnl_cb_run(buf, (size_t)len, seq,
-		    mnl_socket_get_portid(sd.dump), dump_cb, s);
+		    mnl_socket_get_portid(sd.dump), dump_cb, snap);
 		if (ret == MNL_CB_STOP)
 			return 0;
 		if (ret == MNL_CB_ERROR)
@@ -154,64 +171,110 @@ dump(int family, int proto, struct scan *s)
 	return -1;
 }
 
-static void
-look(struct wlisten *wl)
+static int
+is_tcp(const struct wlisten *wl)
 {
-	struct watch	*w = wl->w;
-	struct scan	 s = { watch_target(w), watch_port(w), 0, 0 };
-	const char	*proto = w->conf->proto == IPPROTO_TCP ? "tcp" : "udp";
-	char		 a[64];
+	return wl->w->conf->proto == IPPROTO_TCP;
+}
 
-	wl->last_look = util_now_ms();
-	util_fmt_addr(s.addr, a, sizeof(a));
-	if (s.addr->family == 0) {
+/* The watch's verdict from the last dumps. */
+static void
+judge(struct wlisten *wl)
+{
+	struct watch		*w = wl->w;
+	const struct addr	*a = watch_target(w);
+	const struct snapshot	*snap = &sd.snap[is_tcp(wl)];
+	const char		*proto = is_tcp(wl) ? "tcp" : "udp";
+	uint16_t		 port = watch_port(w);
+	unsigned		 found = 0;
+	size_t			 i;
+	char			 buf[64];
+
+	util_fmt_addr(a, buf, sizeof(buf));
+	if (a->family == 0) {
 		watch_set(w, 1, "no address to watch");
 		return;
 	}
-	if (sd.dump == NULL || dump(s.addr->family, w->conf->proto, &s) == -1 ||
-	    (s.addr->family == AF_INET &&
-	    dump(AF_INET6, w->conf->proto, &s) == -1)) {
-		/* Not the server's fault: say so, keep the verdict. */
-		log_warn("watch listener %s %s port %u: sock_diag", proto, a,
-		    s.port);
-		return;
-	}
-	if (s.found == 0)
+	for (i = 0; i < snap->n; i++)
+		found += (unsigned)watch_listener_serves(snap->v[i].family,
+		    snap->v[i].addr, snap->v[i].port, snap->v[i].v6only, a,
+		    port);
+	if (found == 0)
 		watch_set(w, 1, "no %s socket %s on %s port %u", proto,
-		    w->conf->proto == IPPROTO_TCP ? "listening" : "bound", a,
-		    s.port);
+		    is_tcp(wl) ? "listening" : "bound", buf, port);
 	else
-		watch_set(w, 0, "%u %s socket%s on %s port %u", s.found, proto,
-		    s.found == 1 ? "" : "s", a, s.port);
+		watch_set(w, 0, "%u %s socket%s on %s port %u", found, proto,
+		    found == 1 ? "" : "s", buf, port);
+}
+
+/* Dump what the watches need, then judge each; 0, or -1 on failure. */
+static int
+scan(void)
+{
+	struct wlisten	*wl;
+	int		 need[2] = { 0, 0 }, p;
+
+	for (wl = sd.list; wl; wl = wl->next)
+		need[is_tcp(wl)] = 1;
+	for (p = 0; p < 2; p++) {
+		sd.snap[p].n = 0;
+		if (need[p] && (sd.dump == NULL ||
+		    dump(AF_INET, p ? IPPROTO_TCP : IPPROTO_UDP,
+		    &sd.snap[p]) == -1 ||
+		    dump(AF_INET6, p ? IPPROTO_TCP : IPPROTO_UDP,
+		    &sd.snap[p]) == -1))
+			return -1;
+	}
+	for (wl = sd.list; wl; wl = wl->next)
+		judge(wl);
+	return 0;
+}
+
+/* The shortest interval of the watches' checks: the periodic look. */
+static uint64_t
+period(void)
+{
+	const struct wlisten	*wl;
+	uint64_t		 ms = UINT64_MAX;
+
+	for (wl = sd.list; wl; wl = wl->next)
+		if (wl->w->ck->conf->interval < ms)
+			ms = wl->w->ck->conf->interval;
+	return ms;
 }
 
 static void
-look_cb(evutil_socket_t fd, short ev, void *arg)
+scan_cb(evutil_socket_t fd, short ev, void *arg)
 {
-	struct wlisten	*wl = arg;
-	struct timeval	 tv;
+	struct timeval tv;
 
 	(void)fd;
 	(void)ev;
-	wl->look_due = 0;
-	look(wl);
-	tv = hc_tv(wl->w->ck->conf->interval);
-	evtimer_add(wl->look, &tv);
+	(void)arg;
+	sd.scan_soon = 0;
+	sd.last_scan = util_now_ms();
+	if (scan() == -1)
+		/* Not the server's fault: say so, keep the verdicts. */
+		log_warn("watch listener: sock_diag dump");
+	if (sd.list == NULL)
+		return;
+	tv = hc_tv(period());
+	evtimer_add(sd.scan, &tv);
 }
 
 /* Look soon: at once, or when LOOK_GAP_MS since the last look is over. */
 static void
-look_soon(struct wlisten *wl)
+scan_soon(void)
 {
 	uint64_t	now = util_now_ms();
 	struct timeval	tv = { 0, 0 };
 
-	if (wl->look_due)
+	if (sd.scan_soon)
 		return;
-	if (now - wl->last_look < LOOK_GAP_MS)
-		tv = hc_tv(LOOK_GAP_MS - (now - wl->last_look));
-	wl->look_due = 1;
-	evtimer_add(wl->look, &tv);
+	if (now - sd.last_scan < LOOK_GAP_MS)
+		tv = hc_tv(LOOK_GAP_MS - (now - sd.last_scan));
+	sd.scan_soon = 1;
+	evtimer_add(sd.scan, &tv);
 }
 
 static int
@@ -224,8 +287,10 @@ destroy_cb(const struct nlmsghdr *nlh, void *arg)
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*m)))
 		return MNL_CB_OK;
 	for (wl = sd.list; wl; wl = wl->next)
-		if (ntohs(m->id.idiag_sport) == watch_port(wl->w))
-			look_soon(wl);
+		if (ntohs(m->id.idiag_sport) == watch_port(wl->w)) {
+			scan_soon();
+			break;
+		}
 	return MNL_CB_OK;
 }
 
@@ -240,12 +305,56 @@ mon_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)arg;
 	while ((len = mnl_socket_recvfrom(sd.mon, buf, sizeof(buf))) > 0)
 		mnl_cb_run(buf, (size_t)len, 0, 0, destroy_cb, NULL);
-	if (len == -1 && errno == ENOBUFS) {
-		struct wlisten *wl;
+	if (len == -1 && errno == ENOBUFS)
+		scan_soon();	/* events lost: look */
+}
 
-		for (wl = sd.list; wl; wl = wl->next)
-			look_soon(wl);
+/*
+ * Only destroyed sockets on a watched port wake us: every socket of the
+ * namespace is told (our own probes' sockets, a busy host's thousands),
+ * and a socket filter drops the others in the kernel.  The port of an
+ * inet_diag_msg is at byte 20 of the message: nlmsghdr (16), then
+ * family, state, timer, retrans (4).
+ */
+#define FILTER_PORTS_MAX	32
+
+static void
+mon_filter(void)
+{
+	struct sock_filter	 code[FILTER_PORTS_MAX + 3];
+	struct sock_fprog	 prog;
+	const struct wlisten	*wl, *o;
+	unsigned		 n = 0, i;
+	uint16_t		 ports[FILTER_PORTS_MAX];
+
+	if (sd.mon == NULL)
+		return;
+	for (wl = sd.list; wl; wl = wl->next) {
+		for (o = sd.list; o != wl; o = o->next)
+			if (watch_port(o->w) == watch_port(wl->w))
+				break;
+		if (o != wl)
+			continue;
+		if (n == FILTER_PORTS_MAX) {	/* every message, then */
+			setsockopt(mnl_socket_get_fd(sd.mon), SOL_SOCKET,
+			    SO_DETACH_FILTER, NULL, 0);
+			return;
+		}
+		ports[n++] = watch_port(wl->w);
 	}
+	code[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 20);
+	for (i = 0; i < n; i++)
+		code[1 + i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ |
+		    BPF_K, ports[i], (uint8_t)(n - i), 0);
+	code[n + 1] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+	code[n + 2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+	    0xffffffff);
+	prog.len = (unsigned short)(n + 3);
+	prog.filter = code;
+	if (setsockopt(mnl_socket_get_fd(sd.mon), SOL_SOCKET, SO_ATTACH_FILTER,
+	    &prog, sizeof(prog)) == -1)
+		log_warn("watch listener: socket filter; every destroyed "
+		    "socket will be looked at");
 }
 
 static void
@@ -295,16 +404,15 @@ listener_start(struct watch *w)
 				mnl_socket_close(sd.dump);
 			sd.dump = NULL;
 		}
-		if (!sd.tried)
-			mon_open(w->base);
-		sd.tried = 1;
+		mon_open(w->base);
+		if ((sd.scan = evtimer_new(w->base, scan_cb, NULL)) == NULL)
+			fatalx_oom();
 	}
 	wl->next = sd.list;
 	sd.list = wl;
-	if ((wl->look = evtimer_new(w->base, look_cb, wl)) == NULL)
-		fatalx_oom();
-	wl->look_due = 1;
-	evtimer_add(wl->look, &tv_now);
+	mon_filter();
+	/* The first verdict from the event loop, as every watch. */
+	scan_soon();
 }
 
 static void
@@ -317,16 +425,20 @@ listener_stop(struct watch *w)
 			*pp = wl->next;
 			break;
 		}
-	event_free(wl->look);
 	free(wl);
-	if (sd.list != NULL)
+	if (sd.list != NULL) {
+		mon_filter();
 		return;
+	}
 	if (sd.ev)
 		event_free(sd.ev);
 	if (sd.mon)
 		mnl_socket_close(sd.mon);
 	if (sd.dump)
 		mnl_socket_close(sd.dump);
+	event_free(sd.scan);
+	free(sd.snap[0].v);
+	free(sd.snap[1].v);
 	memset(&sd, 0, sizeof(sd));
 }
 
