@@ -19,6 +19,7 @@ milliseconds can only come from the watch.
     the UDP probes still pass.
 """
 
+import os
 import signal
 import statistics
 import time
@@ -28,7 +29,8 @@ import pytest
 import lab as lab_module
 from watch_site import ADDRS, WatchSite
 
-TRIALS = 5
+# ACD_WATCH_TRIALS=20 for a longer measurement.
+TRIALS = int(os.environ.get("ACD_WATCH_TRIALS", "5"))
 # Target (issue 16): median <= 10 ms, max <= 30 ms on an idle machine.
 # The bound is loose because CI runs on 2 shared cores (a busy machine
 # gave 124 ms once); what shows that the watch, not a probe, took the
