@@ -164,16 +164,21 @@ LISTENER_CHECK = """
                     watch listener udp;
                     watch listener tcp;
                 }}"""
+# The same, probing and watching the IPv6 address.
+LISTENER_CHECK6 = LISTENER_CHECK.replace(
+    "query example.test SOA;", "query example.test SOA; server 2001:db8::53;")
 # The listener watch looks at the sockets every check interval (500ms,
 # the default), and at once when the kernel destroys a socket on the port.
 LISTENER_POLL = 0.5
 
 
+@pytest.mark.parametrize("family", ["ipv4", "ipv6"])
 def test_listener_watch_alone_sees_a_killed_server_at_once(
-        lab, host_ns, binaries, figure):
+        lab, host_ns, binaries, figure, family):
     """No process watch: the server's sockets destroyed at its exit are
     the event (sock_diag destroy groups)."""
-    site = WatchSite(lab, host_ns, "nsd", LISTENER_CHECK)
+    site = WatchSite(lab, host_ns, "nsd", LISTENER_CHECK if family == "ipv4"
+                     else LISTENER_CHECK6)
     site.wait_routed()
     site.acd.wait_state("dns", "up", RISE_TIMEOUT)
     before = len(site.deletions())
@@ -184,7 +189,8 @@ def test_listener_watch_alone_sees_a_killed_server_at_once(
                           "the monitor to show the deletion")
     took = site.deletions()[before] - t0
     site.server.reap()
-    figure("NSD SIGKILL to route deleted, listener watch", took, KILL_BOUND)
+    figure(f"NSD SIGKILL to route deleted, listener watch, {family}", took,
+           KILL_BOUND)
     reason = site.acd.service("dns")["reason"]
     assert "failed at once: watch listener: no " in reason, reason
     assert took <= KILL_BOUND, took
@@ -268,9 +274,13 @@ def test_tcp_session_end_with_no_new_session_fails_at_once(
     assert took <= KILL_BOUND, took
 
 
+@pytest.mark.parametrize("family", ["ipv4", "ipv6"])
 def test_tcp_session_sees_a_killed_server_at_once(lab, host_ns, binaries,
-                                                  figure):
-    site = WatchSite(lab, host_ns, "knot", SESSION_CHECK)
+                                                  figure, family):
+    site = WatchSite(lab, host_ns, "knot", SESSION_CHECK if family == "ipv4"
+                     else SESSION_CHECK.replace(
+                         "query example.test SOA;",
+                         "query example.test SOA; server 2001:db8::53;"))
     site.wait_routed()
     site.acd.wait_state("dns", "up", RISE_TIMEOUT)
     lab_module.wait_until(lambda: session_established(site), 5,
@@ -283,8 +293,8 @@ def test_tcp_session_sees_a_killed_server_at_once(lab, host_ns, binaries,
                           "the monitor to show the deletion")
     took = site.deletions()[before] - t0
     site.server.reap()
-    figure("Knot SIGKILL to route deleted, tcp-session watch", took,
-           KILL_BOUND)
+    figure(f"Knot SIGKILL to route deleted, tcp-session watch, {family}",
+           took, KILL_BOUND)
     reason = site.acd.service("dns")["reason"]
     assert "failed at once: watch tcp-session: " in reason, reason
     assert took <= KILL_BOUND, took
