@@ -16,10 +16,10 @@
  * A /proc/PID directory opened when the process was found keeps that
  * read from landing on a new process with a reused pid.  The kernel
  * shows exit_code only to a reader that may ptrace the process, and 0 to
- * others: so a 0 is believed only when anycastd runs as root (`user
- * root;`), and the reason says only "exited" when the status is 0 for
- * another user, or when the parent reaped it first (systemd usually
- * does).
+ * others; /proc/PID/io answers under the same rule (and, unlike the
+ * memory fields, also for a zombie), so a 0 is believed only when that
+ * read succeeds.  Otherwise, or when the parent reaped the process first
+ * (systemd usually does), the reason says only "exited".
  */
 #include <sys/inotify.h>
 #include <sys/syscall.h>
@@ -155,6 +155,21 @@ disarm(struct wproc *wp)
 	wp->pid = 0;
 }
 
+/* Whether the kernel lets us see the status of the process at PROCFD. */
+static int
+may_trace(int procfd)
+{
+	char	buf[256];
+	ssize_t	n;
+	int	fd;
+
+	if ((fd = openat(procfd, "io", O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	return n > 0;
+}
+
 static void
 exit_text(struct wproc *wp, char *buf, size_t len)
 {
@@ -171,7 +186,7 @@ exit_text(struct wproc *wp, char *buf, size_t len)
 	if (n <= 0)
 		return;
 	stat[n] = '\0';
-	watch_process_exit_text(stat, geteuid() == 0, buf, len);
+	watch_process_exit_text(stat, may_trace(wp->procfd), buf, len);
 }
 
 static void
