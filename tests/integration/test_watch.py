@@ -13,8 +13,12 @@ milliseconds can only come from the watch.
     follows it, and the check comes back up only after `rise` probes.
   - SIGTERM (a clean stop): withdrawn as fast; what NSD says on exit.
   - Missing pid file at start: the check is down, not a config error.
+  - tcp-session: the server resetting a session alone fails nothing (a
+    new one is made); reset with the port shut fails at once; Knot killed
+    is seen at once, over IPv4 and IPv6, and in router mode a killed
+    backend's next hops go at once while its probes run every 2 s.
   - Listener watches alone: NSD killed is seen through its sockets'
-    destruction, as fast; its TCP listener shut under a running NSD
+    destruction, as fast (IPv4 and IPv6); its TCP listener shut under a running NSD
     (`ss -K`) fails the check at the next look and holds it down while
     the UDP probes still pass.
 """
@@ -27,6 +31,7 @@ import time
 import pytest
 
 import lab as lab_module
+from kernel_helpers import RouterSite
 from watch_site import ADDRS, WatchSite
 
 # ACD_WATCH_TRIALS=20 for a longer measurement.
@@ -301,3 +306,32 @@ def test_tcp_session_sees_a_killed_server_at_once(lab, host_ns, binaries,
     # Restarted: a new session, then up after rise.
     site.server.start()
     site.acd.wait_state("dns", "up", RISE_TIMEOUT)
+
+
+class SessionRouterSite(RouterSite):
+    """Router mode (kernel_helpers.RouterSite): each backend's checks keep
+    a TCP session to its NSD, and probe only every 2 s, so a backend
+    gone within KILL_BOUND can only be the watch's doing."""
+
+    def check(self, i):
+        return ("check dns { query example.test SOA; interval 2s; "
+                "timeout 200ms; watch tcp-session; }")
+
+
+def test_router_mode_tcp_session_drops_a_killed_backend_at_once(lab,
+                                                                binaries,
+                                                                figure):
+    site = SessionRouterSite(lab)
+    site.wait_hops((1, 2), 20)
+    t0 = time.monotonic()
+    site.b[1].kill()
+    site.wait_hops((2,), 5)
+    took = time.monotonic() - t0
+    figure("router mode: backend NSD killed to its next hops gone", took,
+           KILL_BOUND)
+    assert took <= KILL_BOUND, took
+    for name in ("via1-dns", "via2-dns"):       # backend 1, IPv4 and IPv6
+        watch = site.acd.check("dns", name)["watches"][0]
+        assert watch["type"] == "tcp-session" and watch["failing"], watch
+        assert "a new one: refused" in watch["detail"], watch
+    assert site.acd.service("dns")["state"] == "up"
