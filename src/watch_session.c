@@ -218,7 +218,7 @@ sock_cb(evutil_socket_t fd, short ev, void *arg)
 		err = errno;
 	if (err) {
 		sess_failed(s, err == ECONNREFUSED ? "refused" :
-		    strerror(err));
+		    err == ECONNRESET ? "reset" : strerror(err));
 		return;
 	}
 	event_free(s->ev);

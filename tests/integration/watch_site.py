@@ -166,9 +166,26 @@ log:
         rc = self.proc.wait(timeout)
         if rc is None:
             raise AssertionError(f"{self.kind} still running")
-        # NSD's server children, if any outlived it
+        # NSD's server children, if any outlived it: gone before a
+        # restart binds the same port.
         self.proc.signal_group(signal.SIGKILL)
+        lab_module.wait_until(lambda: not group_alive(self.proc.pid),
+                              timeout, f"{self.kind}'s children to exit")
         return rc
+
+
+def group_alive(pgid):
+    """Whether a process of group pgid runs (zombies do not count)."""
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
 
 
 class WatchSite:
