@@ -3,7 +3,8 @@
 """What watches cost while all is well (issue 16): anycastd with N
 services, each with one dns check (default timers) of the same NSD, with
 no watch, with `watch process pidfile`, and with that plus `watch
-listener udp; watch listener tcp;`.  For each: anycastd's CPU time
+listener udp; watch listener tcp;`, and with `watch tcp-session;` (a TCP
+session per service, NSD allowing 2,000).  For each: anycastd's CPU time
 (utime+stime from /proc/PID/stat) over a window after the services are
 up, and its resident memory (VmRSS).  The difference from the first row
 is the watches' cost.
@@ -24,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests" / "integration"))
 
 import lab as lab_module  # noqa: E402
-from nsd import Nsd  # noqa: E402
+from watch_site import Server  # noqa: E402
 
 ANYCASTD = HERE.parent / os.environ.get("ANYCASTD_BUILD", "build") / \
     "anycastd"
@@ -36,6 +37,7 @@ ROWS = {
     "watch process + listener udp + tcp":
         'watch process pidfile "{pidfile}"; watch listener udp; '
         'watch listener tcp;',
+    "watch tcp-session": "watch tcp-session;",
 }
 
 
@@ -80,9 +82,11 @@ def measure(the_lab, ns, n, name, watches, pidfile, window):
         time.sleep(window)
         c1, t1 = cpu_seconds(proc.pid), time.monotonic()
         rss = rss_kb(proc.pid)
+        sessions = len(ns.run(["ss", "-Htn", "state", "established", "dport",
+                               "=", ":53"]).stdout.splitlines())
     finally:
         proc.kill()
-    return (c1 - c0) / (t1 - t0), rss
+    return (c1 - c0) / (t1 - t0), rss, sessions
 
 
 def main():
@@ -97,16 +101,18 @@ def main():
     os.chmod(the_lab.workdir, 0o755)
     try:
         ns = the_lab.netns()
+        ns.add_addr("192.0.2.53/32")
         ns.add_addr("2001:db8::53/128")
-        server = Nsd(the_lab, ns, ["2001:db8::53"])
-        pidfile = server.workdir / "nsd.pid"
+        server = Server(the_lab, ns, "nsd")
+        pidfile = server.pidfile
         print(f"| {args.services} services, one dns check each "
-              f"| CPU (% of one core) | RSS (KiB) |")
-        print("|---|---|---|")
+              f"| CPU (% of one core) | RSS (KiB) | TCP sessions open |")
+        print("|---|---|---|---|")
         for name, watches in ROWS.items():
-            cpu, rss = measure(the_lab, ns, args.services, name, watches,
-                               pidfile, args.window)
-            print(f"| {name} | {cpu * 100:.1f} | {rss} |", flush=True)
+            cpu, rss, sessions = measure(the_lab, ns, args.services, name,
+                                         watches, pidfile, args.window)
+            print(f"| {name} | {cpu * 100:.1f} | {rss} | {sessions} |",
+                  flush=True)
     finally:
         the_lab.close()
 

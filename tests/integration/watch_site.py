@@ -99,6 +99,8 @@ server:
     pidfile: "{self.pidfile}"
     verbosity: 1
     rrl-ratelimit: 0
+    # bench/watch_cost.py keeps a TCP session per service
+    tcp-count: 2000
 remote-control:
     control-enable: no
 zone:
