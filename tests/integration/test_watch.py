@@ -13,6 +13,8 @@ milliseconds can only come from the watch.
     follows it, and the check comes back up only after `rise` probes.
   - SIGTERM (a clean stop): withdrawn as fast; what NSD says on exit.
   - Missing pid file at start: the check is down, not a config error.
+  - Flap damping counts watch failures like any other: two kills
+    suppress the service while its check is back up.
   - tcp-session: the server resetting a session alone fails nothing (a
     new one is made); reset with the port shut fails at once; Knot killed
     is seen at once, over IPv4 and IPv6, and in router mode a killed
@@ -338,3 +340,26 @@ def test_router_mode_tcp_session_drops_a_killed_backend_at_once(lab,
         assert re.search(r"a new one: (refused|reset)$", watch["detail"]), \
             watch
     assert site.acd.service("dns")["state"] == "up"
+
+
+def test_flap_damping_still_applies_to_watch_failures(lab, host_ns,
+                                                      binaries):
+    """Each kill is an up -> down flap: the second one suppresses the
+    service, which stays down while its check comes back up."""
+    check = PROCESS_CHECK + """
+                damping {{ penalty 1000; suppress 1500; reuse 750;
+                          half-life 60s; }}"""
+    site = WatchSite(lab, host_ns, "nsd", check)
+    for flap in (1, 2):
+        site.wait_routed()
+        site.acd.wait_state("dns", "up", RISE_TIMEOUT)
+        site.server.kill_group()
+        site.server.reap()
+        site.wait_unrouted(5)
+        site.server.start()
+    lab_module.wait_until(lambda: site.check_state()["state"] == "up",
+                          RISE_TIMEOUT, "the check up after the restart")
+    svc = site.acd.service("dns")
+    assert svc["state"] == "down", svc
+    assert svc["damping"]["suppressed"], svc
+    assert not site.routed()
