@@ -277,8 +277,14 @@ hc_watch_event(struct hc_check *ck, struct watch *w)
 	    conf_watch_type_name(w->conf->type), w->detail);
 	log_debug("check %s/%s: %s", ck->svc->conf->name, ck->conf->name,
 	    res.detail);
-	if (!hc_track_fail_now(&ck->track, ck->conf, &res, util_now_ms()))
+	if (!hc_track_fail_now(&ck->track, ck->conf, &res, util_now_ms())) {
+		/* `immediate off`: one failure; confirm it at the fast
+		 * interval, as a probe's would be. */
+		if (!ck->running && ck->track.state != HC_STATE_DOWN)
+			schedule(ck, hc_track_next_delay(&ck->track,
+			    ck->conf));
 		return;
+	}
 	log_info("check %s/%s: %s -> %s (%s)", ck->svc->conf->name,
 	    ck->conf->name, hc_state_name(old), hc_state_name(ck->track.state),
 	    ck->track.why);

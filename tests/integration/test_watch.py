@@ -363,3 +363,27 @@ def test_flap_damping_still_applies_to_watch_failures(lab, host_ns,
     assert svc["state"] == "down", svc
     assert svc["damping"]["suppressed"], svc
     assert not site.routed()
+
+
+def test_immediate_off_counts_one_failure_towards_fall(lab, host_ns,
+                                                       binaries):
+    """immediate off: the exit is one failure of fall 2, and the next
+    probe comes after fast-interval (100ms), not after interval (5s)."""
+    check = """
+                check dns {{
+                    query example.test SOA;
+                    interval 5s; fall 2;
+                    watch process pidfile "{pidfile}";
+                    immediate off;
+                }}"""
+    site = WatchSite(lab, host_ns, "nsd", check)
+    site.wait_routed()
+    site.acd.wait_state("dns", "up", 20)
+    t0 = time.monotonic()
+    site.server.kill_group()
+    site.acd.wait_state("dns", "down", 3)
+    took = time.monotonic() - t0
+    reason = site.acd.service("dns")["reason"]
+    assert "dns check failed 2/2: " in reason, reason
+    assert 0.09 <= took <= 2.0, took
+    site.server.reap()
