@@ -107,6 +107,11 @@ conf_watch_parse(struct parser *p, struct check_conf *ck, const struct tok *kw)
 		if (ck->type != CHECK_DNS && ck->type != CHECK_TCP)
 			return conf_error(p, &kw->pos, "watch listener is for "
 			    "dns and tcp checks");
+		/* A backend's sockets are on its own host, out of sight. */
+		if (ck->backend >= 0)
+			return conf_error(p, &kw->pos, "watch listener sees "
+			    "the sockets of this host only: not in a via check "
+			    "(watch tcp-session works across the network)");
 		return watch_listener(p, w);
 	case WATCH_TCP_SESSION:
 		if (ck->type != CHECK_DNS)
