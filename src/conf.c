@@ -50,6 +50,7 @@ conf_check_new(enum check_type type, const struct conf_pos *pos)
 	c->type = type;
 	c->pos = *pos;
 	c->backend = -1;
+	c->immediate = -1;
 	strcpy(c->name, conf_check_type_name(type));
 	if (type == CHECK_DNS) {
 		c->u.dns.port = 53;
@@ -310,7 +311,7 @@ conf_check_finish(struct parser *p, struct check_conf *ck)
 	if (ck->fast_interval > ck->interval)
 		return conf_error(p, &ck->pos, "check %s: fast-interval is "
 		    "longer than interval", ck->name);
-	return 0;
+	return conf_watch_finish(p, ck);
 }
 
 static int
@@ -550,6 +551,7 @@ check_free(struct check_conf *ck)
 	case CHECK_TCP:
 		break;
 	}
+	conf_free_watches(ck->watches);
 	free(ck);
 }
 

@@ -101,6 +101,22 @@ struct file_check_conf {
 	char		*path;
 };
 
+/*
+ * watch ...; in a check: an event source that fails the check at once,
+ * besides its probes (anycastd.conf(5), "Watches").
+ */
+enum watch_type { WATCH_PROCESS, WATCH_LISTENER, WATCH_TCP_SESSION };
+
+struct watch_conf {
+	struct watch_conf	*next;
+	struct conf_pos		 pos;
+	enum watch_type		 type;
+	char			*pidfile;	/* process */
+	int			 proto;		/* listener: IPPROTO_UDP/TCP */
+	struct addr		 addr;		/* listener: 0 = the target */
+	uint16_t		 port;		/* listener */
+};
+
 struct check_conf {
 	struct check_conf	*next;
 	struct conf_pos		 pos;
@@ -113,6 +129,8 @@ struct check_conf {
 	uint64_t		 timeout;
 	unsigned		 rise;
 	unsigned		 fall;
+	struct watch_conf	*watches;
+	int			 immediate;	/* a watch skips fall */
 	union {
 		struct dns_check_conf	 dns;
 		struct tcp_check_conf	 tcp;
@@ -292,6 +310,7 @@ const struct announce_conf *conf_announce_for(const struct service_conf *,
 		    const char *peer);
 
 const char	*conf_check_type_name(enum check_type);
+const char	*conf_watch_type_name(enum watch_type);
 /* The address a check probes: its own server, or the service's first prefix. */
 const struct addr *conf_check_target(const struct service_conf *,
 		    const struct check_conf *);

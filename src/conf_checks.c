@@ -797,6 +797,19 @@ kw_path(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_semi(p);
 }
 
+static int
+kw_watch(struct parser *p, void *ctx, const struct tok *kw)
+{
+	return conf_watch_parse(p, ((struct check_ctx *)ctx)->check, kw);
+}
+
+static int
+kw_immediate(struct parser *p, void *ctx, const struct tok *kw)
+{
+	(void)kw;
+	return conf_immediate_parse(p, ((struct check_ctx *)ctx)->check);
+}
+
 static const struct keyword check_kw[] = {
 	{ "server", kw_server, 0, T_NET },
 	{ "port", kw_port, 0, T_NET },
@@ -818,6 +831,8 @@ static const struct keyword check_kw[] = {
 	{ "timeout", kw_timeout, 0, T_PROBE },
 	{ "rise", kw_rise, 0, T_PROBE },
 	{ "fall", kw_fall, 0, T_PROBE },
+	{ "watch", kw_watch, 1, T_PROBE },
+	{ "immediate", kw_immediate, 0, T_PROBE },
 	{ NULL, NULL, 0, 0 }
 };
 

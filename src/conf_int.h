@@ -78,6 +78,12 @@ int	 conf_read_file(const char *, char **, size_t *, char *, size_t);
 int	 conf_name_ok(const char *);
 
 int	 conf_check_finish(struct parser *, struct check_conf *);
+int	 conf_watch_parse(struct parser *, struct check_conf *,
+	    const struct tok *);
+int	 conf_immediate_parse(struct parser *, struct check_conf *);
+int	 conf_watch_finish(struct parser *, struct check_conf *);
+void	 conf_print_watches(FILE *, const struct check_conf *, const char *);
+void	 conf_free_watches(struct watch_conf *);
 int	 conf_service_finish(struct parser *, struct service_conf *);
 int	 conf_validate(struct parser *, struct conf *);
 

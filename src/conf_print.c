@@ -188,6 +188,7 @@ conf_print_check_body(FILE *f, const struct check_conf *ck, const char *ind0)
 		fprintf(f, ";\n");
 		break;
 	}
+	conf_print_watches(f, ck, ind);
 	print_duration(f, ind, "interval", ck->interval);
 	if (ck->type != CHECK_FILE) {
 		print_duration(f, ind, "fast-interval", ck->fast_interval);

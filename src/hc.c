@@ -13,6 +13,7 @@
 
 #include "hc.h"
 #include "history.h"
+#include "watch.h"
 
 static void	check_timer_cb(evutil_socket_t, short, void *);
 static void	service_timer_cb(evutil_socket_t, short, void *);
@@ -83,6 +84,7 @@ check_free(struct hc_check *ck)
 		return;
 	if (ck->running)
 		ck->ops->cancel(ck);
+	watch_list_free(ck->watches);
 	event_free(ck->timer);
 	free(ck);
 }
@@ -113,6 +115,7 @@ check_new(struct hc_engine *e, struct hc_service *svc,
 	 */
 	schedule(ck, cc->type == CHECK_FILE ? 0 :
 	    util_random() % (first_splay(cc->interval) + 1));
+	ck->watches = watch_list_start(ck, e->base);
 	return ck;
 }
 
@@ -159,6 +162,7 @@ service_new(struct hc_engine *e, const struct service_conf *sc,
 		if ((ck = take_check(old, sc, cc)) != NULL) {
 			ck->svc = svc;
 			ck->conf = cc;
+			watch_list_rebind(ck->watches, cc->watches);
 			log_debug("check %s/%s: kept across reload", sc->name,
 			    cc->name);
 		} else
@@ -256,11 +260,83 @@ next_delay(struct hc_check *ck)
 	return 1 + util_random() % delay;
 }
 
-void
-hc_report(struct hc_check *ck, const struct hc_result *res)
+static enum hc_reason
+watch_reason(const struct watch *w)
 {
-	enum hc_state old = ck->track.state;
+	switch (w->conf->type) {
+	case WATCH_PROCESS:
+		return HC_R_WATCH_PROCESS;
+	case WATCH_LISTENER:
+		return HC_R_WATCH_LISTENER;
+	default:
+		return HC_R_WATCH_SESSION;
+	}
+}
 
+/* A state change of CK: the service, and a backend's route. */
+static void
+check_changed(struct hc_check *ck)
+{
+	hc_service_eval(ck->svc);
+	/* A backend changing changes the route even when the service
+	 * state does not. */
+	if (ck->conf->backend >= 0 && ck->svc->engine->on_change)
+		ck->svc->engine->on_change(ck->svc, ck->svc->st.state);
+}
+
+/*
+ * A watch of CK changed its verdict.  Failing: the check fails now (at
+ * once with `immediate on`), without waiting for a probe.  Passing again:
+ * nothing more than a log line; the probes bring the check up.
+ */
+void
+hc_watch_event(struct hc_check *ck, struct watch *w)
+{
+	enum hc_state		old = ck->track.state;
+	struct hc_result	res;
+
+	if (!w->failing) {
+		log_info("check %s/%s: watch %s: %s", ck->svc->conf->name,
+		    ck->conf->name, conf_watch_type_name(w->conf->type),
+		    w->detail);
+		return;
+	}
+	memset(&res, 0, sizeof(res));
+	hc_result_set(&res, HC_FAIL, watch_reason(w), "watch %s: %s",
+	    conf_watch_type_name(w->conf->type), w->detail);
+	log_debug("check %s/%s: %s", ck->svc->conf->name, ck->conf->name,
+	    res.detail);
+	if (!hc_track_fail_now(&ck->track, ck->conf, &res, util_now_ms())) {
+		/* `immediate off`: one failure; confirm it at the fast
+		 * interval, as a probe's would be. */
+		if (!ck->running && ck->track.state != HC_STATE_DOWN)
+			schedule(ck, hc_track_next_delay(&ck->track,
+			    ck->conf));
+		return;
+	}
+	log_info("check %s/%s: %s -> %s (%s)", ck->svc->conf->name,
+	    ck->conf->name, hc_state_name(old), hc_state_name(ck->track.state),
+	    ck->track.why);
+	history_add(ck->svc->conf->name, ck->conf->name, hc_state_name(old),
+	    hc_state_name(ck->track.state), ck->track.why);
+	check_changed(ck);
+}
+
+void
+hc_report(struct hc_check *ck, const struct hc_result *res0)
+{
+	enum hc_state		 old = ck->track.state;
+	const struct watch	*w = watch_list_failing(ck->watches);
+	const struct hc_result	*res = res0;
+	struct hc_result	 held;
+
+	/* While a watch fails, no probe brings the check up. */
+	if (w != NULL && res0->status != HC_FAIL) {
+		held = *res0;
+		hc_result_set(&held, HC_FAIL, watch_reason(w), "watch %s: %s",
+		    conf_watch_type_name(w->conf->type), w->detail);
+		res = &held;
+	}
 	ck->running = 0;
 	log_debug("check %s/%s: %s (%s)", ck->svc->conf->name, ck->conf->name,
 	    hc_status_name(res->status), res->detail);
@@ -275,11 +351,7 @@ hc_report(struct hc_check *ck, const struct hc_result *res)
 	schedule(ck, next_delay(ck));
 	if (ck->track.state == old)
 		return;
-	hc_service_eval(ck->svc);
-	/* A backend changing changes the route even when the service
-	 * state does not. */
-	if (ck->conf->backend >= 0 && ck->svc->engine->on_change)
-		ck->svc->engine->on_change(ck->svc, ck->svc->st.state);
+	check_changed(ck);
 }
 
 void

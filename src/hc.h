@@ -31,6 +31,7 @@ struct hc_check {
 	struct hc_track		 track;
 	struct event		*timer;
 	void			*probe;		/* the type's in-flight state */
+	struct watch		*watches;	/* watch.h */
 	int			 running;
 	int			 phased;	/* moved to a random phase */
 	uint64_t		 started_at;

@@ -44,6 +44,9 @@ static const char *const reason_names[HC_R_MAX] = {
 	[HC_R_IDENTITY] = "identity",
 	[HC_R_LATENCY_P95] = "latency-p95",
 	[HC_R_ZONES] = "zones",
+	[HC_R_WATCH_PROCESS] = "watch-process",
+	[HC_R_WATCH_LISTENER] = "watch-listener",
+	[HC_R_WATCH_SESSION] = "watch-tcp-session",
 };
 
 const char *

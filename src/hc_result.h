@@ -46,6 +46,9 @@ enum hc_reason {
 	HC_R_IDENTITY,		/* id.server of another server */
 	HC_R_LATENCY_P95,	/* p95 latency over the window too high */
 	HC_R_ZONES,		/* a zone of the list not served */
+	HC_R_WATCH_PROCESS,	/* watch process: the server is not running */
+	HC_R_WATCH_LISTENER,	/* watch listener: its socket is gone */
+	HC_R_WATCH_SESSION,	/* watch tcp-session: closed by the server */
 	HC_R_MAX
 };
 

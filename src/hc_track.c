@@ -188,6 +188,23 @@ hc_track_apply(struct hc_track *t, const struct check_conf *c,
 	return 1;
 }
 
+int
+hc_track_fail_now(struct hc_track *t, const struct check_conf *c,
+    const struct hc_result *r, uint64_t now)
+{
+	if (!c->immediate || t->state == HC_STATE_MAINT)
+		return hc_track_apply(t, c, r, now);
+	count(t, r, now);
+	runs(t, HC_FAIL);
+	if (t->state == HC_STATE_DOWN)
+		return 0;
+	t->state = HC_STATE_DOWN;
+	t->changed_at = now;
+	snprintf(t->why, sizeof(t->why), "%s check failed at once: %s",
+	    c->name, r->detail);
+	return 1;
+}
+
 uint64_t
 hc_track_next_delay(const struct hc_track *t, const struct check_conf *c)
 {

@@ -51,6 +51,13 @@ void		 hc_track_init(struct hc_track *, uint64_t now);
 /* Apply one result; returns 1 when the state changed. */
 int		 hc_track_apply(struct hc_track *, const struct check_conf *,
 		    const struct hc_result *, uint64_t now);
+/*
+ * Apply a watch's failure R: counted like a failed probe, and with
+ * `immediate on` it takes the check down at once, without waiting for
+ * `fall` failures.  Returns 1 when the state changed.
+ */
+int		 hc_track_fail_now(struct hc_track *, const struct check_conf *,
+		    const struct hc_result *, uint64_t now);
 /* How long until the next probe: faster while the state is in doubt. */
 uint64_t	 hc_track_next_delay(const struct hc_track *,
 		    const struct check_conf *);

@@ -19,6 +19,7 @@
 #include "history.h"
 #include "kout.h"
 #include "metrics.h"
+#include "watch.h"
 
 struct label {
 	const char	*key;
@@ -235,6 +236,32 @@ check_results(struct evbuffer *out, const struct hc_engine *hc)
 		}
 }
 
+/* How often each watch failed its check: which source fired. */
+static void
+check_watches(struct evbuffer *out, const struct hc_engine *hc)
+{
+	const struct hc_service	*svc;
+	const struct hc_check	*ck;
+	const struct watch	*w;
+	struct label		 l[3];
+	size_t			 i;
+
+	family(out, "anycastd_check_watch_fired_total", "counter",
+	    "Times a watch (process, listener, tcp-session) failed its check.");
+	for (svc = hc->services; svc; svc = svc->next)
+		for (i = 0; i < svc->nchecks; i++) {
+			ck = svc->checks[i];
+			check_labels(l, ck);
+			for (w = ck->watches; w; w = w->next) {
+				l[2] = (struct label){ "watch",
+				    conf_watch_type_name(w->conf->type) };
+				sample_u64(out,
+				    "anycastd_check_watch_fired_total", l, 3,
+				    w->fired);
+			}
+		}
+}
+
 static void
 check_histogram(struct evbuffer *out, const struct hc_check *ck)
 {
@@ -265,6 +292,7 @@ check_metrics(struct evbuffer *out, const struct hc_engine *hc)
 
 	check_up(out, hc);
 	check_results(out, hc);
+	check_watches(out, hc);
 	family(out, "anycastd_check_rtt_seconds", "histogram",
 	    "Round-trip time of probes that got an answer (a DNS or TCP "
 	    "exchange, an exec check's run time).");

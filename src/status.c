@@ -9,6 +9,7 @@
 #include "ctl.h"
 #include "history.h"
 #include "kout.h"
+#include "watch.h"
 
 static json_object *
 ms_ago(uint64_t now, uint64_t then)
@@ -188,6 +189,31 @@ target(const struct hc_check *ck, char *buf, size_t len)
 	}
 }
 
+/* The watches of a check (anycastd.conf(5) "Watches"), or null. */
+static json_object *
+watches_json(const struct hc_check *ck)
+{
+	const struct watch	*w;
+	json_object		*list, *o;
+
+	if (ck->watches == NULL)
+		return NULL;
+	list = json_object_new_array();
+	for (w = ck->watches; w; w = w->next) {
+		o = json_object_new_object();
+		json_object_object_add(o, "type", json_object_new_string(
+		    conf_watch_type_name(w->conf->type)));
+		json_object_object_add(o, "failing",
+		    json_object_new_boolean(w->failing));
+		json_object_object_add(o, "detail",
+		    json_object_new_string(w->detail));
+		json_object_object_add(o, "fired",
+		    json_object_new_int64((int64_t)w->fired));
+		json_object_array_add(list, o);
+	}
+	return list;
+}
+
 static json_object *
 check_json(const struct hc_check *ck, uint64_t now)
 {
@@ -222,6 +248,7 @@ check_json(const struct hc_check *ck, uint64_t now)
 	    json_object_new_int64((int64_t)ck->conf->timeout));
 	json_object_object_add(o, "rise", json_object_new_int((int)ck->conf->rise));
 	json_object_object_add(o, "fall", json_object_new_int((int)ck->conf->fall));
+	json_object_object_add(o, "watches", watches_json(ck));
 	return o;
 }
 

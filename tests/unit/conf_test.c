@@ -534,7 +534,7 @@ test_error_unknown_keyword(void **state)
 	e = load_error(SVC("\tcheck tcp { query x; }\n"));
 	assert_string_equal(e, NAME ":3:14: unknown keyword 'query' in tcp "
 	    "check; expected one of: server, port, source, interval, "
-	    "fast-interval, timeout, rise, fall");
+	    "fast-interval, timeout, rise, fall, watch, immediate");
 }
 
 /* The message is cut to the buffer, always terminated. */

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The grammar of `watch` statements in a check block, and of
+ * `immediate`.  A watch belongs to a check, not to the service: what it
+ * fails is that check, so the check's rise count is what brings it back,
+ * its name is what the reasons say, and in router mode a watch on a
+ * backend's check fails only that backend.
+ *
+ *	watch process pidfile "/run/nsd/nsd.pid";
+ *	watch listener udp|tcp [ADDR] [port N];
+ *	watch tcp-session;
+ *	immediate on|off;
+ */
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf_int.h"
+
+#define CONF_WATCHES_MAX	8
+
+static struct watch_conf *
+watch_add(struct check_conf *ck, enum watch_type type, const struct tok *kw)
+{
+	struct watch_conf *w = xcalloc(1, sizeof(*w)), **tail;
+
+	w->type = type;
+	w->pos = kw->pos;
+	for (tail = &ck->watches; *tail; tail = &(*tail)->next)
+		;
+	*tail = w;
+	return w;
+}
+
+/* process pidfile "PATH" */
+static int
+watch_process(struct parser *p, struct watch_conf *w)
+{
+	static const char *const how[] = { "pidfile", NULL };
+
+	/* `unit NAME` is not offered: see "Watches" in anycastd.conf(5). */
+	if (conf_choice(p, how, "pidfile \"PATH\"") == -1 ||
+	    conf_string_arg(p, &w->pidfile, "a pid file path in quotes") == -1)
+		return -1;
+	if (w->pidfile[0] != '/')
+		return conf_error(p, &w->pos, "watch process: the pid file "
+		    "path must be absolute");
+	if (strlen(w->pidfile) > 1000)
+		return conf_error(p, &w->pos, "watch process: pid file path "
+		    "too long");
+	return conf_semi(p);
+}
+
+/* listener udp|tcp [ADDR] [port N] */
+static int
+watch_listener(struct parser *p, struct watch_conf *w)
+{
+	static const char *const protos[] = { "udp", "tcp", NULL };
+	unsigned port;
+
+	switch (conf_choice(p, protos, "udp or tcp")) {
+	case 0:
+		w->proto = IPPROTO_UDP;
+		break;
+	case 1:
+		w->proto = IPPROTO_TCP;
+		break;
+	default:
+		return -1;
+	}
+	if (conf_peek(p)->type == TOK_WORD && !conf_word_is(p, "port") &&
+	    conf_addr_arg(p, &w->addr) == -1)
+		return -1;
+	if (conf_word_is(p, "port")) {
+		struct tok t;
+
+		conf_next(p, &t);
+		lex_tok_free(&t);
+		if (conf_uint_arg(p, &port, 1, 65535) == -1)
+			return -1;
+		w->port = (uint16_t)port;
+	}
+	return conf_semi(p);
+}
+
+int
+conf_watch_parse(struct parser *p, struct check_conf *ck, const struct tok *kw)
+{
+	static const char *const kinds[] = { "process", "listener",
+	    "tcp-session", NULL };
+	struct watch_conf	*w;
+	int			 type, n = 0;
+
+	for (w = ck->watches; w; w = w->next)
+		n++;
+	if (n == CONF_WATCHES_MAX)
+		return conf_error(p, &kw->pos, "more than %d watches in one "
+		    "check", CONF_WATCHES_MAX);
+	if ((type = conf_choice(p, kinds, "process, listener or tcp-session"))
+	    == -1)
+		return -1;
+	w = watch_add(ck, (enum watch_type)type, kw);
+	switch (w->type) {
+	case WATCH_PROCESS:
+		return watch_process(p, w);
+	case WATCH_LISTENER:
+		if (ck->type != CHECK_DNS && ck->type != CHECK_TCP)
+			return conf_error(p, &kw->pos, "watch listener is for "
+			    "dns and tcp checks");
+		/* A backend's sockets are on its own host, out of sight. */
+		if (ck->backend >= 0)
+			return conf_error(p, &kw->pos, "watch listener sees "
+			    "the sockets of this host only: not in a via check "
+			    "(watch tcp-session works across the network)");
+		return watch_listener(p, w);
+	case WATCH_TCP_SESSION:
+		if (ck->type != CHECK_DNS)
+			return conf_error(p, &kw->pos, "watch tcp-session is "
+			    "for dns checks");
+		return conf_semi(p);
+	}
+	return -1;
+}
+
+int
+conf_immediate_parse(struct parser *p, struct check_conf *ck)
+{
+	static const char *const onoff[] = { "off", "on", NULL };
+	int v;
+
+	if ((v = conf_choice(p, onoff, "on or off")) == -1)
+		return -1;
+	ck->immediate = v;	/* else -1 until conf_watch_finish() */
+	return conf_semi(p);
+}
+
+static uint16_t
+check_port(const struct check_conf *ck)
+{
+	return ck->type == CHECK_DNS ? ck->u.dns.port : ck->u.tcp.port;
+}
+
+static int
+watch_same(const struct watch_conf *a, const struct watch_conf *b)
+{
+	if (a->type != b->type)
+		return 0;
+	switch (a->type) {
+	case WATCH_PROCESS:
+		return strcmp(a->pidfile, b->pidfile) == 0;
+	case WATCH_LISTENER:
+		return a->proto == b->proto && a->port == b->port &&
+		    util_addr_eq(&a->addr, &b->addr);
+	case WATCH_TCP_SESSION:
+		return 1;
+	}
+	return 0;
+}
+
+/* Defaults from the check (its port), and no watch twice. */
+int
+conf_watch_finish(struct parser *p, struct check_conf *ck)
+{
+	struct watch_conf *w, *o;
+
+	if (ck->immediate != -1 && ck->watches == NULL)
+		return conf_error(p, &ck->pos, "check %s: 'immediate' without "
+		    "a watch", ck->name);
+	if (ck->immediate == -1)
+		ck->immediate = 1;
+	for (w = ck->watches; w; w = w->next) {
+		if (w->type == WATCH_LISTENER && w->port == 0)
+			w->port = check_port(ck);
+		for (o = ck->watches; o != w; o = o->next)
+			if (watch_same(o, w))
+				return conf_error(p, &w->pos, "check %s: the "
+				    "same watch twice", ck->name);
+	}
+	return 0;
+}
+
+static void
+print_pidfile(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* The watches and `immediate`, printed only when a check has watches. */
+void
+conf_print_watches(FILE *f, const struct check_conf *ck, const char *ind)
+{
+	const struct watch_conf	*w;
+	char			 buf[64];
+
+	for (w = ck->watches; w; w = w->next) {
+		switch (w->type) {
+		case WATCH_PROCESS:
+			fprintf(f, "%swatch process pidfile ", ind);
+			print_pidfile(f, w->pidfile);
+			fprintf(f, ";\n");
+			break;
+		case WATCH_LISTENER:
+			fprintf(f, "%swatch listener %s", ind,
+			    w->proto == IPPROTO_TCP ? "tcp" : "udp");
+			if (w->addr.family)
+				fprintf(f, " %s", util_fmt_addr(&w->addr, buf,
+				    sizeof(buf)));
+			fprintf(f, " port %u;\n", w->port);
+			break;
+		case WATCH_TCP_SESSION:
+			fprintf(f, "%swatch tcp-session;\n", ind);
+			break;
+		}
+	}
+	if (ck->watches)
+		fprintf(f, "%simmediate %s;\n", ind, ck->immediate ? "on" :
+		    "off");
+}
+
+void
+conf_free_watches(struct watch_conf *w)
+{
+	struct watch_conf *next;
+
+	for (; w; w = next) {
+		next = w->next;
+		free(w->pidfile);
+		free(w);
+	}
+}
+
+const char *
+conf_watch_type_name(enum watch_type t)
+{
+	static const char *const names[] = { "process", "listener",
+	    "tcp-session" };
+
+	return (unsigned)t < nitems(names) ? names[t] : "?";
+}
