@@ -235,16 +235,14 @@ put_command(struct ahc *a, FILE *out, const struct section *s)
 		    "check_cmd, a command", s->name);
 		return;
 	}
-	fprintf(out, "\t# check_cmd: any non-zero exit is a failure for "
-	    "anycast-healthchecker;\n\t# an exec check reads 1 as degraded, "
-	    "so the command's failures exit 2\n\tcheck exec {\n"
-	    "\t\tcommand \"/bin/sh\" \"-c\" \"\\\"$@\\\" || exit 2\" "
-	    "\"check\"");
+	fprintf(out, "\t# check_cmd, run without a shell; any non-zero exit "
+	    "is a failure\n\tcheck exec {\n\t\tcommand%s",
+	    w[0][0] == '/' ? "" : " \"/usr/bin/env\"");
 	for (i = 0; i < n; i++) {
 		fputc(' ', out);
 		imp_put_string(out, w[i]);
 	}
-	fprintf(out, ";\n");
+	fprintf(out, ";\n\t\texit-codes zero-ok;\n");
 }
 
 static void

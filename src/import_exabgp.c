@@ -6,8 +6,8 @@
  * from its run line (and from the file its --config names).
  *
  * Where the two differ, the output says so in a comment: a command's
- * non-zero exit is a failure for healthcheck but 1 is "degraded" for an
- * exec check, so the command is wrapped to exit 2; healthcheck keeps
+ * non-zero exit is a failure for healthcheck, as with `exit-codes
+ * zero-ok`, where 1 is "degraded" by default; healthcheck keeps
  * announcing a down service with its down metric unless
  * --withdraw-on-down, where anycastd withdraws it, as anycast needs.
  */
@@ -620,12 +620,11 @@ put_check(struct exa *x, FILE *out, const struct hc *h)
 		if (q.dnssec)
 			fprintf(out, "\t\tdnssec;\n");
 	} else {
-		fprintf(out, "\t# healthcheck fails on any non-zero exit; an "
-		    "exec check reads 1 as\n\t# degraded, so the command's "
-		    "failures exit 2\n\tcheck exec {\n\t\tcommand \"/bin/sh\" "
-		    "\"-c\" \"eval \\\"$1\\\" || exit 2\" \"healthcheck\" ");
+		fprintf(out, "\t# healthcheck runs the command with a shell and "
+		    "fails on any\n\t# non-zero exit: exit-codes zero-ok\n"
+		    "\tcheck exec {\n\t\tcommand \"/bin/sh\" \"-c\" ");
 		imp_put_string(out, cmd);
-		fprintf(out, ";\n");
+		fprintf(out, ";\n\t\texit-codes zero-ok;\n");
 	}
 	if (timeout > interval)
 		timeout = interval;
