@@ -4,9 +4,10 @@
  * service and address family it remembers the prefixes it sent and the
  * attributes they went with; a sync computes what the services' states
  * call for now and sends only the difference, so a withdraw is only ever
- * sent for what was announced.  Attributes by state (DESIGN.md 3): up
- * gets the `announce` attributes, degraded adds its `degraded { }`,
- * draining adds `draining { }` and GRACEFUL_SHUTDOWN (RFC 8326).
+ * sent for what was announced.  Attributes by state (anycastd.conf(5),
+ * ANNOUNCEMENTS): up gets the `announce` attributes, degraded adds its
+ * `degraded { }`, draining adds `draining { }` and GRACEFUL_SHUTDOWN
+ * (RFC 8326).
  */
 #include <arpa/inet.h>
 #include <stdio.h>

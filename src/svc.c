@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The service state machine (DESIGN.md section 3).  Four layers, each
- * with one job:
+ * The service state machine (anycastd.conf(5), SERVICE STATES).  Four
+ * layers, each with one job:
  *   1. combine: the checks' states, as `combine all|any|threshold N` says;
  *   2. delay: a change must hold for `delay up` / `delay down`, as IOS
  *      `track ... delay` does, before it counts;
