@@ -725,6 +725,7 @@ bgp_configure(struct bgp_engine *e, const struct conf *conf)
 	}
 	e->conf = conf;
 	e->peers = list;
+	bgp_rib_in_configure(e);
 	for (p = e->peers; p; p = p->next)
 		if (p->state == BGP_ST_IDLE)
 			fsm_event(p, BGP_EV_START);
@@ -754,4 +755,5 @@ bgp_shutdown(struct bgp_engine *e, const char *msg)
 	}
 	e->peers = NULL;
 	bgp_listen_configure(e);
+	bgp_rib_in_shutdown(e);
 }

@@ -11,20 +11,35 @@
 #include <string.h>
 
 #include "bgp.h"
+#include "pfxset.h"
 
-/* A service prefix, equal to PFX, that we announce: or NULL. */
-static int
-is_service_prefix(const struct conf *c, const struct prefix *pfx)
+/*
+ * The service prefixes of the running config, as a set: issue 12 saw
+ * 500,000 received routes against 100,000 configured prefixes keep a
+ * core busy for 20 s when each was compared with every one.
+ */
+void
+bgp_rib_in_configure(struct bgp_engine *e)
 {
 	const struct service_conf	*s;
 	size_t				 i;
 
-	for (s = c->services; s; s = s->next)
+	if (e->svc_prefixes == NULL)
+		e->svc_prefixes = xcalloc(1, sizeof(*e->svc_prefixes));
+	pfxset_free(e->svc_prefixes);
+	pfxset_init(e->svc_prefixes);
+	for (s = e->conf->services; s; s = s->next)
 		for (i = 0; i < s->nprefixes; i++)
-			if (s->prefixes[i].len == pfx->len &&
-			    util_addr_eq(&s->prefixes[i].addr, &pfx->addr))
-				return 1;
-	return 0;
+			pfxset_add(e->svc_prefixes, &s->prefixes[i]);
+}
+
+void
+bgp_rib_in_shutdown(struct bgp_engine *e)
+{
+	if (e->svc_prefixes)
+		pfxset_free(e->svc_prefixes);
+	free(e->svc_prefixes);
+	e->svc_prefixes = NULL;
 }
 
 /* Our own announcement coming back is not another site. */
@@ -40,47 +55,37 @@ from_us(const struct bgp_peer *p)
 	return 0;
 }
 
-static ssize_t
-find(const struct bgp_peer *p, const struct prefix *pfx)
+static int
+held(const struct bgp_peer *p, const struct prefix *pfx)
 {
-	size_t i;
-
-	for (i = 0; i < p->nrib_in; i++)
-		if (p->rib_in[i].len == pfx->len &&
-		    util_addr_eq(&p->rib_in[i].addr, &pfx->addr))
-			return (ssize_t)i;
-	return -1;
+	return p->rib_in != NULL && pfxset_has(p->rib_in, pfx);
 }
 
 /* One prefix of a received UPDATE; returns 1 when what we hold changed. */
 int
 bgp_rib_in_update(struct bgp_peer *p, int withdraw, const struct prefix *pfx)
 {
-	ssize_t i;
+	const struct pfxset *ours = p->engine->svc_prefixes;
 
-	if (!is_service_prefix(p->engine->conf, pfx))
+	if (ours == NULL || !pfxset_has(ours, pfx))
 		return 0;
-	i = find(p, pfx);
 	if (!withdraw && !from_us(p)) {
-		if (i >= 0)
-			return 0;
-		p->rib_in = xreallocarray(p->rib_in, p->nrib_in + 1,
-		    sizeof(*p->rib_in));
-		p->rib_in[p->nrib_in++] = *pfx;
-		return 1;
+		if (p->rib_in == NULL) {
+			p->rib_in = xcalloc(1, sizeof(*p->rib_in));
+			pfxset_init(p->rib_in);
+		}
+		return pfxset_add(p->rib_in, pfx);
 	}
-	if (i < 0)
-		return 0;
-	p->rib_in[i] = p->rib_in[--p->nrib_in];
-	return 1;
+	return p->rib_in != NULL && pfxset_del(p->rib_in, pfx);
 }
 
 void
 bgp_rib_in_clear(struct bgp_peer *p)
 {
+	if (p->rib_in)
+		pfxset_free(p->rib_in);
 	free(p->rib_in);
 	p->rib_in = NULL;
-	p->nrib_in = 0;
 }
 
 /*
@@ -103,7 +108,7 @@ bgp_protect_update(struct bgp_engine *e)
 				continue;
 			up = 1;
 			for (i = 0; i < svc->conf->nprefixes && !alt; i++)
-				alt = find(p, &svc->conf->prefixes[i]) >= 0;
+				alt = held(p, &svc->conf->prefixes[i]);
 		}
 		last = up && !alt;
 		if (last == svc->st.last_site)

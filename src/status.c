@@ -8,6 +8,7 @@
 
 #include "ctl.h"
 #include "kout.h"
+#include "proc.h"
 
 static json_object *
 ms_ago(uint64_t now, uint64_t then)
@@ -167,6 +168,21 @@ target(const struct hc_check *ck, char *buf, size_t len)
 	}
 }
 
+/* How long an exec check's probes waited for a slot. */
+static json_object *
+late_json(const struct hc_check *ck)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "last",
+	    json_object_new_int64((int64_t)ck->late_last_ms));
+	json_object_object_add(o, "max",
+	    json_object_new_int64((int64_t)ck->late_max_ms));
+	json_object_object_add(o, "total",
+	    json_object_new_int64((int64_t)ck->late_sum_ms));
+	return o;
+}
+
 static json_object *
 check_json(const struct hc_check *ck, uint64_t now)
 {
@@ -198,6 +214,27 @@ check_json(const struct hc_check *ck, uint64_t now)
 	    json_object_new_int64((int64_t)ck->conf->timeout));
 	json_object_object_add(o, "rise", json_object_new_int((int)ck->conf->rise));
 	json_object_object_add(o, "fall", json_object_new_int((int)ck->conf->fall));
+	if (ck->conf->type == CHECK_EXEC)
+		json_object_object_add(o, "late_ms", late_json(ck));
+	return o;
+}
+
+/* The exec slots (proc.h): how full, how many wait. */
+static json_object *
+exec_json(void)
+{
+	struct proc_stats	 st;
+	json_object		*o = json_object_new_object();
+
+	proc_get_stats(&st);
+	json_object_object_add(o, "limit", json_object_new_int64(st.limit));
+	json_object_object_add(o, "running",
+	    json_object_new_int64(st.running));
+	json_object_object_add(o, "queued", json_object_new_int64(st.queued));
+	json_object_object_add(o, "spawned",
+	    json_object_new_int64((int64_t)st.spawned));
+	json_object_object_add(o, "orphans_killed",
+	    json_object_new_int64((int64_t)st.orphans_killed));
 	return o;
 }
 
@@ -215,5 +252,6 @@ status_checks_json(const struct hc_engine *hc)
 			json_object_array_add(list,
 			    check_json(svc->checks[i], now));
 	json_object_object_add(o, "checks", list);
+	json_object_object_add(o, "exec", exec_json());
 	return o;
 }
