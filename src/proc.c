@@ -35,6 +35,9 @@
 #define PROC_SWEEP_MS	100	/* at most one orphan sweep per this */
 #define PROC_DRAIN_MAX	(64 * 1024)	/* stderr read after the exit */
 #define PROC_REAP_WAIT_MS 2000	/* at shutdown */
+/* Children run this much nicer than the daemon, and so than the DNS
+ * server on the same host: a busy check never delays a probe. */
+#define PROC_NICE	10
 
 extern char **environ;
 
@@ -68,6 +71,12 @@ static int			 devnull = -1;
 static pid_t			 subreaper;	/* daemon(3) forks */
 
 static void	pump_kick(void);
+
+static int
+lowest(void)
+{
+	return event_base_get_npriorities(base) - 1;
+}
 
 static struct child *
 find(pid_t pid)
@@ -282,6 +291,9 @@ child_exec(const struct spawn *s)
 	dup2(devnull, STDIN_FILENO);
 	dup2(devnull, STDOUT_FILENO);
 	dup2(s->errfd, STDERR_FILENO);
+	errno = 0;
+	if (nice(PROC_NICE) == -1 && errno != 0)
+		child_say("cannot lower its priority", s->argv[0], errno);
 	if (priv_child() == -1) {
 		child_say("cannot become the exec user", s->argv[0], errno);
 		_exit(127);
@@ -360,7 +372,8 @@ proc_spawn(char *const argv[], char *const env[], const char *label,
 	proc_err_init(&c->err, label, err_line, NULL);
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
 	if ((c->errev = event_new(base, p[0], EV_READ | EV_PERSIST, err_read,
-	    c)) == NULL || event_add(c->errev, NULL) == -1)
+	    c)) == NULL || event_priority_set(c->errev, lowest()) == -1 ||
+	    event_add(c->errev, NULL) == -1)
 		fatalx_oom();
 	c->next = children;
 	children = c;
@@ -453,14 +466,17 @@ proc_init(struct event_base *b)
 	base = b;
 	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		fatal("/dev/null: %s", strerror(errno));
+	/* Children are served last: after every timer, socket and signal
+	 * of the same pass (their exits, stderr and the queue all wait). */
 	sigchld = evsignal_new(base, SIGCHLD, reap, NULL);
-	if (sigchld == NULL || evsignal_add(sigchld, NULL) == -1)
+	if (sigchld == NULL || event_priority_set(sigchld, lowest()) == -1 ||
+	    evsignal_add(sigchld, NULL) == -1)
 		fatal("cannot watch SIGCHLD");
 	if ((pump_ev = event_new(base, -1, 0, pump, NULL)) == NULL ||
-	    (sweep_ev = evtimer_new(base, sweep, NULL)) == NULL)
+	    (sweep_ev = evtimer_new(base, sweep, NULL)) == NULL ||
+	    event_priority_set(pump_ev, lowest()) == -1 ||
+	    event_priority_set(sweep_ev, lowest()) == -1)
 		fatalx_oom();
-	/* Last: after every timer, socket and signal of the same pass. */
-	event_priority_set(pump_ev, event_base_get_npriorities(base) - 1);
 }
 
 static int

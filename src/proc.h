@@ -18,7 +18,7 @@
  * every timer, socket and signal that is ready.
  */
 
-#define PROC_LIMIT_DEFAULT	32	/* exec checks in flight */
+#define PROC_LIMIT_DEFAULT	16	/* exec checks in flight */
 #define PROC_LIMIT_MAX		4096
 
 /* LABEL: as given to proc_spawn. */
