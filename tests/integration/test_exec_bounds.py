@@ -112,7 +112,8 @@ sleep {m[4]}
     # lives until the exit or the sweep after it: a few at a time.
     assert max(worst.values()) <= 4, f"leftovers at once: {worst}"
     stats = acd.ctl("show", "checks")["exec"]
-    assert stats["orphans_killed"] >= leaky_runs, stats
+    # A leftover still in the check's group is killed with it, not counted.
+    assert stats["orphans_killed"] >= 1, stats
     assert "timeout after 150ms (killed)" in \
         acd.check("web", "slow")["last"]["detail"]
 
