@@ -67,6 +67,7 @@ struct bgp_peer {
 	struct bgp_sent		*sent;
 	struct pfxset		*rib_in;	/* our service prefixes, as */
 						/* others announce them */
+	uint32_t		*svc_held;	/* of rib_in, per service */
 	int			 rib_in_changed;
 };
 
@@ -77,7 +78,8 @@ struct bgp_engine {
 	struct bgp_peer		*peers;
 	const char		*stop_msg;	/* for the next Cease */
 	struct bgp_listener	*listeners;
-	struct pfxset		*svc_prefixes;	/* bgp_rib_in.c */
+	struct pfxset		*svc_prefixes;	/* bgp_rib_in.c: */
+	size_t			 nsvc;		/* -> service index */
 };
 
 void	 bgp_init(struct bgp_engine *, struct event_base *, struct hc_engine *);

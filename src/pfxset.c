@@ -57,8 +57,10 @@ void
 pfxset_free(struct pfxset *s)
 {
 	free(s->slot);
+	free(s->val);
 	free(s->used);
 	s->slot = NULL;
+	s->val = NULL;
 	s->used = NULL;
 	s->cap = s->n = 0;
 }
@@ -81,12 +83,14 @@ grow(struct pfxset *s)
 
 	s->cap = old.cap ? old.cap * 2 : 16;
 	s->slot = xreallocarray(NULL, s->cap, sizeof(*s->slot));
+	s->val = xreallocarray(NULL, s->cap, sizeof(*s->val));
 	s->used = xcalloc(s->cap, 1);
 	s->n = 0;
 	for (i = 0; i < old.cap; i++)
 		if (old.used[i])
-			pfxset_add(s, &old.slot[i]);
+			pfxset_put(s, &old.slot[i], old.val[i]);
 	free(old.slot);
+	free(old.val);
 	free(old.used);
 }
 
@@ -97,18 +101,40 @@ pfxset_has(const struct pfxset *s, const struct prefix *p)
 }
 
 int
-pfxset_add(struct pfxset *s, const struct prefix *p)
+pfxset_get(const struct pfxset *s, const struct prefix *p, uint32_t *val)
+{
+	size_t i;
+
+	if (s->cap == 0 || !s->used[i = find(s, p)])
+		return 0;
+	*val = s->val[i];
+	return 1;
+}
+
+int
+pfxset_put(struct pfxset *s, const struct prefix *p, uint32_t val)
 {
 	size_t i;
 
 	if ((s->n + 1) * 2 > s->cap)
 		grow(s);
-	if (s->used[i = find(s, p)])
+	if (s->used[i = find(s, p)]) {
+		s->val[i] = val;
 		return 0;
+	}
 	s->slot[i] = *p;
+	s->val[i] = val;
 	s->used[i] = 1;
 	s->n++;
 	return 1;
+}
+
+int
+pfxset_add(struct pfxset *s, const struct prefix *p)
+{
+	uint32_t val;
+
+	return pfxset_get(s, p, &val) ? 0 : pfxset_put(s, p, 0);
 }
 
 int
@@ -127,6 +153,7 @@ pfxset_del(struct pfxset *s, const struct prefix *p)
 		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
 			continue;
 		s->slot[i] = s->slot[j];
+		s->val[i] = s->val[j];
 		s->used[i] = 1;
 		s->used[j] = 0;
 		i = j;

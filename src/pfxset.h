@@ -16,6 +16,7 @@
 
 struct pfxset {
 	struct prefix	*slot;
+	uint32_t	*val;		/* a number kept with each prefix */
 	uint8_t		*used;
 	size_t		 cap;		/* a power of two, or 0 */
 	size_t		 n;
@@ -26,6 +27,10 @@ void	pfxset_init(struct pfxset *);
 void	pfxset_free(struct pfxset *);
 /* 1 when added, 0 when already there. */
 int	pfxset_add(struct pfxset *, const struct prefix *);
+/* pfxset_add keeping VAL with the prefix (a new VAL when there). */
+int	pfxset_put(struct pfxset *, const struct prefix *, uint32_t val);
+/* 1 and *VAL when there. */
+int	pfxset_get(const struct pfxset *, const struct prefix *, uint32_t *val);
 /* 1 when removed, 0 when not there. */
 int	pfxset_del(struct pfxset *, const struct prefix *);
 int	pfxset_has(const struct pfxset *, const struct prefix *);
