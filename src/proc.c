@@ -8,7 +8,8 @@
  *  - exec checks hold one of `exec limit` slots; the rest queue, and the
  *    queue is served by an event at the loop's lowest priority, a few at
  *    a time, so timers, BGP and the control socket always go first
- *    (issue 12 saw 2,000 checks turn a 500 ms DNS probe into a 32 s gap);
+ *    (2,000 checks once turned a 500 ms DNS probe into a 32 s gap:
+ *    tests/integration/test_exec_bounds.py);
  *  - the child's stderr comes through a pipe and is framed (proc_err.c);
  *  - SIGCHLD reaps from the loop; when a child exits, what is left of its
  *    process group is killed, and so is every leftover reparented to us
