@@ -17,9 +17,10 @@
  * The service prefixes of the running config, as a set, each with the
  * index of its service: when each received prefix was compared with
  * every configured one, 500,000 routes against 100,000 service prefixes
- * took 85 s of CPU (bench/rib-in, tests/integration/test_rib_in_scale.py).  Each peer counts, per service, the prefixes
- * it announces, so that "does another site announce this service" is a
- * look at a counter, not a walk over the service's prefixes.
+ * took 85 s of CPU (bench/rib-in; tests/integration/test_rib_in_scale.py).
+ * Each peer counts, per service, the prefixes it announces, so that
+ * "does another site announce this service" is a look at a counter, not
+ * a walk over the service's prefixes.
  */
 static void
 count_held(const struct bgp_engine *e, struct bgp_peer *p)
