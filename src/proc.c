@@ -268,7 +268,9 @@ child_say(const char *what, const char *prog, int err)
 
 /*
  * In the vfork child, which shares the daemon's memory until it execs:
- * system calls only, no allocation, nothing written but S->envp.  Own
+ * system calls only, nothing written but S->envp -- and the HOME, USER
+ * and LOGNAME that priv_child() sets in the shared environment, the same
+ * values every time, so priv_child must stay that way (priv.c).  Own
  * process group, default signal handling, stdin/stdout on /dev/null,
  * stderr to our pipe, the exec user's credentials without any
  * capability (priv_child), then exec.
