@@ -85,19 +85,26 @@ held(const struct bgp_peer *p, const struct prefix *pfx)
 	return p->rib_in != NULL && pfxset_has(p->rib_in, pfx);
 }
 
-/* One prefix of a received UPDATE; returns 1 when what we hold changed. */
+/*
+ * One prefix of a received UPDATE; returns 1 when what we hold changed.
+ * A withdrawal is looked for in what the peer announced even when the
+ * prefix is no longer a service prefix (a reload), so that nothing
+ * stale comes back with a later config.
+ */
 int
 bgp_rib_in_update(struct bgp_peer *p, int withdraw, const struct prefix *pfx)
 {
 	const struct bgp_engine	*e = p->engine;
 	uint32_t		 idx;
+	int			 ours;
 
-	if (e->svc_prefixes == NULL ||
-	    !pfxset_get(e->svc_prefixes, pfx, &idx))
-		return 0;
-	if (p->svc_held == NULL)
+	ours = e->svc_prefixes != NULL &&
+	    pfxset_get(e->svc_prefixes, pfx, &idx);
+	if (ours && p->svc_held == NULL)
 		count_held(e, p);
 	if (!withdraw && !from_us(p)) {
+		if (!ours)
+			return 0;
 		if (p->rib_in == NULL) {
 			p->rib_in = xcalloc(1, sizeof(*p->rib_in));
 			pfxset_init(p->rib_in);
@@ -109,7 +116,8 @@ bgp_rib_in_update(struct bgp_peer *p, int withdraw, const struct prefix *pfx)
 	}
 	if (p->rib_in == NULL || !pfxset_del(p->rib_in, pfx))
 		return 0;
-	p->svc_held[idx]--;
+	if (ours)
+		p->svc_held[idx]--;
 	return 1;
 }
 
