@@ -28,6 +28,7 @@ from pathlib import Path
 from bgp_peers import Bird, bgp_block, link, ROUTER_ID
 from daemon import Anycastd
 from nsd import Nsd
+from promtext import scrape
 import lab as lab_module
 
 
@@ -183,6 +184,41 @@ exit 0
     assert max(map(len, lines)) < 1200
 
 
+def test_exec_limit_queues_and_reports_lateness(lab, host_ns, binaries):
+    """exec limit 2 and twelve checks of 200 ms, each due 500 ms after its
+    last result: they need 12 x 0.2 s of slots per 0.7 s, two slots give
+    1.4 s, so each waits ~0.5 s.  Never more than two run, the rest wait,
+    and the wait shows in show checks and the metrics."""
+    checks = "".join(f"""
+            check exec s{i} {{
+                command "/bin/sleep" "0.2";
+                interval 500ms; timeout 500ms; rise 1; fall 1;
+            }}""" for i in range(12))
+    acd = Anycastd(lab, host_ns, f"""
+        exec limit 2;
+        metrics 127.0.0.1:9153;
+        service web {{
+            prefix 203.0.113.80/32;
+            drain time 0ms;{checks}
+        }}
+        """)
+    seen = []
+    end = time.monotonic() + 4.0
+    while time.monotonic() < end:
+        seen.append(acd.ctl("show", "checks")["exec"])
+        time.sleep(0.05)
+    assert all(e["limit"] == 2 and e["running"] <= 2 for e in seen), seen
+    assert max(e["queued"] for e in seen) >= 2, seen
+    chk = acd.ctl("show", "checks")["checks"]
+    assert all(c["successes"] >= 1 and c["failures"] == 0 for c in chk), chk
+    assert max(c["late_ms"]["max"] for c in chk) >= 200, chk
+    fams = scrape(host_ns, "http://127.0.0.1:9153/metrics")
+    assert fams["anycastd_exec_limit"].get() == 2
+    late = [fams["anycastd_check_late_seconds_total"].get(
+        service="web", check=f"s{i}") for i in range(12)]
+    assert max(late) >= 0.2, late
+
+
 # ---- 2,000 exec checks ------------------------------------------------------
 
 NCHECKS = 2000
@@ -301,4 +337,5 @@ def test_2000_exec_checks_do_not_starve_the_loop(lab, host_ns, binaries,
     assert peer["uptime_ms"] >= peer_up_before + (WINDOW - 1) * 1000, peer
     assert all(r["running"] <= r["limit"] for r in running), running
     assert rate >= 100, f"only {rate:.0f} exec results a second"
+    assert late > 0, "2,000 checks a second through 16 slots, none late?"
     assert sigterm_s < 3, sigterm_s
