@@ -149,6 +149,7 @@ reload_apply(char *err, size_t errlen)
 		    "still %s and %s", d.user.name, d.exec_user.name);
 	if (metrics_configure(d.metrics, c, err, errlen) == -1)
 		log_error("reload: %s; metrics stay where they were", err);
+	proc_set_limit(c->exec_limit);
 	hc_configure(&d.hc, c);
 	bgp_configure(&d.bgp, c);
 	if (kout_configure(&d.kout, c, err, errlen) == -1)
@@ -379,6 +380,10 @@ main(int argc, char *argv[])
 	    "anycastd");
 	if ((d.base = event_base_new()) == NULL)
 		fatal("event_base_new failed");
+	/* Three priorities: the default is the middle one, and proc.c
+	 * starts queued exec checks at the lowest. */
+	if (event_base_priority_init(d.base, 3) == -1)
+		fatal("event_base_priority_init failed");
 	d.info.hc = &d.hc;
 	d.info.bgp = &d.bgp;
 	d.info.kout = &d.kout;
@@ -423,6 +428,7 @@ main(int argc, char *argv[])
 		/* -f only keeps us attached; an explicit "log syslog" wins. */
 		log_init(LOG_TARGET_SYSLOG, debug ? LOG_LEVEL_DEBUG :
 		    d.conf->log_level, "anycastd");
+	proc_set_limit(d.conf->exec_limit);
 	hc_configure(&d.hc, d.conf);
 	if (kout_configure(&d.kout, d.conf, err, sizeof(err)) == -1)
 		fatal("%s", err);

@@ -39,6 +39,7 @@ struct bgp_stats {
 
 struct bgp_engine;
 struct bgp_listener;
+struct pfxset;
 
 struct bgp_peer {
 	struct bgp_peer		*next;
@@ -68,8 +69,9 @@ struct bgp_peer {
 						 * not hide it */
 	struct bgp_stats	 stats;
 	struct bgp_sent		*sent;
-	struct prefix		*rib_in;	/* our service prefixes, */
-	size_t			 nrib_in;	/* as others announce them */
+	struct pfxset		*rib_in;	/* our service prefixes, as */
+						/* others announce them */
+	uint32_t		*svc_held;	/* of rib_in, per service */
 	int			 rib_in_changed;
 };
 
@@ -80,6 +82,8 @@ struct bgp_engine {
 	struct bgp_peer		*peers;
 	const char		*stop_msg;	/* for the next Cease */
 	struct bgp_listener	*listeners;
+	struct pfxset		*svc_prefixes;	/* bgp_rib_in.c: */
+	size_t			 nsvc;		/* -> service index */
 };
 
 void	 bgp_init(struct bgp_engine *, struct event_base *, struct hc_engine *);
@@ -109,6 +113,9 @@ void	 bgp_listen_configure(struct bgp_engine *);
 int	 bgp_rib_in_update(struct bgp_peer *, int withdraw,
 	    const struct prefix *);
 void	 bgp_rib_in_clear(struct bgp_peer *);
+/* After a new config; and at shutdown. */
+void	 bgp_rib_in_configure(struct bgp_engine *);
+void	 bgp_rib_in_shutdown(struct bgp_engine *);
 void	 bgp_protect_update(struct bgp_engine *);
 
 json_object *bgp_peers_json(const struct bgp_engine *);

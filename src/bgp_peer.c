@@ -760,6 +760,7 @@ bgp_configure(struct bgp_engine *e, const struct conf *conf)
 		peer_free(p, "anycastd: configuration changed");
 	}
 	e->conf = conf;
+	bgp_rib_in_configure(e);
 	for (p = e->peers; p; p = p->next)
 		if (p->state == BGP_ST_IDLE)
 			fsm_event(p, BGP_EV_START);
@@ -791,4 +792,5 @@ bgp_shutdown(struct bgp_engine *e, const char *msg)
 		peer_free(p, msg);
 	}
 	bgp_listen_configure(e);
+	bgp_rib_in_shutdown(e);
 }

@@ -260,6 +260,8 @@ struct service_conf {
 	int			 protect_last;	/* last-site protection */
 };
 
+#define CONF_EXEC_LIMIT_MAX	4096
+
 struct conf {
 	int			 have_router_id;
 	struct addr		 router_id;
@@ -274,6 +276,7 @@ struct conf {
 	uint16_t		 metrics_port;
 	char			*user;		/* NULL: anycastd, else nobody */
 	char			*exec_user;	/* NULL: the same default */
+	unsigned		 exec_limit;	/* 0: PROC_LIMIT_DEFAULT */
 	struct service_conf	*services;
 	size_t			 nservices;
 	struct bgp_conf		*peers;

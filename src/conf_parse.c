@@ -471,16 +471,26 @@ kw_user(struct parser *p, void *ctx, const struct tok *kw)
 	return user_arg(p, &((struct conf *)ctx)->user);
 }
 
-/* exec user NAME; -- who exec checks and hooks run as. */
+/*
+ * exec user NAME; -- who exec checks and hooks run as.
+ * exec limit N; -- how many exec checks run at once (proc.h).
+ */
 static int
 kw_exec(struct parser *p, void *ctx, const struct tok *kw)
 {
-	static const char *const words[] = { "user", NULL };
+	static const char *const words[] = { "user", "limit", NULL };
+	struct conf	*c = ctx;
+	int		 w;
 
 	(void)kw;
-	if (conf_choice(p, words, "'user' (exec user NAME;)") == -1)
+	if ((w = conf_choice(p, words, "'user' or 'limit' (exec user NAME; "
+	    "exec limit N;)")) == -1)
 		return -1;
-	return user_arg(p, &((struct conf *)ctx)->exec_user);
+	if (w == 0)
+		return user_arg(p, &c->exec_user);
+	if (conf_uint_arg(p, &c->exec_limit, 1, CONF_EXEC_LIMIT_MAX) == -1)
+		return -1;
+	return conf_semi(p);
 }
 
 static const struct keyword global_kw[] = {

@@ -267,6 +267,8 @@ conf_print(FILE *f, const struct conf *c)
 		fprintf(f, "user %s;\n", c->user);
 	if (c->exec_user)
 		fprintf(f, "exec user %s;\n", c->exec_user);
+	if (c->exec_limit)
+		fprintf(f, "exec limit %u;\n", c->exec_limit);
 	for (b = c->peers; b; b = b->next)
 		conf_print_bgp(f, b);
 	for (s = c->services; s; s = s->next) {

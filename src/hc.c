@@ -53,6 +53,12 @@ hc_elapsed_us(const struct hc_check *ck)
 }
 
 void
+hc_clock_restart(struct hc_check *ck)
+{
+	ck->started_at = now_us();
+}
+
+void
 hc_init(struct hc_engine *e, struct event_base *base, hc_change_fn fn)
 {
 	memset(e, 0, sizeof(*e));

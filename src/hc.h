@@ -35,6 +35,8 @@ struct hc_check {
 	int			 running;
 	int			 phased;	/* moved to a random phase */
 	uint64_t		 started_at;
+	/* exec: how long probes waited for a slot (proc.h) */
+	uint64_t		 late_last_ms, late_max_ms, late_sum_ms;
 };
 
 struct hc_service {
@@ -72,5 +74,7 @@ struct hc_service *hc_service_find(struct hc_engine *, const char *);
 /* For checks: a timeout in ms as a timeval. */
 struct timeval hc_tv(uint64_t ms);
 uint64_t hc_elapsed_us(const struct hc_check *);
+/* A probe that waited before it started: its RTT counts from now. */
+void	 hc_clock_restart(struct hc_check *);
 
 #endif

@@ -19,6 +19,7 @@
 #include "history.h"
 #include "kout.h"
 #include "metrics.h"
+#include "proc.h"
 #include "watch.h"
 
 struct label {
@@ -284,6 +285,43 @@ check_histogram(struct evbuffer *out, const struct hc_check *ck)
 	sample_u64(out, "anycastd_check_rtt_seconds_count", l, 2, t->rtt_n);
 }
 
+/* The exec slots (proc.h) and how late exec checks start. */
+static void
+exec_metrics(struct evbuffer *out, const struct hc_engine *hc)
+{
+	const struct hc_service	*svc;
+	struct proc_stats	 st;
+	struct label		 l[2];
+	char			 buf[32];
+	size_t			 i;
+
+	family(out, "anycastd_check_late_seconds_total", "counter",
+	    "Time exec check probes waited for a slot (exec limit).");
+	for (svc = hc->services; svc; svc = svc->next)
+		for (i = 0; i < svc->nchecks; i++) {
+			if (svc->checks[i]->conf->type != CHECK_EXEC)
+				continue;
+			check_labels(l, svc->checks[i]);
+			sample(out, "anycastd_check_late_seconds_total", l, 2,
+			    fmt_seconds(svc->checks[i]->late_sum_ms * 1000,
+			    buf, sizeof(buf)));
+		}
+	proc_get_stats(&st);
+	family(out, "anycastd_exec_limit", "gauge",
+	    "Exec checks allowed to run at once.");
+	sample_u64(out, "anycastd_exec_limit", NULL, 0, st.limit);
+	family(out, "anycastd_exec_running", "gauge",
+	    "Exec checks running now.");
+	sample_u64(out, "anycastd_exec_running", NULL, 0, st.running);
+	family(out, "anycastd_exec_queued", "gauge",
+	    "Exec checks due and waiting for a slot.");
+	sample_u64(out, "anycastd_exec_queued", NULL, 0, st.queued);
+	family(out, "anycastd_exec_orphans_killed_total", "counter",
+	    "Processes left running by exec checks or hooks, killed.");
+	sample_u64(out, "anycastd_exec_orphans_killed_total", NULL, 0,
+	    st.orphans_killed);
+}
+
 static void
 check_metrics(struct evbuffer *out, const struct hc_engine *hc)
 {
@@ -300,6 +338,7 @@ check_metrics(struct evbuffer *out, const struct hc_engine *hc)
 		for (i = 0; i < svc->nchecks; i++)
 			if (svc->checks[i]->conf->type != CHECK_FILE)
 				check_histogram(out, svc->checks[i]);
+	exec_metrics(out, hc);
 }
 
 #define STAT(m)	offsetof(struct bgp_stats, m)

@@ -20,6 +20,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -346,6 +347,8 @@ control_owner(const char *path, const struct priv_user *user, char *err,
 	return 0;
 }
 
+static void	child_env_set(const struct priv_user *);
+
 int
 priv_drop(const struct conf *c, const struct priv_user *user,
     const struct priv_user *exec, char *err, size_t errlen)
@@ -357,6 +360,7 @@ priv_drop(const struct conf *c, const struct priv_user *user,
 
 	copy_user(&child_user, exec);
 	have_child_user = 1;
+	child_env_set(exec);
 	if (geteuid() != 0)
 		return shed_only(user, exec, keep, err, errlen);
 	if (user->uid == 0) {
@@ -412,8 +416,34 @@ priv_child(void)
 	}
 	if (u->uid != 0 && caps_set(0, 0) == -1)
 		return -1;
-	setenv("HOME", u->home, 1);
-	setenv("USER", u->name, 1);
-	setenv("LOGNAME", u->name, 1);
 	return 0;
+}
+
+/*
+ * HOME, USER and LOGNAME of the exec user, made once here: priv_child()
+ * runs in a vfork child, which shares our memory and so must not touch
+ * the environment.  proc.c adds these to what the child execs with.
+ */
+static char	 child_env_buf[3][PATH_MAX + 16];
+static char	*child_env[4];
+
+static void
+child_env_set(const struct priv_user *u)
+{
+	snprintf(child_env_buf[0], sizeof(child_env_buf[0]), "HOME=%s",
+	    u->home);
+	snprintf(child_env_buf[1], sizeof(child_env_buf[1]), "USER=%s",
+	    u->name);
+	snprintf(child_env_buf[2], sizeof(child_env_buf[2]), "LOGNAME=%s",
+	    u->name);
+	child_env[0] = child_env_buf[0];
+	child_env[1] = child_env_buf[1];
+	child_env[2] = child_env_buf[2];
+	child_env[3] = NULL;
+}
+
+char *const *
+priv_child_env(void)
+{
+	return have_child_user ? child_env : NULL;
 }

@@ -62,5 +62,8 @@ int	 priv_drop(const struct conf *, const struct priv_user *user,
 int	 priv_setid_filter(uid_t uid, gid_t gid, int ngroups);
 /* In a forked child, before execve: become the exec user, no caps. */
 int	 priv_child(void);
+/* HOME=, USER= and LOGNAME= of the exec user, for a child's environment,
+ * or NULL before priv_drop(). */
+char *const *priv_child_env(void);
 
 #endif

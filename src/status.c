@@ -9,6 +9,7 @@
 #include "ctl.h"
 #include "history.h"
 #include "kout.h"
+#include "proc.h"
 #include "watch.h"
 
 static json_object *
@@ -214,6 +215,21 @@ watches_json(const struct hc_check *ck)
 	return list;
 }
 
+/* How long an exec check's probes waited for a slot. */
+static json_object *
+late_json(const struct hc_check *ck)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "last",
+	    json_object_new_int64((int64_t)ck->late_last_ms));
+	json_object_object_add(o, "max",
+	    json_object_new_int64((int64_t)ck->late_max_ms));
+	json_object_object_add(o, "total",
+	    json_object_new_int64((int64_t)ck->late_sum_ms));
+	return o;
+}
+
 static json_object *
 check_json(const struct hc_check *ck, uint64_t now)
 {
@@ -249,6 +265,27 @@ check_json(const struct hc_check *ck, uint64_t now)
 	json_object_object_add(o, "rise", json_object_new_int((int)ck->conf->rise));
 	json_object_object_add(o, "fall", json_object_new_int((int)ck->conf->fall));
 	json_object_object_add(o, "watches", watches_json(ck));
+	if (ck->conf->type == CHECK_EXEC)
+		json_object_object_add(o, "late_ms", late_json(ck));
+	return o;
+}
+
+/* The exec slots (proc.h): how full, how many wait. */
+static json_object *
+exec_json(void)
+{
+	struct proc_stats	 st;
+	json_object		*o = json_object_new_object();
+
+	proc_get_stats(&st);
+	json_object_object_add(o, "limit", json_object_new_int64(st.limit));
+	json_object_object_add(o, "running",
+	    json_object_new_int64(st.running));
+	json_object_object_add(o, "queued", json_object_new_int64(st.queued));
+	json_object_object_add(o, "spawned",
+	    json_object_new_int64((int64_t)st.spawned));
+	json_object_object_add(o, "orphans_killed",
+	    json_object_new_int64((int64_t)st.orphans_killed));
 	return o;
 }
 
@@ -266,5 +303,6 @@ status_checks_json(const struct hc_engine *hc)
 			json_object_array_add(list,
 			    check_json(svc->checks[i], now));
 	json_object_object_add(o, "checks", list);
+	json_object_object_add(o, "exec", exec_json());
 	return o;
 }

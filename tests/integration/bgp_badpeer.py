@@ -33,6 +33,9 @@ Modes, with what RFC 4271 / RFC 7606 say anycastd must do:
                    NOTIFICATION 2/2 Bad Peer AS; every later one: resets
                    it (RST) after the OPEN, as a router still refusing
                    may -- the reset must not hide why (issue 14)
+  table            nothing bad: a full table, --routes IPv6 /64s of
+                   2001:db8::/32 (2001:db8:0:0::/64, 2001:db8:0:1::/64,
+                   ...), 400 to an UPDATE, then KEEPALIVEs
 
 In the treat-as-withdraw modes a valid UPDATE follows the bad one, then
 KEEPALIVEs every second, so the test can see that the session stays up
@@ -77,8 +80,10 @@ TAW_MODES = ("truncated-attr", "origin-length", "missing-wk")
 NOTIFY_MODES = ("bad-marker", "short-length", "long-length",
                 "keepalive-length", "bad-type", "wrong-as", "unknown-wk",
                 "truncated-mp")
-MODES = NOTIFY_MODES + TAW_MODES + ("record", "refuse-then-reset")
+MODES = NOTIFY_MODES + TAW_MODES + ("record", "refuse-then-reset", "table")
 CONNECTIONS = [0]
+TABLE_NH = "2001:db8:ffff::1"
+TABLE_PER_UPDATE = 400                  # 9 bytes each: under 4,096
 
 
 # ---- encoding -----------------------------------------------------------
@@ -137,6 +142,23 @@ def update(attrs, prefixes=b"", withdrawn=b""):
     body = (struct.pack("!H", len(withdrawn)) + withdrawn
             + struct.pack("!H", len(attrs)) + attrs + prefixes)
     return message(UPDATE, body)
+
+
+def table_prefix(i):
+    """The i-th /64 of 2001:db8::/32, as NLRI bytes."""
+    return bytes([64, 0x20, 0x01, 0x0d, 0xb8]) + struct.pack(
+        "!HH", i >> 16, i & 0xFFFF)
+
+
+def table_updates(n):
+    """n IPv6 prefixes in MP_REACH_NLRI, TABLE_PER_UPDATE an UPDATE."""
+    nh = socket.inet_pton(socket.AF_INET6, TABLE_NH)
+    for first in range(0, n, TABLE_PER_UPDATE):
+        nlri6 = b"".join(table_prefix(i) for i in
+                         range(first, min(n, first + TABLE_PER_UPDATE)))
+        mp = struct.pack("!HBB", 2, 1, 16) + nh + b"\0" + nlri6
+        yield update(origin() + as_path(PEER_AS)
+                     + attr(OPTIONAL, 14, mp))
 
 
 def good_update():
@@ -316,7 +338,7 @@ def keep_alive(conn, seconds):
                 return
 
 
-def session(conn, mode, hold):
+def session(conn, mode, hold, routes=0):
     mtype, body = read_message(conn, 10)
     if mtype != OPEN:
         emit("unexpected", type=mtype, hex=body.hex())
@@ -348,6 +370,11 @@ def session(conn, mode, hold):
     if mode == "record":
         keep_alive(conn, 600)
         return
+    if mode == "table":
+        conn.sendall(b"".join(table_updates(routes)))
+        emit("sent", what=mode, routes=routes)
+        keep_alive(conn, 600)
+        return
     bad = crafted(mode)
     conn.sendall(bad)
     emit("sent", what=mode, hex=bad[:64].hex())
@@ -359,12 +386,12 @@ def session(conn, mode, hold):
         until_notification(conn, 10)
 
 
-def serve(listener, mode, hold):
+def serve(listener, mode, hold, routes):
     while True:
         conn, addr = listener.accept()
         emit("connected", peer=addr[0])
         try:
-            session(conn, mode, hold)
+            session(conn, mode, hold, routes)
         except Closed:
             pass
         except (TimeoutError, socket.timeout):
@@ -382,6 +409,7 @@ def main():
     ap.add_argument("--port", type=int, default=179)
     ap.add_argument("--hold", type=int, default=9)
     ap.add_argument("--mode", required=True, choices=MODES)
+    ap.add_argument("--routes", type=int, default=0)
     args = ap.parse_args()
 
     family = socket.AF_INET6 if ":" in args.listen else socket.AF_INET
@@ -391,7 +419,7 @@ def main():
     listener.listen(4)
     emit("listening")
     try:
-        serve(listener, args.mode, args.hold)
+        serve(listener, args.mode, args.hold, args.routes)
     except KeyboardInterrupt:
         sys.exit(0)
 

@@ -34,6 +34,8 @@ PROBE = """\
 # Record who the exec check runs as, then pass (or hang, to be killed).
 d={out}
 id -u > "$d/uid.tmp" && mv "$d/uid.tmp" "$d/uid"
+printf '%s\\n' "$HOME" "$USER" "$LOGNAME" > "$d/env.tmp" &&
+    mv "$d/env.tmp" "$d/env"
 grep -E '^(Uid|Gid|Cap[A-Za-z]+):' /proc/self/status > "$d/status.tmp" &&
     mv "$d/status.tmp" "$d/status"
 [ -e "$d/hang" ] || exit 0
@@ -117,6 +119,12 @@ class Probe:
         wait_until(ready, START_TIMEOUT, "the exec check to report")
         return (int((self.out / "uid").read_text()),
                 proc_status((self.out / "status").read_text()))
+
+    def env(self):
+        """HOME, USER and LOGNAME of the last run."""
+        wait_until(lambda: (self.out / "env").exists(), START_TIMEOUT,
+                   "the exec check to report its environment")
+        return tuple((self.out / "env").read_text().splitlines())
 
 
 def service(probe, extra=""):
@@ -292,6 +300,11 @@ def test_named_account_gets_the_socket_group_and_checks_run_as_nobody(
     assert (sock.st_uid, sock.st_gid) == (0, other.pw_gid), sock
     uid, _ = probe.child()
     assert uid == NOBODY.pw_uid
+    # The exec user's environment; the daemon's own is left alone (the
+    # child is a vfork child, sharing the daemon's memory until it execs).
+    assert probe.env() == (NOBODY.pw_dir, "nobody", "nobody"), probe.env()
+    environ = open(f"/proc/{acd.proc.pid}/environ", "rb").read().split(b"\0")
+    assert b"USER=nobody" not in environ and b"LOGNAME=nobody" not in environ
 
 
 def refused_at_start(lab, statements):
