@@ -19,6 +19,7 @@
 #include "kout.h"
 #include "metrics.h"
 #include "notify.h"
+#include "nslock.h"
 #include "priv.h"
 #include "proc.h"
 
@@ -211,6 +212,7 @@ cleanup(void)
 	kout_shutdown(&d.kout);
 	hc_shutdown(&d.hc);
 	proc_shutdown();
+	nslock_close();
 	for (i = 0; i < nitems(d.sig); i++)
 		if (d.sig[i])
 			event_free(d.sig[i]);
@@ -246,6 +248,7 @@ main(int argc, char *argv[])
 	const char	*path = DEFAULT_CONFIG;
 	char		*abspath;
 	int		 ch, foreground = 0, test = 0, verbose = 0, debug = 0;
+	int		 lock;
 	char		 err[512];
 
 	static const struct option longopts[] = {
@@ -281,6 +284,13 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	path = abspath;
+	/* Before anything that could disturb a running anycastd. */
+	if ((lock = nslock_take(path, err, sizeof(err))) == -1) {
+		fprintf(stderr, "anycastd: %s\n", err);
+		free(abspath);
+		conf_free(d.conf);
+		return 1;
+	}
 	if (priv_resolve(d.conf->user, &d.user, err, sizeof(err)) == -1 ||
 	    priv_resolve(d.conf->exec_user, &d.exec_user, err,
 	    sizeof(err)) == -1) {
@@ -299,6 +309,7 @@ main(int argc, char *argv[])
 	d.info.started = util_now_ms();
 	d.info.reload = reload;
 	setup_signals();
+	nslock_serve(d.base, lock);
 	proc_init(d.base);
 	hc_init(&d.hc, d.base, on_change);
 	bgp_init(&d.bgp, d.base, &d.hc);

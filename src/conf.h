@@ -246,6 +246,7 @@ struct conf {
 	uint16_t		 metrics_port;
 	char			*user;		/* NULL: anycastd, else nobody */
 	char			*exec_user;	/* NULL: the same default */
+	uint64_t		 kernel_scan_ms;	/* 0: the default, 10s */
 	struct service_conf	*services;
 	size_t			 nservices;
 	struct bgp_conf		*peers;
