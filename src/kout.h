@@ -67,6 +67,8 @@ int	 kout_configure(struct kout *, const struct conf *, char *, size_t);
 void	 kout_sync(struct kout *);
 void	 kout_shutdown(struct kout *);
 json_object *kout_json(const struct kout *);
+/* The daemon's "kernel" object of `status`: scans, repairs, foreign. */
+json_object *kout_status_json(const struct kout *);
 /* Entries whose prefix someone else's route or address occupies now. */
 size_t	 kout_foreign_count(const struct kout *);
 

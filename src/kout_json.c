@@ -111,3 +111,22 @@ kout_json(const struct kout *k)
 		json_object_array_add(list, entry_json(e));
 	return list;
 }
+
+json_object *
+kout_status_json(const struct kout *k)
+{
+	json_object	*o = json_object_new_object();
+	uint64_t	 now = util_now_ms();
+
+	json_object_object_add(o, "scan_time_ms",
+	    json_object_new_int64((int64_t)k->scan_ms));
+	json_object_object_add(o, "scans",
+	    json_object_new_int64((int64_t)k->scans));
+	json_object_object_add(o, "last_scan_ms_ago", k->last_scan ?
+	    json_object_new_int64((int64_t)(now - k->last_scan)) : NULL);
+	json_object_object_add(o, "repairs",
+	    json_object_new_int64((int64_t)k->repairs));
+	json_object_object_add(o, "foreign",
+	    json_object_new_int64((int64_t)kout_foreign_count(k)));
+	return o;
+}

@@ -414,8 +414,10 @@ on_kernel_event(void *arg, enum nl_event_type type, const struct nl_route *r,
 
 	(void)a;
 	/* Routes elsewhere (a full table being learnt) are not ours to
-	 * watch; addresses and links are few and may all matter. */
-	if (type == NL_EV_ROUTE && !concerns_us(k, r))
+	 * watch, but connected ones (protocol kernel) make next hops
+	 * reachable; addresses and links are few and may all matter. */
+	if (type == NL_EV_ROUTE && !concerns_us(k, r) &&
+	    r->proto != RTPROT_KERNEL)
 		return;
 	kick(k);
 }

@@ -108,6 +108,20 @@ daemon_metrics(struct evbuffer *out, const struct ctl_daemon *d)
 	    "Netlink requests for addresses and routes that failed.");
 	sample_u64(out, "anycastd_kernel_errors_total", NULL, 0,
 	    d->kout->errors);
+	family(out, "anycastd_kernel_scans_total", "counter",
+	    "Full reads of the kernel's routes and addresses.");
+	sample_u64(out, "anycastd_kernel_scans_total", NULL, 0,
+	    d->kout->scans);
+	family(out, "anycastd_kernel_repairs_total", "counter",
+	    "Routes and addresses of anycastd found changed or gone "
+	    "in the kernel, and put right.");
+	sample_u64(out, "anycastd_kernel_repairs_total", NULL, 0,
+	    d->kout->repairs);
+	family(out, "anycastd_kernel_foreign", "gauge",
+	    "Prefixes of anycastd on which another program's route or "
+	    "address is in the kernel (left alone).");
+	sample_u64(out, "anycastd_kernel_foreign", NULL, 0,
+	    kout_foreign_count(d->kout));
 }
 
 static uint64_t

@@ -102,6 +102,7 @@ status_json(const struct ctl_daemon *d)
 	json_object_object_add(dm, "kernel_last_error",
 	    d->kout->last_error[0] ?
 	    json_object_new_string(d->kout->last_error) : NULL);
+	json_object_object_add(dm, "kernel", kout_status_json(d->kout));
 	for (svc = d->hc->services; svc; svc = svc->next)
 		json_object_array_add(list, service_json(svc, now));
 	json_object_object_add(o, "daemon", dm);
