@@ -379,29 +379,24 @@ bgp_out_count(const struct bgp_peer *p)
 	return n;
 }
 
-json_object *
-bgp_out_json(const struct bgp_peer *p)
+/* Whether PFX of SERVICE is in the Adj-RIB-Out as sent; its attributes. */
+int
+bgp_out_announced(const struct bgp_peer *p, const char *service,
+    const struct prefix *pfx, const char **attrs)
 {
 	const struct bgp_sent	*s;
-	json_object		*list = json_object_new_array(), *o;
-	char			 a[64], buf[80];
 	size_t			 i;
 
-	for (s = p->sent; s; s = s->next)
-		for (i = 0; i < s->nprefixes; i++) {
-			o = json_object_new_object();
-			snprintf(buf, sizeof(buf), "%s/%u", util_fmt_addr(
-			    &s->prefixes[i].addr, a, sizeof(a)),
-			    s->prefixes[i].len);
-			json_object_object_add(o, "peer",
-			    json_object_new_string(p->conf->name));
-			json_object_object_add(o, "service",
-			    json_object_new_string(s->service));
-			json_object_object_add(o, "prefix",
-			    json_object_new_string(buf));
-			json_object_object_add(o, "attributes",
-			    json_object_new_string(s->key ? s->key : ""));
-			json_object_array_add(list, o);
-		}
-	return list;
+	for (s = p->sent; s; s = s->next) {
+		if (s->family != pfx->addr.family ||
+		    strcmp(s->service, service) != 0)
+			continue;
+		for (i = 0; i < s->nprefixes; i++)
+			if (prefix_cmp(&s->prefixes[i], pfx) == 0) {
+				if (attrs)
+					*attrs = s->key ? s->key : "";
+				return 1;
+			}
+	}
+	return 0;
 }

@@ -557,7 +557,13 @@ add_service_state(struct table *t, struct json_object *svc)
 	const char	*state = str_cell(svc, "state");
 	char		 drain[64] = "", left[32];
 
-	if (member_true(svc, "drain")) {
+	/* A drain whose drain time is over has withdrawn: say so, not
+	 * the operator's drain timer. */
+	if (strcmp(state, "draining") == 0 &&
+	    member(svc, "announced", json_type_boolean) &&
+	    !member_true(svc, "announced"))
+		snprintf(drain, sizeof(drain), " (withdrawn)");
+	else if (member_true(svc, "drain")) {
 		if (member_is_null(svc, "drain_left_ms"))
 			snprintf(drain, sizeof(drain), " drain");
 		else {
@@ -803,7 +809,8 @@ print_peers(FILE *out, FILE *err, struct json_object *resp)
 }
 
 static const struct column routes_cols[] = {
-	{ "PEER", 0 }, { "SERVICE", 0 }, { "PREFIX", 0 }, { "ATTRIBUTES", 0 },
+	{ "PEER", 0 }, { "SERVICE", 0 }, { "PREFIX", 0 }, { "ANNOUNCED", 0 },
+	{ "ATTRIBUTES", 0 },
 };
 
 static const struct column kernel_cols[] = {
@@ -867,7 +874,12 @@ print_routes(FILE *out, FILE *err, struct json_object *resp)
 			table_add(&t, "%s", str_cell(r, "peer"));
 			table_add(&t, "%s", str_cell(r, "service"));
 			table_add(&t, "%s", str_cell(r, "prefix"));
-			table_add(&t, "%s", str_cell(r, "attributes"));
+			/* Older daemons listed only what was announced. */
+			table_add(&t, "%s", member_true(r, "announced") ||
+			    !member(r, "announced", json_type_boolean) ?
+			    "yes" : "no");
+			table_add(&t, "%s", member_is_null(r, "attributes") ?
+			    "-" : str_cell(r, "attributes"));
 		}
 		rc = print_table(&t, out, err);
 	}
