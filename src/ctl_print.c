@@ -831,8 +831,12 @@ add_where(struct table *t, struct json_object *k)
 		table_add(t, "dev %s", str_cell(k, "dev"));
 		return;
 	}
-	if ((hops = member(k, "nexthops", json_type_array)) == NULL ||
-	    (f = open_memstream(&s, &len)) == NULL) {
+	/* The kernel's next hops; those wanted while it holds none. */
+	hops = member(k, "nexthops", json_type_array);
+	if (hops && json_object_array_length(hops) == 0 &&
+	    member(k, "wanted_nexthops", json_type_array))
+		hops = member(k, "wanted_nexthops", json_type_array);
+	if (hops == NULL || (f = open_memstream(&s, &len)) == NULL) {
 		table_add(t, "?");
 		return;
 	}
