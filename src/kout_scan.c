@@ -234,14 +234,19 @@ scan_addrs(struct kout *k, const struct found *f, int first)
 	struct kout_entry		*e;
 	char				 p[80], err[256];
 	size_t				 i;
+	int				 has_proto = 0;
 
+	/* A kernel with IFA_PROTO (6.3 on) marks some address with it, if
+	 * only IPv6 link-local ones (kernel_ll). */
+	for (i = 0; i < f->naddrs; i++)
+		has_proto |= f->addrs[i].has_proto;
 	for (i = 0; i < f->naddrs; i++) {
 		const struct nl_addr *a = &f->addrs[i];
 
 		if ((e = kout_find(k, 0, a, NULL)) != NULL) {
 			/* A kernel without IFA_PROTO (before 6.3) cannot
 			 * say whose it is: ours if this run added it. */
-			if (a->ours || (!a->has_proto && e->added))
+			if (a->ours || (!has_proto && e->added))
 				e->installed = 1;
 			else
 				e->foreign = 1;
