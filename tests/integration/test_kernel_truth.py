@@ -23,7 +23,9 @@ Each of the failures the issue reports, reproduced:
 
 And the comparison the issue asks for: routes deleted and rewritten by
 hand, `anycastctl --json show routes` compared with `ip -j route` after
-each step; the periodic scan runs on its own (`kernel scan time`).
+each step; the periodic scan runs on its own (`kernel scan time`); a
+carrier lost and back (RTM_NEWLINK) shows in the next hops' flags as it
+does in the kernel's.
 """
 
 import json
@@ -380,3 +382,54 @@ def test_periodic_scan_runs_on_its_own(lab, binaries):
     assert k["scans"] - first >= 3, k
     assert k["last_scan_ms_ago"] is not None and \
         k["last_scan_ms_ago"] < 1000, k
+
+
+def kernel_hop_flags(route):
+    """{gateway: sorted flags (dead, linkdown)} of an `ip -j route`
+    route, single or multipath."""
+    keep = {"dead", "linkdown"}
+    hs = route.get("nexthops") or [route]
+    return {h.get("gateway"): sorted(set(h.get("flags", [])) & keep)
+            for h in hs}
+
+
+def test_carrier_loss_shows_in_the_next_hops(lab, binaries):
+    """The backend's end of link be1 goes down: the router keeps its
+    routes with that next hop marked linkdown, and show routes says so,
+    as the kernel does; the carrier back, the mark goes."""
+    site = RouterSite(lab, nsd=False, start_acd=False)
+    site.acd.write_config("kernel scan time 1h;\n" + site.config())
+    site.acd.start()
+    site.acd.wait_state("dns", "up", START_TIMEOUT)
+    site.wait_hops((1, 2), START_TIMEOUT)
+
+    def flags_agree(want_down):
+        for prefix in (PREFIX4, PREFIX6):
+            e = kernel_entry(site.acd, prefix)
+            ours = [r for r in kernel_routes_for(site.r, prefix)
+                    if r.get("protocol") in (str(PROTO), "anycastd")]
+            if not (e and e["installed"] and ours):
+                return False
+            ctl = {h["via"]: sorted(h["flags"]) for h in e["nexthops"]}
+            kernel = kernel_hop_flags(ours[0])
+            gw = site.b[1].addr4 if prefix == PREFIX4 else site.b[1].addr6
+            if ctl != kernel or ("linkdown" in kernel.get(gw, [])) \
+                    != want_down:
+                flags_agree.last = (prefix, ctl, kernel)
+                return False
+        return True
+    flags_agree.last = None
+
+    site.b[1].ns.ip("link", "set", "veth0", "down")
+    try:
+        wait_until(lambda: flags_agree(True), CHANGE_TIMEOUT,
+                   "linkdown on backend 1's hops, in both")
+    except AssertionError as e:
+        raise AssertionError(f"{e}: {flags_agree.last}") from None
+    site.b[1].ns.ip("link", "set", "veth0", "up")
+    try:
+        wait_until(lambda: flags_agree(False), CHANGE_TIMEOUT,
+                   "no linkdown any more, in both")
+    except AssertionError as e:
+        raise AssertionError(f"{e}: {flags_agree.last}") from None
+    wait_truth(site.acd, site.r)
