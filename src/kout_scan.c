@@ -5,8 +5,9 @@
  * for each entry, whether the kernel holds ours and with which next hops,
  * and whose other route or address sits on the prefix.  Scans run at
  * start, soon after every netlink event that may concern us (routes on
- * our prefixes, any address, any link: Linux flushes IPv4 routes over a
- * link that goes down without a RTM_DELROUTE per route), and every
+ * our prefixes or of our protocol, connected routes, any address, any
+ * link: Linux flushes IPv4 routes over a link that goes down without a
+ * RTM_DELROUTE per route), and every
  * `kernel scan time` as a safety net against missed events, as BIRD's
  * kernel protocol scans.  A view that differs from what we last set is
  * logged and counted as a repair; the sync after the scan puts it right.
