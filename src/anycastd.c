@@ -23,6 +23,7 @@
 #include "kout.h"
 #include "metrics.h"
 #include "notify.h"
+#include "nslock.h"
 #include "priv.h"
 #include "proc.h"
 
@@ -265,6 +266,7 @@ cleanup(void)
 	kout_shutdown(&d.kout);
 	hc_shutdown(&d.hc);
 	proc_shutdown();
+	nslock_close();
 	for (i = 0; i < nitems(d.sig); i++)
 		if (d.sig[i])
 			event_free(d.sig[i]);
@@ -333,6 +335,7 @@ main(int argc, char *argv[])
 	const char	*path = DEFAULT_CONFIG;
 	char		*abspath;
 	int		 ch, foreground = 0, test = 0, verbose = 0, debug = 0;
+	int		 lock;
 	char		 err[512];
 
 	static const struct option longopts[] = {
@@ -370,6 +373,13 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	path = abspath;
+	/* Before anything that could disturb a running anycastd. */
+	if ((lock = nslock_take(path, err, sizeof(err))) == -1) {
+		fprintf(stderr, "anycastd: %s\n", err);
+		free(abspath);
+		conf_free(d.conf);
+		return 1;
+	}
 	if (priv_resolve_users(d.conf, &d.user, &d.exec_user, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "anycastd: %s\n", err);
@@ -393,6 +403,7 @@ main(int argc, char *argv[])
 	d.info.max_clients = d.conf->control_clients;
 	priv_raise_nofile();
 	setup_signals();
+	nslock_serve(d.base, lock);
 	proc_init(d.base);
 	hc_init(&d.hc, d.base, on_change);
 	bgp_init(&d.bgp, d.base, &d.hc);

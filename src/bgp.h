@@ -100,6 +100,8 @@ void	 bgp_out_forget(struct bgp_peer *);
 size_t	 bgp_out_count(const struct bgp_peer *);
 int	 bgp_out_carries(const struct bgp_engine *, const char *service);
 json_object *bgp_out_json(const struct bgp_peer *);
+int	 bgp_out_announced(const struct bgp_peer *, const char *service,
+	    const struct prefix *, const char **attrs);
 
 /* bgp_peer.c, for bgp_out.c: queue one message to the peer. */
 int	 bgp_peer_send(struct bgp_peer *, const uint8_t *, size_t);
@@ -120,5 +122,8 @@ void	 bgp_protect_update(struct bgp_engine *);
 
 json_object *bgp_peers_json(const struct bgp_engine *);
 json_object *bgp_routes_json(const struct bgp_engine *);
+/* Per peer the service announces to: each prefix, announced or not. */
+json_object *bgp_service_json(const struct bgp_engine *,
+	    const struct service_conf *);
 
 #endif

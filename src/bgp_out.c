@@ -418,64 +418,24 @@ bgp_out_count(const struct bgp_peer *p)
 	return n;
 }
 
-/*
- * The values after LABEL in an attribute key ("..., community 65100:53
- * 65535:0, ..."), as a JSON array: lists are arrays for a script.
- */
-static json_object *
-key_list(const char *key, const char *label)
-{
-	json_object	*a = json_object_new_array();
-	const char	*s, *end;
-	size_t		 n;
-	char		 word[64];
-
-	if (key == NULL || (s = strstr(key, label)) == NULL)
-		return a;
-	s += strlen(label);
-	if ((end = strstr(s, ", ")) == NULL)
-		end = s + strlen(s);
-	while (s < end) {
-		n = strcspn(s, " ,");
-		if (n > (size_t)(end - s))
-			n = (size_t)(end - s);
-		if (n > 0 && n < sizeof(word)) {
-			memcpy(word, s, n);
-			word[n] = '\0';
-			json_object_array_add(a, json_object_new_string(word));
-		}
-		s += n + 1;
-	}
-	return a;
-}
-
-json_object *
-bgp_out_json(const struct bgp_peer *p)
+/* Whether PFX of SERVICE is in the Adj-RIB-Out as sent; its attributes. */
+int
+bgp_out_announced(const struct bgp_peer *p, const char *service,
+    const struct prefix *pfx, const char **attrs)
 {
 	const struct bgp_sent	*s;
-	json_object		*list = json_object_new_array(), *o;
-	char			 a[64], buf[80];
 	size_t			 i;
 
-	for (s = p->sent; s; s = s->next)
-		for (i = 0; i < s->nprefixes; i++) {
-			o = json_object_new_object();
-			snprintf(buf, sizeof(buf), "%s/%u", util_fmt_addr(
-			    &s->prefixes[i].addr, a, sizeof(a)),
-			    s->prefixes[i].len);
-			json_object_object_add(o, "peer",
-			    json_object_new_string(p->conf->name));
-			json_object_object_add(o, "service",
-			    json_object_new_string(s->service));
-			json_object_object_add(o, "prefix",
-			    json_object_new_string(buf));
-			json_object_object_add(o, "attributes",
-			    json_object_new_string(s->key ? s->key : ""));
-			json_object_object_add(o, "communities",
-			    key_list(s->key, ", community "));
-			json_object_object_add(o, "large_communities",
-			    key_list(s->key, ", large-community "));
-			json_object_array_add(list, o);
-		}
-	return list;
+	for (s = p->sent; s; s = s->next) {
+		if (s->family != pfx->addr.family ||
+		    strcmp(s->service, service) != 0)
+			continue;
+		for (i = 0; i < s->nprefixes; i++)
+			if (prefix_cmp(&s->prefixes[i], pfx) == 0) {
+				if (attrs)
+					*attrs = s->key ? s->key : "";
+				return 1;
+			}
+	}
+	return 0;
 }

@@ -277,6 +277,7 @@ struct conf {
 	char			*user;		/* NULL: anycastd, else nobody */
 	char			*exec_user;	/* NULL: the same default */
 	unsigned		 exec_limit;	/* 0: PROC_LIMIT_DEFAULT */
+	uint64_t		 kernel_scan_ms;	/* 0: the default, 10s */
 	struct service_conf	*services;
 	size_t			 nservices;
 	struct bgp_conf		*peers;

@@ -493,6 +493,22 @@ kw_exec(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_semi(p);
 }
 
+/* kernel scan time DURATION; -- the full re-read of the kernel's tables. */
+static int
+kw_kernel(struct parser *p, void *ctx, const struct tok *kw)
+{
+	static const char *const scan[] = { "scan", NULL };
+	static const char *const time_[] = { "time", NULL };
+
+	(void)kw;
+	if (conf_choice(p, scan, "'scan' (kernel scan time DURATION;)") == -1 ||
+	    conf_choice(p, time_, "'time' (kernel scan time DURATION;)") == -1 ||
+	    conf_duration_arg(p, &((struct conf *)ctx)->kernel_scan_ms,
+	    100) == -1)
+		return -1;
+	return conf_semi(p);
+}
+
 static const struct keyword global_kw[] = {
 	{ "router-id", kw_router_id, 0, 0 },
 	{ "control", kw_control, 1, 0 },
@@ -500,6 +516,7 @@ static const struct keyword global_kw[] = {
 	{ "metrics", kw_metrics, 0, 0 },
 	{ "user", kw_user, 0, 0 },
 	{ "exec", kw_exec, 0, 0 },
+	{ "kernel", kw_kernel, 0, 0 },
 	{ "bgp", conf_kw_bgp, 1, 0 },
 	{ "service", conf_kw_service, 1, 0 },
 	{ NULL, NULL, 0, 0 }

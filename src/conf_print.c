@@ -269,6 +269,10 @@ conf_print(FILE *f, const struct conf *c)
 		fprintf(f, "exec user %s;\n", c->exec_user);
 	if (c->exec_limit)
 		fprintf(f, "exec limit %u;\n", c->exec_limit);
+	if (c->kernel_scan_ms) {
+		util_fmt_duration(c->kernel_scan_ms, buf, sizeof(buf));
+		fprintf(f, "kernel scan time %s;\n", buf);
+	}
 	for (b = c->peers; b; b = b->next)
 		conf_print_bgp(f, b);
 	for (s = c->services; s; s = s->next) {

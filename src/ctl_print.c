@@ -557,7 +557,13 @@ add_service_state(struct table *t, struct json_object *svc)
 	const char	*state = str_cell(svc, "state");
 	char		 drain[64] = "", left[32];
 
-	if (member_true(svc, "drain")) {
+	/* A drain whose drain time is over has withdrawn: say so, not
+	 * the operator's drain timer. */
+	if (strcmp(state, "draining") == 0 &&
+	    member(svc, "announced", json_type_boolean) &&
+	    !member_true(svc, "announced"))
+		snprintf(drain, sizeof(drain), " (withdrawn)");
+	else if (member_true(svc, "drain")) {
 		if (member_is_null(svc, "drain_left_ms"))
 			snprintf(drain, sizeof(drain), " drain");
 		else {
@@ -842,7 +848,8 @@ print_peers(FILE *out, FILE *err, struct json_object *resp)
 }
 
 static const struct column routes_cols[] = {
-	{ "PEER", 0 }, { "SERVICE", 0 }, { "PREFIX", 0 }, { "ATTRIBUTES", 0 },
+	{ "PEER", 0 }, { "SERVICE", 0 }, { "PREFIX", 0 }, { "ANNOUNCED", 0 },
+	{ "ATTRIBUTES", 0 },
 };
 
 static const struct column kernel_cols[] = {
@@ -863,8 +870,12 @@ add_where(struct table *t, struct json_object *k)
 		table_add(t, "dev %s", str_cell(k, "dev"));
 		return;
 	}
-	if ((hops = member(k, "nexthops", json_type_array)) == NULL ||
-	    (f = open_memstream(&s, &len)) == NULL) {
+	/* The kernel's next hops; those wanted while it holds none. */
+	hops = member(k, "nexthops", json_type_array);
+	if (hops && json_object_array_length(hops) == 0 &&
+	    member(k, "wanted_nexthops", json_type_array))
+		hops = member(k, "wanted_nexthops", json_type_array);
+	if (hops == NULL || (f = open_memstream(&s, &len)) == NULL) {
 		table_add(t, "?");
 		return;
 	}
@@ -906,7 +917,12 @@ print_routes(FILE *out, FILE *err, struct json_object *resp)
 			table_add(&t, "%s", str_cell(r, "peer"));
 			table_add(&t, "%s", str_cell(r, "service"));
 			table_add(&t, "%s", str_cell(r, "prefix"));
-			table_add(&t, "%s", str_cell(r, "attributes"));
+			/* Older daemons listed only what was announced. */
+			table_add(&t, "%s", member_true(r, "announced") ||
+			    !member(r, "announced", json_type_boolean) ?
+			    "yes" : "no");
+			table_add(&t, "%s", member_is_null(r, "attributes") ?
+			    "-" : str_cell(r, "attributes"));
 		}
 		rc = print_table(&t, out, err);
 	}

@@ -111,6 +111,20 @@ daemon_metrics(struct evbuffer *out, const struct ctl_daemon *d)
 	    "Netlink requests for addresses and routes that failed.");
 	sample_u64(out, "anycastd_kernel_errors_total", NULL, 0,
 	    d->kout->errors);
+	family(out, "anycastd_kernel_scans_total", "counter",
+	    "Full reads of the kernel's routes and addresses.");
+	sample_u64(out, "anycastd_kernel_scans_total", NULL, 0,
+	    d->kout->scans);
+	family(out, "anycastd_kernel_repairs_total", "counter",
+	    "Routes and addresses of anycastd found changed or gone "
+	    "in the kernel, and put right.");
+	sample_u64(out, "anycastd_kernel_repairs_total", NULL, 0,
+	    d->kout->repairs);
+	family(out, "anycastd_kernel_foreign", "gauge",
+	    "Prefixes of anycastd on which another program's route or "
+	    "address is in the kernel (left alone).");
+	sample_u64(out, "anycastd_kernel_foreign", NULL, 0,
+	    kout_foreign_count(d->kout));
 }
 
 static uint64_t
@@ -370,6 +384,39 @@ static const struct {
 	    "Times the session left Established.", STAT(flaps) },
 };
 
+/* Per peer, service and prefix: 1 while in the Adj-RIB-Out as sent. */
+static void
+bgp_announced_metrics(struct evbuffer *out, const struct bgp_engine *bgp)
+{
+	const struct bgp_peer		*p;
+	const struct hc_service		*svc;
+	const struct service_conf	*sc;
+	struct label			 l[3];
+	char				 a[64], buf[80];
+	size_t				 i;
+
+	family(out, "anycastd_bgp_announced", "gauge",
+	    "1 while the prefix of the service is announced to the peer "
+	    "(in the Adj-RIB-Out as sent), else 0.");
+	for (p = bgp->peers; p; p = p->next)
+		for (svc = bgp->hc->services; svc; svc = svc->next) {
+			sc = svc->conf;
+			if (conf_announce_for(sc, p->conf->name) == NULL)
+				continue;
+			for (i = 0; i < sc->nprefixes; i++) {
+				snprintf(buf, sizeof(buf), "%s/%u",
+				    util_fmt_addr(&sc->prefixes[i].addr, a,
+				    sizeof(a)), sc->prefixes[i].len);
+				l[0] = (struct label){ "peer", p->conf->name };
+				l[1] = (struct label){ "service", sc->name };
+				l[2] = (struct label){ "prefix", buf };
+				sample(out, "anycastd_bgp_announced", l, 3,
+				    bgp_out_announced(p, sc->name,
+				    &sc->prefixes[i], NULL) ? "1" : "0");
+			}
+		}
+}
+
 static void
 bgp_metrics(struct evbuffer *out, const struct bgp_engine *bgp)
 {
@@ -406,6 +453,7 @@ bgp_metrics(struct evbuffer *out, const struct bgp_engine *bgp)
 		sample_u64(out, "anycastd_bgp_prefixes_sent", l, 1,
 		    bgp_out_count(p));
 	}
+	bgp_announced_metrics(out, bgp);
 }
 
 void

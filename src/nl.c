@@ -40,7 +40,8 @@ nl_open(char *err, size_t errlen)
 {
 	struct nl	*n = xcalloc(1, sizeof(*n));
 	unsigned	 groups = RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE |
-			    RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+			    RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR |
+			    RTMGRP_LINK;
 
 	n->seq = (uint32_t)util_now_ms();
 	if ((n->req = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC)) == NULL ||
@@ -268,6 +269,7 @@ parse_multipath(const struct nlattr *a, int family, struct nl_route *r)
 		memset(h, 0, sizeof(*h));
 		h->ifindex = (unsigned)rtnh->rtnh_ifindex;
 		h->weight = rtnh->rtnh_hops + 1u;
+		h->flags = rtnh->rtnh_flags & (RTNH_F_DEAD | RTNH_F_LINKDOWN);
 		ilen = rtnh->rtnh_len - sizeof(*rtnh);
 		for (in = (const struct nlattr *)RTNH_DATA(rtnh);
 		    mnl_attr_ok(in, (int)ilen);
@@ -332,7 +334,9 @@ nl_parse_route(const void *buf, size_t len, struct nl_route *r, int *proto)
 	r->dst.addr.family = fam;
 	r->dst.len = rtm->rtm_dst_len;
 	r->table = rtm->rtm_table;
-	*proto = rtm->rtm_protocol;
+	r->proto = *proto = rtm->rtm_protocol;
+	r->type = rtm->rtm_type;
+	single.flags = rtm->rtm_flags & (RTNH_F_DEAD | RTNH_F_LINKDOWN);
 	ATTR_FOREACH(a, nlh, sizeof(*rtm)) {
 		if (!attr_size_ok(a))
 			return -1;
@@ -401,6 +405,7 @@ nl_parse_addr(const void *buf, size_t len, struct nl_addr *out)
 			if (mnl_attr_get_payload_len(a) != 1)
 				return -1;
 			out->ours = mnl_attr_get_u8(a) == NL_PROTO;
+			out->has_proto = 1;
 			break;
 		}
 	}
@@ -424,8 +429,7 @@ dump_cb(const struct nlmsghdr *nlh, void *arg)
 	int		 proto;
 
 	if (nlh->nlmsg_type == RTM_NEWROUTE && d->route_fn &&
-	    nl_parse_route(nlh, nlh->nlmsg_len, &r, &proto) == 0 &&
-	    proto == NL_PROTO)
+	    nl_parse_route(nlh, nlh->nlmsg_len, &r, &proto) == 0)
 		d->route_fn(d->arg, &r);
 	if (nlh->nlmsg_type == RTM_NEWADDR && d->addr_fn &&
 	    nl_parse_addr(nlh, nlh->nlmsg_len, &a) == 0)
@@ -484,13 +488,24 @@ monitor_cb(const struct nlmsghdr *nlh, void *arg)
 	struct nl_addr	 a;
 	int		 proto;
 
-	if (nlh->nlmsg_type == RTM_DELROUTE &&
-	    nl_parse_route(nlh, nlh->nlmsg_len, &r, &proto) == 0 &&
-	    proto == NL_PROTO)
-		m->fn(m->arg, NL_EV_ROUTE_DEL, &r, NULL);
-	if (nlh->nlmsg_type == RTM_DELADDR &&
-	    nl_parse_addr(nlh, nlh->nlmsg_len, &a) == 0)
-		m->fn(m->arg, NL_EV_ADDR_DEL, NULL, &a);
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+		if (nl_parse_route(nlh, nlh->nlmsg_len, &r, &proto) == 0)
+			m->fn(m->arg, NL_EV_ROUTE, &r, NULL);
+		break;
+	case RTM_NEWADDR:
+	case RTM_DELADDR:
+		if (nl_parse_addr(nlh, nlh->nlmsg_len, &a) == 0)
+			m->fn(m->arg, NL_EV_ADDR, NULL, &a);
+		break;
+	case RTM_NEWLINK:
+	case RTM_DELLINK:
+		/* Up, down, carrier: IPv4 flushes routes over a link that
+		 * goes down without an RTM_DELROUTE for each. */
+		m->fn(m->arg, NL_EV_LINK, NULL, NULL);
+		break;
+	}
 	return MNL_CB_OK;
 }
 
@@ -503,8 +518,11 @@ nl_monitor_read(struct nl *n, nl_event_fn *fn, void *arg)
 
 	while ((len = mnl_socket_recvfrom(n->mon, buf, sizeof(buf))) > 0)
 		mnl_cb_run(buf, (size_t)len, 0, 0, monitor_cb, &m);
-	if (len == -1 && errno == ENOBUFS)
-		log_warn("netlink monitor overflowed: some changes were missed");
+	if (len == -1 && errno == ENOBUFS) {
+		log_warn("netlink monitor overflowed: some changes were "
+		    "missed; reading the kernel's tables again");
+		fn(arg, NL_EV_OVERFLOW, NULL, NULL);
+	}
 }
 
 /* A dummy interface, for `address IFACE create`; up at once. */

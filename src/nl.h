@@ -23,6 +23,7 @@ struct nl_nexthop {
 	struct addr	 gw;		/* family 0: a device route */
 	unsigned	 ifindex;	/* 0: the kernel finds it from gw */
 	unsigned	 weight;	/* 1..256 */
+	unsigned	 flags;		/* RTNH_F_DEAD, _LINKDOWN: as read */
 };
 
 struct nl_route {
@@ -31,15 +32,20 @@ struct nl_route {
 	uint32_t		 metric;
 	struct nl_nexthop	 nh[NL_MAX_HOPS];
 	size_t			 nnh;
+	int			 proto;		/* rtm_protocol, as read */
+	int			 type;		/* rtm_type, as read */
 };
 
 struct nl_addr {
 	struct prefix	 pfx;
 	unsigned	 ifindex;
 	int		 ours;		/* IFA_PROTO is NL_PROTO */
+	int		 has_proto;	/* any IFA_PROTO (kernels >= 6.3) */
 };
 
-enum nl_event_type { NL_EV_ROUTE_DEL, NL_EV_ADDR_DEL };
+/* What the monitor saw: a route or address added, changed or removed
+ * (any protocol), a link that changed, or an overflow (changes lost). */
+enum nl_event_type { NL_EV_ROUTE, NL_EV_ADDR, NL_EV_LINK, NL_EV_OVERFLOW };
 
 struct nl;
 
@@ -55,11 +61,12 @@ int	nl_link_create_dummy(struct nl *, const char *, char *, size_t);
 
 typedef void nl_route_fn(void *arg, const struct nl_route *);
 typedef void nl_addr_fn(void *arg, const struct nl_addr *);
-/* Our routes in every table, and every address (ours marked). */
+/* Every route of every table (r->proto tells whose), and every
+ * address (ours marked). */
 int	nl_dump_routes(struct nl *, nl_route_fn *, void *, char *, size_t);
 int	nl_dump_addrs(struct nl *, nl_addr_fn *, void *, char *, size_t);
 
-/* The monitor socket: deletions of our routes and of any address. */
+/* The monitor socket: routes, addresses and links, added or removed. */
 int	nl_monitor_fd(const struct nl *);
 typedef void nl_event_fn(void *arg, enum nl_event_type, const struct nl_route *,
 	    const struct nl_addr *);

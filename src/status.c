@@ -6,6 +6,7 @@
  */
 #include <unistd.h>
 
+#include "bgp.h"
 #include "ctl.h"
 #include "history.h"
 #include "kout.h"
@@ -125,8 +126,18 @@ status_json(const struct ctl_daemon *d)
 	json_object_object_add(dm, "kernel_last_error",
 	    d->kout->last_error[0] ?
 	    json_object_new_string(d->kout->last_error) : NULL);
-	for (svc = d->hc->services; svc; svc = svc->next)
-		json_object_array_add(list, service_json(svc, now));
+	json_object_object_add(dm, "kernel", kout_status_json(d->kout));
+	for (svc = d->hc->services; svc; svc = svc->next) {
+		json_object *so = service_json(svc, now);
+
+		/* The truth of the outputs beside the state: a drain that
+		 * ended is withdrawn though still "draining". */
+		json_object_object_add(so, "announced",
+		    json_object_new_boolean(svc_announced(&svc->st)));
+		json_object_object_add(so, "bgp", bgp_service_json(d->bgp,
+		    svc->conf));
+		json_object_array_add(list, so);
+	}
 	json_object_object_add(o, "daemon", dm);
 	json_object_object_add(o, "services", list);
 	return o;

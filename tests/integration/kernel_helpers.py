@@ -32,6 +32,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import lab as lab_module
@@ -170,11 +171,44 @@ def hops(route):
     return [(route.get("gateway"), route.get("dev"), None)]
 
 
+def ipv6_unsettled(ns):
+    """The links of ns whose IPv6 is still coming up: up with a carrier
+    but no link-local address yet, or with an address still tentative
+    (duplicate address detection; its local route comes after)."""
+    busy = []
+    for link in ip_json(ns, "addr", "show"):
+        flags = link.get("flags", [])
+        if link["ifname"] == "lo" or "UP" not in flags or \
+                "LOWER_UP" not in flags:
+            continue
+        v6 = [a for a in link.get("addr_info", []) if a["family"] == "inet6"]
+        if not any(a.get("scope") == "link" for a in v6) or \
+                any(a.get("tentative") for a in v6):
+            busy.append(link["ifname"])
+    return busy
+
+
 def kernel_state(ns):
     """What a test compares before and after: link names, every address
     (with its IFA_PROTO) and every route of every table, both families,
     each as a canonical string.  Flags that change by themselves (IPv6
-    duplicate address detection) are left out."""
+    duplicate address detection) are left out, and the snapshot waits for
+    the links' IPv6 to settle: a link-local address and its routes appear
+    by themselves a moment after a link comes up."""
+    prev = None
+    for _ in range(25):
+        wait_until(lambda: not ipv6_unsettled(ns), 10,
+                   "the links' IPv6 link-local addresses to settle",
+                   interval=0.05)
+        state = _kernel_snapshot(ns)
+        if state == prev:
+            return state
+        prev = state
+        time.sleep(0.2)
+    raise AssertionError(f"the kernel's state keeps changing: {state}")
+
+
+def _kernel_snapshot(ns):
     links = sorted(link["ifname"] for link in ip_json(ns, "link", "show"))
     routes_ = []
     for family in (4, 6):

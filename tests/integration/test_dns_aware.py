@@ -206,7 +206,10 @@ def test_validating_resolver(lab, host_ns, binaries):
     res = last(acd, "bad", "insecure")
     assert res["reason"] == "not-validated", res
     assert res["detail"] == "answer not validated (AD bit clear)", res
-    res = last(acd, "bad", "lenient")
+    # "insecure" alone takes the service down: "lenient", whose first
+    # probe may come later in its interval, may not have a result yet.
+    res, _ = wait_until(lambda: last(acd, "bad", "lenient"), CHANGE,
+                        "a result of bad/lenient")
     assert res["reason"] == "bogus-accepted", res
     assert res["detail"] == ("known-bogus name www.example.test. answered "
                              "NOERROR, not SERVFAIL: not validating"), res
@@ -236,37 +239,37 @@ def test_p95_latency_through_relay_degraded_with_hysteresis(
     Nsd(lab, host_ns, "nsd", ["192.0.2.54"],
         {"example.test": zone_text(2024010101)})
     relay = Relay(lab, host_ns, listen="192.0.2.53", server="192.0.2.54")
-    # A limit of 200 ms leaves 30 ms between the in-band delays below and
-    # the limit: the relay's delay is a floor, and a loaded host adds to
-    # it (p95 of 6 answers is their maximum).
+    # Limit 300 ms, up again below 240 ms: the delays in the band (245 ms)
+    # keep 55 ms from the limit, for a loaded machine's jitter (20 ms
+    # seen), which only ever adds.
     acd = Anycastd(lab, host_ns, service(check(
-        "query example.test SOA; degraded latency p95 200ms window 6;",
-        interval=0.3, timeout=0.3)))
+        "query example.test SOA; degraded latency p95 300ms window 6;",
+        interval=0.6, timeout=0.55)))
     acd.wait_state("dns", "up", START)
 
-    relay.set_delay(250)
+    relay.set_delay(400)
     _, took = acd.wait_state("dns", "degraded", CHANGE)
-    figure("250 ms latency to p95 degraded", took)
+    figure("400 ms latency to p95 degraded", took)
     res = last(acd, "dns")
     assert res["reason"] == "latency-p95", res
-    assert re.match(r"p95 latency 2\d\d\.\dms over the last 6 answers > "
-                    r"200ms \(up again below 160ms\)$", res["detail"]), res
+    assert re.match(r"p95 latency [45]\d\d\.\dms over the last 6 answers > "
+                    r"300ms \(up again below 80%\)$", res["detail"]), res
 
-    # 170 ms: under the limit, above 80% of it: stays degraded, and the
-    # reason says so rather than "> 200ms".
-    relay.set_delay(170)
-    seen = acd.watch("dns", 2.4)
+    # 245 ms: under the limit, above 80% of it: stays degraded.
+    relay.set_delay(245)
+    seen = acd.watch("dns", 3.0)
     assert seen == ["degraded"], seen
     wait_detail(acd, "dns", "dns", r"^p95 latency \d+\.\dms over the last "
                 r"6 answers, degraded until below 160ms \(limit 200ms\)$")
 
     relay.set_delay(0)
-    _, took = acd.wait_state("dns", "up", CHANGE)
+    # Six fresh answers, one per 600 ms.
+    _, took = acd.wait_state("dns", "up", 2 * CHANGE)
     figure("latency off to p95 up", took)
 
-    # And from up, 170 ms does not degrade: the limit is not exceeded.
-    relay.set_delay(170)
-    seen = acd.watch("dns", 2.4)
+    # And from up, 245 ms does not degrade: the limit is not exceeded.
+    relay.set_delay(245)
+    seen = acd.watch("dns", 3.0)
     assert seen == ["up"], seen
 
 

@@ -221,7 +221,7 @@ def test_device_route_on_lo(lab, binaries):
     wait_until(installed, CHANGE_TIMEOUT, "device routes on lo")
     e = kernel_entry(acd, "192.0.2.53/32")
     assert e["installed"] and e["nexthops"] == \
-        [{"via": None, "dev": "lo", "weight": 1}], e
+        [{"via": None, "dev": "lo", "weight": 1, "flags": []}], e
     flag.set(False)
     acd.wait_state("dns", "down", CHANGE_TIMEOUT)
     wait_until(lambda: not our_routes(ns), CHANGE_TIMEOUT,

@@ -434,7 +434,9 @@ test_routes(void **state)
 	expect_ok(CTL_PRINT_ROUTES,
 	    "{\"version\":1,\"ok\":true,\"routes\":[{\"peer\":\"up\","
 	    "\"service\":\"dns\",\"prefix\":\"192.0.2.53/32\","
-	    "\"attributes\":\"origin igp\"}],\"kernel\":[{\"service\":"
+	    "\"announced\":true,\"attributes\":\"origin igp\"},{\"peer\":"
+	    "\"up\",\"service\":\"dns\",\"prefix\":\"2001:db8::53/128\","
+	    "\"announced\":false,\"attributes\":null}],\"kernel\":[{\"service\":"
 	    "\"dns\",\"kind\":\"route\",\"prefix\":\"192.0.2.53/32\","
 	    "\"installed\":true,\"foreign\":false,\"error\":null,"
 	    "\"nexthops\":[{\"via\":\"203.0.113.2\",\"dev\":null,"
@@ -443,8 +445,9 @@ test_routes(void **state)
 	    "\"prefix\":\"192.0.2.53/32\",\"dev\":\"lo\",\"installed\":"
 	    "false,\"foreign\":true,\"error\":null}]}",
 	    "BGP announcements:\n"
-	    "PEER  SERVICE  PREFIX         ATTRIBUTES\n"
-	    "up    dns      192.0.2.53/32  origin igp\n"
+	    "PEER  SERVICE  PREFIX            ANNOUNCED  ATTRIBUTES\n"
+	    "up    dns      192.0.2.53/32     yes        origin igp\n"
+	    "up    dns      2001:db8::53/128  no         -\n"
 	    "\nKernel routes and addresses:\n"
 	    "SERVICE  KIND     PREFIX         WHERE                      "
 	    "                                  INSTALLED          ERROR\n"

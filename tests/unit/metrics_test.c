@@ -72,6 +72,7 @@ setup(void **state)
 	f->peer.stats.updates_out = 7;
 	f->peer.stats.msgs_in = 12;
 	f->bgp.peers = &f->peer;
+	f->bgp.hc = &f->hc;
 	f->kout.errors = 3;
 	f->d.hc = &f->hc;
 	f->d.bgp = &f->bgp;
@@ -188,6 +189,11 @@ test_exposition(void **state)
 	has_line(s, "anycastd_bgp_updates_sent_total{peer=\"up\"} 7");
 	has_line(s, "anycastd_bgp_messages_received_total{peer=\"up\"} 12");
 	has_line(s, "anycastd_bgp_prefixes_sent{peer=\"up\"} 0");
+	/* Up, but nothing in the Adj-RIB-Out yet: not announced. */
+	has_line(s, "anycastd_bgp_announced{peer=\"up\",service=\"dns\","
+	    "prefix=\"192.0.2.53/32\"} 0");
+	has_line(s, "anycastd_kernel_repairs_total 0");
+	has_line(s, "anycastd_kernel_foreign 0");
 	has_line(s, "anycastd_kernel_errors_total 3");
 	has_line(s, "anycastd_config_reloads_total 2");
 	/* Every line: HELP, TYPE or a sample of ours. */

@@ -289,6 +289,50 @@ test_kernel_single_hop(void **state)
 	assert_int_equal(r.metric, 0);
 	assert_int_equal(r.nnh, 1);
 	assert_hop(&r.nh[0], AF_INET, "198.51.100.2", 3, 1);
+	/* What kout_scan.c tells ours from another's by. */
+	assert_int_equal(r.proto, NL_PROTO);
+	assert_int_equal(r.type, RTN_UNICAST);
+	assert_int_equal(r.nh[0].flags, 0);
+}
+
+/*
+ * Next hops over a link without carrier, or dead: the flags come through,
+ * for a single hop from rtm_flags, for each of many from rtnh_flags; the
+ * other flag bits (RTNH_F_ONLINK, RTM_F_*) do not.
+ */
+static void
+test_hop_flags(void **state)
+{
+	struct msg		 m;
+	struct rtmsg		*rtm;
+	struct rtnexthop	*rtnh;
+	struct nlattr		*nest;
+	struct nl_route		 r;
+	int			 proto;
+
+	(void)state;
+	rtm = route_start(&m, AF_INET, 32, 254, RTPROT_STATIC);
+	rtm->rtm_flags = RTNH_F_LINKDOWN | RTNH_F_ONLINK;
+	rtm->rtm_type = RTN_BLACKHOLE;
+	put_addr(&m, RTA_DST, AF_INET, "192.0.2.53");
+	put_addr(&m, RTA_GATEWAY, AF_INET, "198.51.100.2");
+	assert_int_equal(parse_route(m.nlh, m.nlh->nlmsg_len, &r, &proto), 0);
+	assert_int_equal(r.proto, RTPROT_STATIC);
+	assert_int_equal(r.type, RTN_BLACKHOLE);
+	assert_int_equal(r.nh[0].flags, RTNH_F_LINKDOWN);
+
+	route_start(&m, AF_INET, 32, 254, NL_PROTO);
+	put_addr(&m, RTA_DST, AF_INET, "192.0.2.53");
+	nest = mnl_attr_nest_start(m.nlh, RTA_MULTIPATH);
+	rtnh = put_rtnh(&m, AF_INET, "198.51.100.2", 3, 3);
+	rtnh->rtnh_flags = RTNH_F_DEAD | RTNH_F_LINKDOWN;
+	rtnh = put_rtnh(&m, AF_INET, "198.51.100.18", 2, 1);
+	rtnh->rtnh_flags = RTNH_F_ONLINK;
+	mnl_attr_nest_end(m.nlh, nest);
+	assert_int_equal(parse_route(m.nlh, m.nlh->nlmsg_len, &r, &proto), 0);
+	assert_int_equal(r.nnh, 2);
+	assert_int_equal(r.nh[0].flags, RTNH_F_DEAD | RTNH_F_LINKDOWN);
+	assert_int_equal(r.nh[1].flags, 0);
 }
 
 static void
@@ -623,6 +667,7 @@ test_kernel_addr4(void **state)
 	assert_int_equal(a.pfx.len, 32);
 	assert_int_equal(a.ifindex, 1);
 	assert_int_equal(a.ours, 0);		/* no IFA_PROTO */
+	assert_int_equal(a.has_proto, 0);
 	every_prefix(k_addr4, sizeof(k_addr4), 0);
 }
 
@@ -637,6 +682,7 @@ test_kernel_addr6_other_proto(void **state)
 	assert_int_equal(a.pfx.len, 64);
 	assert_int_equal(a.ifindex, 2);
 	assert_int_equal(a.ours, 0);		/* IFA_PROTO 3, not ours */
+	assert_int_equal(a.has_proto, 1);
 	every_prefix(k_addr6_ll, sizeof(k_addr6_ll), 0);
 }
 
@@ -768,6 +814,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kernel_single_hop),
+		cmocka_unit_test(test_hop_flags),
 		cmocka_unit_test(test_kernel_multipath_weights),
 		cmocka_unit_test(test_kernel_ipv6_multipath),
 		cmocka_unit_test(test_kernel_table_above_255),
