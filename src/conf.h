@@ -124,6 +124,17 @@ struct check_conf {
 #define CONF_AF_IPV4	0x1
 #define CONF_AF_IPV6	0x2
 
+/* bfd [strict] [{ interval D; multiplier N; }] -- RFC 5880 liveness. */
+struct bfd_conf {
+	int		 enabled;
+	int		 strict;	/* bgp: no session before BFD is Up */
+	uint64_t	 interval;	/* ms: our min TX and min RX */
+	unsigned	 multiplier;
+};
+
+#define CONF_DEFAULT_BFD_INTERVAL	300
+#define CONF_DEFAULT_BFD_MULT		3
+
 struct bgp_conf {
 	struct bgp_conf		*next;
 	struct conf_pos		 pos;
@@ -143,6 +154,7 @@ struct bgp_conf {
 	struct addr		 nexthop4;	/* family 0: self */
 	struct addr		 nexthop6;
 	unsigned		 families;	/* CONF_AF_* */
+	struct bfd_conf		 bfd;
 };
 
 struct conf_lcomm {

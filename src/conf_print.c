@@ -361,5 +361,6 @@ conf_print_bgp(FILE *f, const struct bgp_conf *b)
 	fprintf(f, "\taddress-family%s%s;\n",
 	    b->families & CONF_AF_IPV4 ? " ipv4" : "",
 	    b->families & CONF_AF_IPV6 ? " ipv6" : "");
+	conf_print_bfd(f, "\t", &b->bfd);
 	fprintf(f, "}\n");
 }

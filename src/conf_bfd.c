@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The grammar of `bfd` (RFC 5880 liveness detection), shared by a `bgp`
+ * block and a router-mode `via`:
+ *
+ *	bfd;
+ *	bfd strict;
+ *	bfd [strict] { interval 100ms; multiplier 3; }
+ *
+ * One interval serves as both our Desired Min TX and Required Min RX.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "conf_int.h"
+
+#define BFD_INTERVAL_MIN	10	/* ms: what the event loop keeps */
+#define BFD_INTERVAL_MAX	60000
+
+static int
+kw_interval(struct parser *p, void *ctx, const struct tok *kw)
+{
+	struct bfd_conf *b = ctx;
+
+	if (conf_duration_arg(p, &b->interval, BFD_INTERVAL_MIN) == -1)
+		return -1;
+	if (b->interval > BFD_INTERVAL_MAX)
+		return conf_error(p, &kw->pos, "bfd interval must be from "
+		    "10ms to 60s");
+	return conf_semi(p);
+}
+
+static int
+kw_multiplier(struct parser *p, void *ctx, const struct tok *kw)
+{
+	(void)kw;
+	if (conf_uint_arg(p, &((struct bfd_conf *)ctx)->multiplier, 1,
+	    255) == -1)
+		return -1;
+	return conf_semi(p);
+}
+
+static const struct keyword bfd_kw[] = {
+	{ "interval", kw_interval, 0, 0 },
+	{ "multiplier", kw_multiplier, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+int
+conf_bfd_arg(struct parser *p, struct bfd_conf *b, int strict_ok)
+{
+	struct tok *t;
+
+	b->enabled = 1;
+	b->interval = CONF_DEFAULT_BFD_INTERVAL;
+	b->multiplier = CONF_DEFAULT_BFD_MULT;
+	if (strict_ok && conf_word_is(p, "strict")) {
+		struct tok w;
+
+		if (conf_next(p, &w) == -1)
+			return -1;
+		lex_tok_free(&w);
+		b->strict = 1;
+	}
+	t = conf_peek(p);
+	if (t->type == TOK_LBRACE)
+		return conf_block(p, bfd_kw, b, "bfd", 0);
+	if (t->type != TOK_SEMI) {
+		struct tok u;
+
+		if (conf_next(p, &u) == -1)
+			return -1;
+		conf_unexpected(p, &u, strict_ok ? "'strict', '{' or ';'" :
+		    "'{' or ';'");
+		lex_tok_free(&u);
+		return -1;
+	}
+	return conf_semi(p);
+}
+
+void
+conf_print_bfd(FILE *f, const char *ind, const struct bfd_conf *b)
+{
+	char buf[32];
+
+	if (!b->enabled)
+		return;
+	util_fmt_duration(b->interval, buf, sizeof(buf));
+	fprintf(f, "%sbfd%s {\n%s\tinterval %s;\n%s\tmultiplier %u;\n%s}\n",
+	    ind, b->strict ? " strict" : "", ind, buf, ind, b->multiplier,
+	    ind);
+}
