@@ -132,8 +132,9 @@ class Router:
 
     kind = "?"
 
-    def __init__(self, lab, ns, transport, password=None, hold=9):
+    def __init__(self, lab, ns, transport, password=None, hold=9, bfd=None):
         self.lab = lab
+        self.bfd = bfd          # BFD interval in ms (multiplier 3), or None
         self.ns = ns
         self.transport = transport
         self.neighbor = ACD_ADDR[transport]
@@ -205,13 +206,19 @@ class Bird(Router):
 
     def spawn(self):
         pw = f'password "{self.password}";' if self.password else ""
+        bfd, bfd_on = "", ""
+        if self.bfd:
+            bfd = (f'protocol bfd {{ interface "*" {{ min rx interval '
+                   f'{self.bfd} ms; min tx interval {self.bfd} ms; '
+                   f'idle tx interval 1000 ms; multiplier 3; }}; }}\n')
+            bfd_on = "bfd on;"
         self.conf = self.dir / "bird.conf"
         self.sock = self.dir / "bird.ctl"
         self.conf.write_text(f"""\
 log stderr all;
 router id {ROUTER_ID['peer']};
 protocol device {{}}
-protocol bgp acd {{
+{bfd}protocol bgp acd {{
     local {self.local} as {PEER_AS};
     neighbor {self.neighbor} as {ACD_AS};
     passive on;
@@ -219,6 +226,7 @@ protocol bgp acd {{
     connect retry time 1;
     error wait time 1, 2;
     {pw}
+    {bfd_on}
     ipv4 {{ import all; export none; }};
     ipv6 {{ import all; export none; }};
 }}
@@ -516,8 +524,9 @@ def link(lab, host_ns):
     return peer_ns
 
 
-def bgp_block(transport, password=None, hold=3):
+def bgp_block(transport, password=None, hold=3, extra=""):
     pw = f'\n            password "{password}";' if password else ""
+    pw += f"\n            {extra}" if extra else ""
     return f"""
         bgp upstream {{
             local as {ACD_AS};
@@ -554,21 +563,24 @@ class Site:
     """
 
     def __init__(self, lab, host_ns, kind, transport="ipv4", password=None,
-                 acd_password=None, hold=3, drain=0.0, peer_hold=9):
+                 acd_password=None, hold=3, drain=0.0, peer_hold=9,
+                 bfd=None, acd_bfd=None):
         self.lab = lab
         self.host_ns = host_ns
         self.kind = kind
         self.transport = transport
         self.peer_ns = link(lab, host_ns)
         self.router = ROUTERS[kind](lab, self.peer_ns, transport,
-                                    password=password, hold=peer_hold)
+                                    password=password, hold=peer_hold,
+                                    bfd=bfd)
         self.router.start()
         self.flags = open_dir(lab, "health")
         self.router.wait_ready()
         self.acd = Anycastd(
             lab, host_ns,
             f"router-id {ROUTER_ID['acd']};\n"
-            + bgp_block(transport, acd_password or password, hold)
+            + bgp_block(transport, acd_password or password, hold,
+                        acd_bfd or "")
             + service_block(self.flags, drain),
             shutdown_wait=drain + 5)
 

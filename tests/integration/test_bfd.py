@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: ISC
+"""BFD inside anycastd against real routers: BIRD 2 (`protocol bfd`,
+`bfd on`) and FRR (bfdd, `neighbor X bfd`), over IPv4 and IPv6 (issue 13).
+
+For each router and transport, with 100 ms x 3 on both sides and a BGP
+hold time of 30 s (so that nothing but BFD can explain a fast loss):
+
+  - BFD comes Up, and anycastd reports the negotiated intervals
+    (100 ms transmit, 300 ms detection time) in `show peers`;
+  - nftables in anycastd's namespace drops everything on the link: the
+    router withdraws the prefixes within multiplier x interval + 100 ms
+    (400 ms), measured from just before the drop rule is installed to
+    the first poll of the router's RIB without them;
+  - anycastd says BFD Down, "control detection time expired", and closed
+    BGP with Cease / BFD Down (RFC 9384);
+  - with the link back, BFD is Up again before BGP is re-established,
+    and the router holds the routes again.
+
+And `bfd strict;` keeps BGP down while the peer does not speak BFD.
+"""
+
+import re
+import time
+
+import pytest
+
+import lab as lab_module
+from bgp_peers import EXPECT_UP, PREFIXES, TRANSPORTS, Site
+
+BFD_MS = 100
+MULT = 3
+BOUND = (MULT * BFD_MS + 100) / 1000.0     # the issue's bound
+HOLD = 30
+SESSION_TIMEOUT = 20.0
+ROUTE_TIMEOUT = 8.0
+ACD_BFD = f"bfd {{ interval {BFD_MS}ms; multiplier {MULT}; }}"
+
+SILENCE = """table inet acd_t_silence {
+    chain in { type filter hook input priority 0; policy accept;
+               iifname "veth0" drop; }
+    chain out { type filter hook output priority 0; policy accept;
+                oifname "veth0" drop; }
+}
+"""
+
+
+def acd_bfd(site):
+    return site.acd_peer().get("bfd") or {}
+
+
+def router_bfd_up(site):
+    if site.kind == "bird":
+        out = site.router.birdc("show", "bfd", "sessions") or ""
+        return re.search(rf"{re.escape(site.router.neighbor)}\s+\S+\s+Up",
+                         out) is not None
+    docs = site.router.bfd_peers()
+    return any(p.get("peer") == site.router.neighbor
+               and p.get("status") == "up" for p in docs)
+
+
+def silence(ns):
+    lab_module.run(ns.exec_argv(["nft", "-f", "-"]), input=SILENCE)
+
+
+def unsilence(ns):
+    lab_module.run(ns.exec_argv(["nft", "delete", "table", "inet",
+                                 "acd_t_silence"]))
+
+
+def routes_gone(site):
+    routes = site.router.routes()
+    return not any(p in routes for p in PREFIXES)
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+@pytest.mark.parametrize("kind", ("bird", "frr"))
+def test_bfd_silent_host(lab, host_ns, binaries, figure, kind, transport):
+    site = Site(lab, host_ns, kind, transport, hold=HOLD, peer_hold=HOLD,
+                bfd=BFD_MS, acd_bfd=ACD_BFD)
+    site.wait_established(SESSION_TIMEOUT)
+    site.wait_routes(EXPECT_UP, ROUTE_TIMEOUT)
+
+    # Up on both ends, at the negotiated rate (the Poll Sequence after Up
+    # moved both from the 1 s slow rate to 100 ms).
+    site.wait(lambda: acd_bfd(site).get("state") == "Up"
+              and acd_bfd(site).get("tx_interval_ms") == BFD_MS
+              and acd_bfd(site).get("detect_time_ms") == MULT * BFD_MS
+              and router_bfd_up(site), 10, "BFD Up at 100 ms x 3")
+    bfd = acd_bfd(site)
+    assert bfd["remote_min_rx_ms"] == BFD_MS, bfd
+    assert bfd["remote_min_tx_ms"] == BFD_MS, bfd
+    assert bfd["remote_multiplier"] == MULT, bfd
+    sent = site.acd_peer()["notifications_out"]
+
+    # The host goes silent, its link up: the router must drop the routes
+    # within 400 ms, long before the 30 s hold time.
+    t0 = time.monotonic()
+    silence(host_ns)
+    lab_module.wait_until(lambda: routes_gone(site), 5,
+                          "the router to withdraw", interval=0.005)
+    took = time.monotonic() - t0
+    figure(f"{kind} {transport}: silent host withdrawn", took, BOUND)
+    assert took <= BOUND, f"withdrawn after {took * 1000:.0f} ms"
+
+    site.wait(lambda: acd_bfd(site).get("state") == "Down"
+              and site.acd_state() != "Established", 5,
+              "anycastd to see BFD Down and close BGP")
+    peer = site.acd_peer()
+    assert peer["bfd"]["last_down"] == "control detection time expired", peer
+    assert peer["notifications_out"] == sent + 1, peer
+    assert "Cease/BFD Down" in (peer["last_error"] or ""), peer
+
+    # Link back: BFD Up, then BGP, then the routes.
+    unsilence(host_ns)
+    site.wait_established(SESSION_TIMEOUT)
+    site.wait_routes(EXPECT_UP, ROUTE_TIMEOUT)
+    assert acd_bfd(site)["state"] == "Up"
+    log = site.acd.log()
+    bfd_up = [m.start() for m in re.finditer(r"bfd \S+: Up", log)]
+    established = [m.start() for m in
+                   re.finditer(r"bgp upstream: \S+ -> Established", log)]
+    assert len(bfd_up) >= 2 and len(established) >= 2, log
+    assert bfd_up[1] < established[1], log
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_bfd_strict_waits(lab, host_ns, binaries, transport):
+    """bfd strict: a router without BFD never gets a session."""
+    site = Site(lab, host_ns, "bird", transport, hold=HOLD, peer_hold=HOLD,
+                acd_bfd="bfd strict;")
+    deadline = time.monotonic() + 3.0
+    while time.monotonic() < deadline:
+        assert site.acd_state() != "Established"
+        time.sleep(0.1)
+    peer = site.acd_peer()
+    assert peer["bfd"]["state"] in ("Down", "Init"), peer
+    assert "waiting for BFD" in (peer["last_error"] or ""), peer
+    assert not site.router.established()
