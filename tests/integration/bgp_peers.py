@@ -323,12 +323,48 @@ class Frr(Router):
                 lambda: (self.dir / "zserv.api").exists()
                 or not self.zebra.alive(), 10, "zebra's socket")
             assert self.zebra.alive(), f"zebra exited:\n{self.zebra.log()}"
+            if self.bfd:
+                self.start_bfdd()
         super().start()
+
+    def start_bfdd(self):
+        """bfdd, with a profile of the test's interval for bgpd to use."""
+        conf = self.dir / "bfdd.conf"
+        conf.write_text(f"""\
+bfd
+ profile acd
+  receive-interval {self.bfd}
+  transmit-interval {self.bfd}
+  detect-multiplier 3
+ !
+!
+""")
+        shutil.chown(conf, "frr", "frr")
+        self.bfdd = self.ns.spawn("bfdd", [
+            "/usr/lib/frr/bfdd", "-f", conf, "-i", self.dir / "bfdd.pid",
+            *self.common()])
+        lab_module.wait_until(
+            lambda: self.bfd_peers() is not None or not self.bfdd.alive(),
+            10, "bfdd's CLI")
+        assert self.bfdd.alive(), f"bfdd exited:\n{self.bfdd.log()}"
+
+    def bfd_peers(self):
+        """bfdd's `show bfd peers json`, or None while it cannot answer."""
+        res = lab_module.run(["vtysh", "--vty_socket", self.dir, "-d", "bfdd",
+                              "-c", "show bfd peers json"], check=False)
+        if res.returncode != 0:
+            return None
+        try:
+            return json.loads(res.stdout)
+        except ValueError:
+            return None
 
     def spawn(self):
         n = self.neighbor
         pw = f" neighbor {n} password {self.password}\n" if self.password \
             else ""
+        if self.bfd:
+            pw += f" neighbor {n} bfd\n neighbor {n} bfd profile acd\n"
         self.conf = self.dir / "bgpd.conf"
         self.conf.write_text(f"""\
 frr defaults traditional
