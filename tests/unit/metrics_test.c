@@ -188,6 +188,7 @@ test_exposition(void **state)
 	has_line(s, "anycastd_bgp_updates_sent_total{peer=\"up\"} 7");
 	has_line(s, "anycastd_bgp_messages_received_total{peer=\"up\"} 12");
 	has_line(s, "anycastd_bgp_prefixes_sent{peer=\"up\"} 0");
+	has_line(s, "anycastd_bgp_bfd_down_total{peer=\"up\"} 0");
 	has_line(s, "anycastd_kernel_errors_total 3");
 	has_line(s, "anycastd_config_reloads_total 2");
 	/* Every line: HELP, TYPE or a sample of ours. */
