@@ -39,7 +39,19 @@ struct conf_pos {
 	int		 col;
 };
 
-enum check_type { CHECK_DNS, CHECK_TCP, CHECK_EXEC, CHECK_FILE };
+/* CHECK_BFD only from `via ADDRESS bfd`: BFD to the backend, no probe. */
+enum check_type { CHECK_DNS, CHECK_TCP, CHECK_EXEC, CHECK_FILE, CHECK_BFD };
+
+/* bfd [strict] [{ interval D; multiplier N; }] -- RFC 5880 liveness. */
+struct bfd_conf {
+	int		 enabled;
+	int		 strict;	/* bgp: no session before BFD is Up */
+	uint64_t	 interval;	/* ms: our min TX and min RX */
+	unsigned	 multiplier;
+};
+
+#define CONF_DEFAULT_BFD_INTERVAL	300
+#define CONF_DEFAULT_BFD_MULT		3
 
 struct dns_check_conf {
 	char		*qname;		/* presentation form, e.g. "example.test." */
@@ -113,6 +125,7 @@ struct check_conf {
 		struct tcp_check_conf	 tcp;
 		struct exec_check_conf	 exec;
 		struct file_check_conf	 file;
+		struct bfd_conf		 bfd;
 	} u;
 };
 
@@ -123,17 +136,6 @@ struct check_conf {
 
 #define CONF_AF_IPV4	0x1
 #define CONF_AF_IPV6	0x2
-
-/* bfd [strict] [{ interval D; multiplier N; }] -- RFC 5880 liveness. */
-struct bfd_conf {
-	int		 enabled;
-	int		 strict;	/* bgp: no session before BFD is Up */
-	uint64_t	 interval;	/* ms: our min TX and min RX */
-	unsigned	 multiplier;
-};
-
-#define CONF_DEFAULT_BFD_INTERVAL	300
-#define CONF_DEFAULT_BFD_MULT		3
 
 struct bgp_conf {
 	struct bgp_conf		*next;

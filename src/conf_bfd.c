@@ -6,6 +6,7 @@
  *	bfd;
  *	bfd strict;
  *	bfd [strict] { interval 100ms; multiplier 3; }
+ *	via 203.0.113.2 check dns { ... } bfd { interval 100ms; };
  *
  * One interval serves as both our Desired Min TX and Required Min RX.
  */
@@ -46,11 +47,10 @@ static const struct keyword bfd_kw[] = {
 	{ NULL, NULL, 0, 0 }
 };
 
+/* After `bfd`: [strict] [{ ... }]; 1 if there was a block. */
 int
-conf_bfd_arg(struct parser *p, struct bfd_conf *b, int strict_ok)
+conf_bfd_opts(struct parser *p, struct bfd_conf *b, int strict_ok)
 {
-	struct tok *t;
-
 	b->enabled = 1;
 	b->interval = CONF_DEFAULT_BFD_INTERVAL;
 	b->multiplier = CONF_DEFAULT_BFD_MULT;
@@ -62,16 +62,26 @@ conf_bfd_arg(struct parser *p, struct bfd_conf *b, int strict_ok)
 		lex_tok_free(&w);
 		b->strict = 1;
 	}
-	t = conf_peek(p);
-	if (t->type == TOK_LBRACE)
-		return conf_block(p, bfd_kw, b, "bfd", 0);
-	if (t->type != TOK_SEMI) {
+	if (conf_peek(p)->type != TOK_LBRACE)
+		return 0;
+	return conf_block(p, bfd_kw, b, "bfd", 0) == -1 ? -1 : 1;
+}
+
+/* In a bgp block: bfd [strict] { ... } or bfd [strict]; */
+int
+conf_bfd_arg(struct parser *p, struct bfd_conf *b)
+{
+	int rv = conf_bfd_opts(p, b, 1);
+
+	if (rv != 0)
+		return rv < 0 ? -1 : 0;
+	if (conf_peek(p)->type != TOK_SEMI) {
 		struct tok u;
 
 		if (conf_next(p, &u) == -1)
 			return -1;
-		conf_unexpected(p, &u, strict_ok ? "'strict', '{' or ';'" :
-		    "'{' or ';'");
+		conf_unexpected(p, &u, b->strict ? "'{' or ';'" :
+		    "'strict', '{' or ';'");
 		lex_tok_free(&u);
 		return -1;
 	}
@@ -86,7 +96,6 @@ conf_print_bfd(FILE *f, const char *ind, const struct bfd_conf *b)
 	if (!b->enabled)
 		return;
 	util_fmt_duration(b->interval, buf, sizeof(buf));
-	fprintf(f, "%sbfd%s {\n%s\tinterval %s;\n%s\tmultiplier %u;\n%s}\n",
-	    ind, b->strict ? " strict" : "", ind, buf, ind, b->multiplier,
-	    ind);
+	fprintf(f, "bfd%s {\n%s\tinterval %s;\n%s\tmultiplier %u;\n%s}",
+	    b->strict ? " strict" : "", ind, buf, ind, b->multiplier, ind);
 }

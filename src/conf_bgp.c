@@ -190,7 +190,7 @@ static int
 kw_bfd(struct parser *p, void *ctx, const struct tok *kw)
 {
 	(void)kw;
-	return conf_bfd_arg(p, &((struct bgp_conf *)ctx)->bfd, 1);
+	return conf_bfd_arg(p, &((struct bgp_conf *)ctx)->bfd);
 }
 
 static const struct keyword bgp_kw[] = {

@@ -21,6 +21,7 @@ static const struct hc_ops *const type_ops[] = {
 	[CHECK_TCP] = &check_tcp_ops,
 	[CHECK_EXEC] = &check_exec_ops,
 	[CHECK_FILE] = &check_file_ops,
+	[CHECK_BFD] = &check_bfd_ops,
 };
 
 struct timeval
@@ -73,6 +74,8 @@ check_free(struct hc_check *ck)
 		return;
 	if (ck->running)
 		ck->ops->cancel(ck);
+	if (ck->ops == &check_bfd_ops)
+		check_bfd_release(ck);
 	event_free(ck->timer);
 	free(ck);
 }
