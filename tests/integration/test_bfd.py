@@ -17,15 +17,21 @@ hold time of 30 s (so that nothing but BFD can explain a fast loss):
     and the router holds the routes again.
 
 And `bfd strict;` keeps BGP down while the peer does not speak BFD.
+
+Router mode: a backend whose `via` has `bfd` (BIRD's `protocol bfd` in
+the backend) leaves the kernel's ECMP route within 400 ms of going
+silent, long before its DNS check could tell, and comes back with BFD.
 """
 
 import re
 import time
+from pathlib import Path
 
 import pytest
 
 import lab as lab_module
 from bgp_peers import EXPECT_UP, PREFIXES, TRANSPORTS, Site
+from kernel_helpers import PREFIX4, PREFIX6, RouterSite, dns_check
 
 BFD_MS = 100
 MULT = 3
@@ -136,3 +142,68 @@ def test_bfd_strict_waits(lab, host_ns, binaries, transport):
     assert peer["bfd"]["state"] in ("Down", "Init"), peer
     assert "waiting for BFD" in (peer["last_error"] or ""), peer
     assert not site.router.established()
+
+
+# ---- router mode: `via ADDRESS ... bfd` -------------------------------------
+
+def backend_bird(lab, backend, router_addrs):
+    """BIRD in the backend's namespace, with BFD sessions to the router."""
+    d = Path(lab.workdir) / f"bird-b{backend.i}"
+    d.mkdir()
+    neighbors = "".join(f"    neighbor {a};\n" for a in router_addrs)
+    (d / "bird.conf").write_text(f"""\
+log stderr all;
+router id {backend.addr4};
+protocol device {{}}
+protocol bfd {{
+    interface "*" {{ min rx interval {BFD_MS} ms; min tx interval {BFD_MS} ms;
+                    idle tx interval 1000 ms; multiplier {MULT}; }};
+{neighbors}}}
+""")
+    return backend.ns.spawn(f"bird-b{backend.i}", [
+        "bird", "-f", "-c", d / "bird.conf", "-s", d / "bird.ctl"])
+
+
+def test_bfd_router_backend(lab, binaries, figure):
+    """A backend with `bfd` leaves the ECMP route within 400 ms of going
+    silent, while its DNS check (every 2 s, fall 2) has not yet noticed;
+    it is back when BFD is Up again."""
+    site = RouterSite(lab, start_acd=False)
+    b1, b2 = site.b[1], site.b[2]
+    bird = backend_bird(lab, b1, (b1.gw4, b1.gw6))
+    slow = dns_check("2s")
+    site.acd.write_config(f"""
+            service dns {{
+                prefix {PREFIX4};
+                prefix {PREFIX6};
+                drain time 0s;
+                route {{{b1.vias(3, f"{slow} bfd {{ interval {BFD_MS}ms; }}")}
+                    {b2.vias(1, slow).strip()}
+                }}
+            }}
+            """)
+    site.acd.start()
+    site.wait_hops((1, 2), SESSION_TIMEOUT)
+
+    def bfd_checks():
+        return [c for c in site.acd.ctl("show", "checks")["checks"]
+                if c["name"] == "via1-bfd" or c["name"] == "via2-bfd"]
+    assert len(bfd_checks()) == 2, bfd_checks()
+    assert bird.alive(), bird.log()
+
+    t0 = time.monotonic()
+    silence(b1.ns)
+    site.wait_hops((2,), 5)
+    took = time.monotonic() - t0
+    figure("router: silent backend's next hop dropped", took, BOUND)
+    assert took <= BOUND, f"next hop dropped after {took * 1000:.0f} ms"
+    for c in bfd_checks():
+        assert c["state"] == "down", c
+        assert c["type"] == "bfd" and c["target"].startswith("BFD to "), c
+        assert "control detection time expired" in c["last"]["detail"], c
+    # Backend 2 has no bfd and stays; the DNS checks have not failed yet.
+    assert site.acd.check("dns", "via1-dns")["state"] == "up"
+
+    unsilence(b1.ns)
+    site.wait_hops((1, 2), SESSION_TIMEOUT)
+    assert bird.alive(), bird.log()
