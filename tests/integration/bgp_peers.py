@@ -386,7 +386,10 @@ router bgp {PEER_AS}
 """)
         shutil.chown(self.conf, "frr", "frr")
         return self.ns.spawn(f"bgpd{self.starts}", [
-            "/usr/lib/frr/bgpd", "-n", "-f", self.conf,
+            # -n: no routes to the kernel; with BFD they go there, so
+            # that a test can watch the FIB change within milliseconds.
+            "/usr/lib/frr/bgpd", *([] if self.bfd else ["-n"]),
+            "-f", self.conf,
             "-i", self.dir / "bgpd.pid", *self.common()])
 
     def vtysh(self, *cmds):
