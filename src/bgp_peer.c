@@ -684,8 +684,9 @@ bfd_changed(void *arg, int up)
 	p->stats.bfd_downs++;
 	if (p->state == BGP_ST_IDLE)
 		return;
-	snprintf(p->last_error, sizeof(p->last_error), "BFD down (%s): sent "
-	    "NOTIFICATION Cease/BFD Down", bfd_diag_name(s->last_down_diag));
+	snprintf(p->last_error, sizeof(p->last_error), "BFD down (%s)%s",
+	    bfd_diag_name(s->last_down_diag), p->state >= BGP_ST_OPENSENT ?
+	    ": sent NOTIFICATION Cease/BFD Down" : "");
 	log_warn("bgp %s: %s", p->conf->name, p->last_error);
 	fsm_event(p, BGP_EV_BFD_DOWN);
 }
