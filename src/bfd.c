@@ -184,21 +184,27 @@ carry_out(struct bfd_peer *p, unsigned act)
 	char name[64];
 
 	if (act & BFD_SA_STATE) {
-		log_info("bfd %s: %s (%s)", peer_name(p, name, sizeof(name)),
-		    bfd_state_name(p->s.state), bfd_diag_name(p->s.diag));
+		log_info("bfd %s: %s (%s; peer %s, %s, discriminator %u)",
+		    peer_name(p, name, sizeof(name)),
+		    bfd_state_name(p->s.state), bfd_diag_name(p->s.diag),
+		    bfd_state_name(p->s.remote_state),
+		    bfd_diag_name(p->s.remote_diag), p->s.remote_disc);
 		p->state_at = util_now_ms();
 		if (p->s.state == BFD_UP)
 			p->ups++;
 		else if (p->up)
 			p->downs++;
 	}
+	/* The watchers first: a BGP session closed for BFD Down gets its
+	 * Cease out (bgp_peer.c writes it before closing) before our Down
+	 * packet makes the neighbour's BFD, and so its BGP, go down too. */
+	if (act & BFD_SA_STATE)
+		notify(p);
 	/* 6.8.7: a Final at once; a new state need not wait either. */
 	if (act & (BFD_SA_FINAL | BFD_SA_STATE))
 		send_packet(p, (act & BFD_SA_FINAL) != 0);
 	if (act & (BFD_SA_STATE | BFD_SA_TIMERS | BFD_SA_FINAL))
 		schedule_tx(p);
-	if (act & BFD_SA_STATE)
-		notify(p);
 }
 
 static void

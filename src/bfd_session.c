@@ -90,6 +90,7 @@ bfd_session_rx(struct bfd_session *s, const struct bfd_pkt *p)
 	s->remote_min_tx = p->min_tx;
 	s->remote_min_rx = p->min_rx;
 	s->remote_mult = p->mult;
+	s->remote_diag = p->diag;
 	if ((p->flags & BFD_F_FINAL) && s->poll) {
 		s->poll = 0;
 		s->tx_min_tx = s->desired_min_tx;

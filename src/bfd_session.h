@@ -31,6 +31,7 @@ struct bfd_session {
 	uint32_t	 remote_min_tx;
 	uint32_t	 remote_min_rx;
 	uint8_t		 remote_mult;
+	uint8_t		 remote_diag;	/* in the peer's last packet */
 	/* The transmit interval in force: an increase while Up waits for
 	 * the Final of its Poll Sequence (6.8.3). */
 	uint32_t	 tx_min_tx;

@@ -18,7 +18,10 @@ hold time of 30 s (so that nothing but BFD can explain a fast loss):
   - with the link back, BFD is Up again before BGP is re-established,
     and the router holds the routes again.
 
-And `bfd strict;` keeps BGP down while the peer does not speak BFD.
+When only BFD to anycastd is lost (BGP still flows), anycastd sends Cease
+/ BFD Down, which FRR receives as 6/10 (BIRD too, or it has closed the
+session on its own BFD first), and does not reconnect until BFD is Up.  `bfd strict;` keeps BGP down while the peer does not speak
+BFD; plain `bfd;` does not.
 
 Router mode: a backend whose `via` has `bfd` (BIRD's `protocol bfd` in
 the backend) leaves the kernel's ECMP route within 400 ms of going
@@ -60,6 +63,18 @@ SILENCE = """table inet acd_t_silence {
 
 def acd_bfd(site):
     return site.acd_peer().get("bfd") or {}
+
+
+def settled(site):
+    """BFD Up at the negotiated rate for 1.5 s, BGP Established.  FRR's
+    bgpd replaces the BFD session it asked bfdd for once the BGP session
+    is up (a new discriminator, and a Down from the old one when ours was
+    already Up): the BFD and BGP sessions that follow are the ones to
+    test."""
+    b = acd_bfd(site)
+    return (b.get("state") == "Up" and b.get("tx_interval_ms") == BFD_MS
+            and b.get("since_ms", 0) >= 1500
+            and site.acd_state() == "Established")
 
 
 def router_bfd_up(site):
@@ -110,10 +125,10 @@ def test_bfd_silent_host(lab, host_ns, binaries, figure, kind, transport):
 
     # Up on both ends, at the negotiated rate (the Poll Sequence after Up
     # moved both from the 1 s slow rate to 100 ms).
-    site.wait(lambda: acd_bfd(site).get("state") == "Up"
-              and acd_bfd(site).get("tx_interval_ms") == BFD_MS
+    site.wait(lambda: settled(site)
               and acd_bfd(site).get("detect_time_ms") == MULT * BFD_MS
-              and router_bfd_up(site), 10, "BFD Up at 100 ms x 3")
+              and router_bfd_up(site), 15, "BFD Up at 100 ms x 3")
+    site.wait_routes(EXPECT_UP, ROUTE_TIMEOUT)
     bfd = acd_bfd(site)
     assert bfd["remote_min_rx_ms"] == BFD_MS, bfd
     assert bfd["remote_min_tx_ms"] == BFD_MS, bfd
@@ -142,16 +157,87 @@ def test_bfd_silent_host(lab, host_ns, binaries, figure, kind, transport):
     assert "Cease/BFD Down" in (peer["last_error"] or ""), peer
 
     # Link back: BFD Up, then BGP, then the routes.
+    before = len(site.acd.log())
     unsilence(host_ns)
     site.wait_established(SESSION_TIMEOUT)
     site.wait_routes(EXPECT_UP, ROUTE_TIMEOUT)
-    assert acd_bfd(site)["state"] == "Up"
-    log = site.acd.log()
-    bfd_up = [m.start() for m in re.finditer(r"bfd \S+: Up", log)]
-    established = [m.start() for m in
-                   re.finditer(r"bgp upstream: \S+ -> Established", log)]
-    assert len(bfd_up) >= 2 and len(established) >= 2, log
-    assert bfd_up[1] < established[1], log
+    log = site.acd.log()[before:]
+    bfd_up = re.search(r"bfd \S+: Up", log)
+    established = re.search(r"bgp upstream: \S+ -> Established", log)
+    assert bfd_up and established and bfd_up.start() < established.start(), \
+        log
+
+
+# Only BFD to anycastd dropped: its BFD goes down, BGP still works, so
+# its Cease / BFD Down reaches the router.
+DEAF = """table inet acd_t_silence {
+    chain in { type filter hook input priority 0; policy accept;
+               iifname "veth0" udp dport 3784 drop; }
+}
+"""
+
+
+def router_notice(site):
+    """(code, subcode) of the NOTIFICATION the router last received."""
+    if site.kind == "frr":
+        n = site.router.neighbor_json()
+        cs = n.get("lastErrorCodeSubcode", "")
+        if n.get("lastResetDueTo") != "BGP Notification received" or \
+                len(cs) != 4:
+            return None
+        return (int(cs[:2], 16), int(cs[2:], 16))
+    m = re.search(r"Last error:\s+(.*)", site.router.protocol())
+    return m and m.group(1).strip()
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+@pytest.mark.parametrize("kind", ("bird", "frr"))
+def test_bfd_down_cease_reaches_router(lab, host_ns, binaries, kind,
+                                       transport):
+    """BFD lost towards anycastd only: anycastd closes BGP with Cease,
+    subcode 10 (RFC 9384), which the router receives and names, and
+    does not connect again before BFD is Up."""
+    site = Site(lab, host_ns, kind, transport, hold=HOLD, peer_hold=HOLD,
+                bfd=BFD_MS, acd_bfd=ACD_BFD)
+    site.wait_established(SESSION_TIMEOUT)
+    site.wait(lambda: settled(site), 15, "BFD Up and settled")
+    sent = site.acd_peer()["notifications_out"]
+    lab_module.run(host_ns.exec_argv(["nft", "-f", "-"]), input=DEAF)
+    notice = site.wait(lambda: router_notice(site), 5,
+                       "the router to receive a NOTIFICATION")
+    if kind == "frr":
+        assert notice == (6, 10), (notice, site.router.neighbor_json())
+    else:
+        # BIRD 2.0 has no name for subcode 10: "Unknown error 6.10".  Its
+        # BFD runs in a thread of its own, and may act on our BFD Down
+        # packet (sent right after the Cease) before its BGP reads the
+        # Cease: then it closed the session itself, as it says.
+        assert notice in ("Received: Unknown error 6.10",
+                          "Error: BFD session down"), notice
+    peer = site.acd_peer()
+    assert peer["bfd"]["last_down"] == "control detection time expired", peer
+    assert "Cease/BFD Down" in peer["last_error"], peer
+    assert peer["notifications_out"] == sent + 1, peer
+    # Still deaf: no new session, however long the backoff says.
+    deadline = time.monotonic() + 2.5
+    while time.monotonic() < deadline:
+        assert site.acd_state() != "Established", site.acd_peer()
+        time.sleep(0.1)
+    assert "waiting for BFD" in site.acd_peer()["last_error"]
+    unsilence(host_ns)
+    site.wait_established(SESSION_TIMEOUT)
+
+
+@pytest.mark.parametrize("transport", TRANSPORTS)
+def test_bfd_optional_without_strict(lab, host_ns, binaries, transport):
+    """bfd without strict: a router without BFD still gets its session."""
+    site = Site(lab, host_ns, "bird", transport, hold=HOLD, peer_hold=HOLD,
+                acd_bfd="bfd;")
+    site.wait_established(SESSION_TIMEOUT)
+    site.wait_routes(EXPECT_UP, ROUTE_TIMEOUT)
+    peer = site.acd_peer()
+    assert peer["bfd"]["state"] in ("Down", "Init"), peer
+    assert peer["bfd"]["tx_interval_ms"] >= 1000, peer   # slow, not Up
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)

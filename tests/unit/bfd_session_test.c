@@ -115,6 +115,8 @@ test_neighbor_down(void **state)
 	assert_int_equal(s.state, BFD_DOWN);
 	assert_int_equal(s.diag, BFD_DIAG_NEIGHBOR_DOWN);
 	assert_int_equal(s.last_down_diag, BFD_DIAG_NEIGHBOR_DOWN);
+	assert_int_equal(s.remote_state, BFD_DOWN);
+	assert_int_equal(s.remote_diag, BFD_DIAG_NONE);
 	/* Back to the slow rate at once. */
 	assert_int_equal(bfd_session_tx_interval(&s), BFD_SLOW_TX_US);
 	up(&s);
