@@ -26,6 +26,7 @@
 #define HOLD_LARGE_S	240	/* RFC 4271 8.2.2: 4 minutes in OpenSent */
 #define RETRY_MAX_MS	60000
 #define CONNECT_TIMEOUT_S 10
+#define BFD_WAITING	"waiting for BFD to come Up"
 
 static void	fsm_event(struct bgp_peer *, enum bgp_event);
 static void	peer_read(struct bufferevent *, void *);
@@ -125,8 +126,8 @@ bfd_blocks(struct bgp_peer *p)
 	if (p->bfd == NULL || bfd_watch_up(p->bfd) ||
 	    !(p->conf->bfd.strict || p->bfd_was_up))
 		return 0;
-	snprintf(p->last_error, sizeof(p->last_error), "waiting for BFD to "
-	    "come Up%s", p->bfd_was_up ? "" : " (bfd strict)");
+	snprintf(p->last_error, sizeof(p->last_error), "%s%s", BFD_WAITING,
+	    p->bfd_was_up ? "" : " (bfd strict)");
 	return 1;
 }
 
@@ -669,8 +670,8 @@ bfd_changed(void *arg, int up)
 
 	if (up) {
 		p->bfd_was_up = 1;
-		if (p->last_error[0] && strncmp(p->last_error, "waiting for "
-		    "BFD", 19) == 0)
+		if (strncmp(p->last_error, BFD_WAITING,
+		    sizeof(BFD_WAITING) - 1) == 0)
 			p->last_error[0] = '\0';
 		/* Connect now rather than when the backoff says. */
 		if ((p->state == BGP_ST_ACTIVE || p->state == BGP_ST_CONNECT) &&
