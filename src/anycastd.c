@@ -290,7 +290,7 @@ main(int argc, char *argv[])
 	/* Until detached, errors go where the operator is looking. */
 	log_init(LOG_TARGET_STDERR, debug ? LOG_LEVEL_DEBUG : d.conf->log_level,
 	    "anycastd");
-	if ((d.base = event_base_new()) == NULL)
+	if ((d.base = bfd_event_base_new()) == NULL)
 		fatal("event_base_new failed");
 	d.info.hc = &d.hc;
 	d.info.bgp = &d.bgp;

@@ -22,6 +22,11 @@
 #define RX_BURST	64	/* packets read per wakeup */
 #define TOS_CS6		0xc0	/* network control, as routers send BFD */
 #define PORT_TRIES	64
+#define PRIO_BFD	0	/* of bfd_event_base_new()'s two */
+/* How long the rest may run before the loop looks for BFD's events
+ * again: a time, not a count, so that a burst of cheap callbacks (10,000
+ * checks starting) does not pay for a poll every few of them. */
+#define OTHERS_MAX_US	5000
 
 struct bfd_peer {
 	struct bfd_peer		*next;
@@ -68,6 +73,13 @@ tv_us(uint64_t us)
 	tv.tv_sec = (time_t)(us / 1000000);
 	tv.tv_usec = (suseconds_t)(us % 1000000);
 	return tv;
+}
+
+/* Where the base has the priorities (not in tests with a plain base). */
+static void
+first(struct event *ev)
+{
+	(void)event_priority_set(ev, PRIO_BFD);
 }
 
 /* ---- sending ---- */
@@ -356,6 +368,7 @@ rx_open(int family)
 	E.ev[i] = event_new(E.base, fd, EV_READ | EV_PERSIST, rx_cb, NULL);
 	if (E.ev[i] == NULL)
 		fatalx_oom();
+	first(E.ev[i]);
 	event_add(E.ev[i], NULL);
 	E.fd[i] = fd;
 	return;
@@ -379,6 +392,33 @@ rx_close_all(void)
 		E.ev[i] = NULL;
 		E.fd[i] = -1;
 	}
+}
+
+/* ---- the event loop ---- */
+
+struct event_base *
+bfd_event_base_new(void)
+{
+	struct event_config	*cfg = event_config_new();
+	struct event_base	*base;
+	struct timeval		 tv = { 0, OTHERS_MAX_US };
+
+	if (cfg == NULL)
+		return NULL;
+	/* After OTHERS_MAX_US of callbacks of priority 1, timers and sockets
+	 * are looked at again, and BFD's run first. */
+	if (event_config_set_max_dispatch_interval(cfg, &tv, -1,
+	    PRIO_BFD + 1) == -1) {
+		event_config_free(cfg);
+		return NULL;
+	}
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	if (base && event_base_priority_init(base, 2) == -1) {
+		event_base_free(base);
+		return NULL;
+	}
+	return base;
 }
 
 /* ---- sessions and watchers ---- */
@@ -416,6 +456,8 @@ peer_new(const struct addr *addr, const struct addr *source,
 	p->detect_ev = evtimer_new(E.base, detect_cb, p);
 	if (p->tx_ev == NULL || p->detect_ev == NULL)
 		fatalx_oom();
+	first(p->tx_ev);
+	first(p->detect_ev);
 	rx_open(addr->family);
 	/* The first packet soon, but not all sessions at the same instant. */
 	tv = tv_us(util_random() % 100000);

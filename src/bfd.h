@@ -18,6 +18,14 @@
 
 struct bfd_watch;
 
+/*
+ * The daemon's event base, made so that BFD goes first: two priorities,
+ * BFD's timers and sockets in the higher one, and the loop looks for them
+ * again after a few ms of callbacks of the rest (thousands of checks
+ * firing together would otherwise delay a BFD packet by the whole burst).
+ */
+struct event_base *bfd_event_base_new(void);
+
 /* Called when the session goes Up (UP 1) or leaves Up (UP 0). */
 typedef void	(*bfd_cb)(void *arg, int up);
 
