@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -41,6 +42,14 @@ struct bfd_peer {
 	uint64_t		 state_at;	/* ms */
 	uint64_t		 ups, downs;
 	uint64_t		 pkts_in, pkts_out;
+	/* RFC 5880 6.7.4: (meticulous) keyed SHA1, or auth 0: none. */
+	int			 auth;
+	uint8_t			 key_id;
+	char			 key[BFD_SHA1_KEY_MAX + 1];
+	uint32_t		 xmit_seq;
+	uint32_t		 rcv_seq;
+	int			 rcv_seq_known;
+	uint64_t		 auth_fails;
 };
 
 struct bfd_watch {
@@ -131,7 +140,7 @@ static void
 send_packet(struct bfd_peer *p, int final)
 {
 	struct bfd_pkt	 pkt;
-	uint8_t		 buf[BFD_PKT_LEN];
+	uint8_t		 buf[BFD_PKT_SHA1_LEN];
 	char		 name[64];
 	int		 n;
 
@@ -141,7 +150,14 @@ send_packet(struct bfd_peer *p, int final)
 		return;
 	}
 	bfd_session_packet(&p->s, final, &pkt);
-	if ((n = bfd_pkt_encode(buf, sizeof(buf), &pkt)) < 0)
+	/* Keyed SHA1 may keep its sequence number; we move it on anyway,
+	 * as meticulous must, which both accept. */
+	if (p->auth)
+		n = bfd_pkt_sign(buf, sizeof(buf), &pkt, (uint8_t)p->auth,
+		    p->key_id, p->xmit_seq++, p->key);
+	else
+		n = bfd_pkt_encode(buf, sizeof(buf), &pkt);
+	if (n < 0)
 		return;
 	/* Unreachable now (ICMP said so) is what BFD is there to detect. */
 	if (send(p->fd, buf, (size_t)n, 0) == n)
@@ -226,6 +242,7 @@ detect_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	p->rcv_seq_known = 0;	/* 6.8.1: silent long enough: any number */
 	carry_out(p, bfd_session_expire(&p->s));
 }
 
@@ -241,6 +258,27 @@ find_peer(const struct addr *from, uint32_t your_disc)
 		    your_disc == p->s.local_disc))
 			return p;
 	return NULL;
+}
+
+/* 6.7.4: type, key, digest, and a sequence number in the window. */
+static int
+auth_check(struct bfd_peer *p, const uint8_t *buf, size_t len,
+    const struct bfd_pkt *pkt)
+{
+	uint32_t	ahead;
+	int		meticulous = p->auth == BFD_AUTH_METICULOUS_SHA1;
+
+	if (pkt->auth_type != p->auth || pkt->auth_key_id != p->key_id ||
+	    bfd_pkt_verify(buf, len, pkt, p->key) == -1)
+		return -1;
+	if (p->rcv_seq_known) {
+		ahead = pkt->auth_seq - p->rcv_seq;	/* modulo 2^32 */
+		if (ahead > 3u * pkt->mult || (meticulous && ahead == 0))
+			return -1;
+	}
+	p->rcv_seq = pkt->auth_seq;
+	p->rcv_seq_known = 1;
+	return 0;
 }
 
 static void
@@ -268,7 +306,12 @@ receive(const struct addr *from, int ttl, const uint8_t *buf, size_t len)
 	}
 	/* 6.8.6: no session, or authentication we did not agree on. */
 	if ((p = find_peer(from, pkt.your_disc)) == NULL ||
-	    (pkt.flags & BFD_F_AUTH)) {
+	    !(pkt.flags & BFD_F_AUTH) != !p->auth) {
+		E.dropped++;
+		return;
+	}
+	if (p->auth && auth_check(p, buf, len, &pkt) == -1) {
+		p->auth_fails++;
 		E.dropped++;
 		return;
 	}
@@ -450,6 +493,10 @@ peer_new(const struct addr *addr, const struct addr *source,
 		p->source = *source;
 	p->fd = -1;
 	p->state_at = util_now_ms();
+	p->auth = c->auth;
+	p->key_id = (uint8_t)c->key_id;
+	snprintf(p->key, sizeof(p->key), "%s", c->key);
+	p->xmit_seq = util_random();
 	bfd_session_init(&p->s, new_discriminator(), us, us,
 	    (uint8_t)c->multiplier);
 	p->tx_ev = evtimer_new(E.base, tx_cb, p);
@@ -572,6 +619,11 @@ bfd_watch_json(const struct bfd_watch *w)
 	ADD("downs", json_object_new_int64((int64_t)p->downs));
 	ADD("packets_in", json_object_new_int64((int64_t)p->pkts_in));
 	ADD("packets_out", json_object_new_int64((int64_t)p->pkts_out));
+	ADD("authentication", json_object_new_string(p->auth ==
+	    BFD_AUTH_KEYED_SHA1 ? "keyed-sha1" : p->auth ==
+	    BFD_AUTH_METICULOUS_SHA1 ? "meticulous-keyed-sha1" : "none"));
+	ADD("authentication_failures", json_object_new_int64(
+	    (int64_t)p->auth_fails));
 #undef ADD
 	return o;
 }

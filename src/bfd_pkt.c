@@ -7,6 +7,8 @@
  */
 #include <string.h>
 
+#include <ldns/sha1.h>
+
 #include "bfd_pkt.h"
 #include "util.h"
 
@@ -45,6 +47,15 @@ bfd_pkt_decode(const uint8_t *buf, size_t len, struct bfd_pkt *pkt)
 	pkt->min_echo_rx = get32(buf + 20);
 	if (pkt->version != BFD_VERSION)
 		return BFD_PKT_VERSION;
+	if ((pkt->flags & BFD_F_AUTH) && len >= BFD_PKT_LEN + 2 &&
+	    pkt->len >= BFD_PKT_LEN + 2) {
+		pkt->auth_type = buf[24];
+		pkt->auth_len = buf[25];
+		if (len >= BFD_PKT_LEN + 8 && pkt->len >= BFD_PKT_LEN + 8) {
+			pkt->auth_key_id = buf[26];
+			pkt->auth_seq = get32(buf + 28);
+		}
+	}
 	/* With the A bit, at least the 2 octets of the auth header too. */
 	if (pkt->len < (pkt->flags & BFD_F_AUTH ? BFD_PKT_LEN + 2 :
 	    BFD_PKT_LEN) || pkt->len > len)
@@ -77,6 +88,52 @@ bfd_pkt_encode(uint8_t *buf, size_t len, const struct bfd_pkt *pkt)
 	put32(buf + 16, pkt->min_rx);
 	put32(buf + 20, pkt->min_echo_rx);
 	return BFD_PKT_LEN;
+}
+
+/* The key, zero-padded to 20 octets, where the digest goes (6.7.4). */
+static void
+put_key(uint8_t *digest, const char *key)
+{
+	size_t n = strlen(key);
+
+	memset(digest, 0, BFD_SHA1_KEY_MAX);
+	memcpy(digest, key, n < BFD_SHA1_KEY_MAX ? n : BFD_SHA1_KEY_MAX);
+}
+
+int
+bfd_pkt_sign(uint8_t *buf, size_t len, const struct bfd_pkt *pkt,
+    uint8_t type, uint8_t key_id, uint32_t seq, const char *key)
+{
+	uint8_t digest[BFD_SHA1_KEY_MAX];
+
+	if (len < BFD_PKT_SHA1_LEN || bfd_pkt_encode(buf, len, pkt) == -1)
+		return -1;
+	buf[1] |= BFD_F_AUTH;
+	buf[3] = BFD_PKT_SHA1_LEN;
+	buf[24] = type;
+	buf[25] = 8 + BFD_SHA1_KEY_MAX;
+	buf[26] = key_id;
+	buf[27] = 0;
+	put32(buf + 28, seq);
+	put_key(buf + 32, key);
+	ldns_sha1(buf, BFD_PKT_SHA1_LEN, digest);
+	memcpy(buf + 32, digest, sizeof(digest));
+	return BFD_PKT_SHA1_LEN;
+}
+
+int
+bfd_pkt_verify(const uint8_t *buf, size_t len, const struct bfd_pkt *pkt,
+    const char *key)
+{
+	uint8_t	copy[BFD_PKT_SHA1_LEN], digest[BFD_SHA1_KEY_MAX];
+
+	if (!(pkt->flags & BFD_F_AUTH) || pkt->len != BFD_PKT_SHA1_LEN ||
+	    len < BFD_PKT_SHA1_LEN || pkt->auth_len != 8 + BFD_SHA1_KEY_MAX)
+		return -1;
+	memcpy(copy, buf, sizeof(copy));
+	put_key(copy + 32, key);
+	ldns_sha1(copy, sizeof(copy), digest);
+	return memcmp(digest, buf + 32, sizeof(digest)) == 0 ? 0 : -1;
 }
 
 const char *

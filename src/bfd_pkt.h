@@ -12,6 +12,10 @@
 
 #define BFD_VERSION		1
 #define BFD_PKT_LEN		24	/* without authentication */
+#define BFD_AUTH_KEYED_SHA1	4	/* RFC 5880 4.4 */
+#define BFD_AUTH_METICULOUS_SHA1 5
+#define BFD_SHA1_KEY_MAX	20
+#define BFD_PKT_SHA1_LEN	(BFD_PKT_LEN + 8 + BFD_SHA1_KEY_MAX)
 #define BFD_PORT_SINGLEHOP	3784	/* RFC 5881 4 */
 #define BFD_PORT_MULTIHOP	4784	/* RFC 5883 */
 #define BFD_SRC_PORT_MIN	49152	/* RFC 5881 4 */
@@ -53,6 +57,11 @@ struct bfd_pkt {
 	uint32_t	 min_tx;	/* desired min TX interval, us */
 	uint32_t	 min_rx;	/* required min RX interval, us */
 	uint32_t	 min_echo_rx;	/* required min echo RX interval, us */
+	/* With the A bit: the authentication section's header. */
+	uint8_t		 auth_type;
+	uint8_t		 auth_len;
+	uint8_t		 auth_key_id;
+	uint32_t	 auth_seq;	/* (meticulous) keyed SHA1 only */
 };
 
 /* Why a received packet was dropped (section 6.8.6), or BFD_PKT_OK. */
@@ -74,6 +83,18 @@ enum bfd_pkt_err bfd_pkt_decode(const uint8_t *buf, size_t len,
 /* Encode PKT (no authentication) into BUF: BFD_PKT_LEN or -1. */
 int		 bfd_pkt_encode(uint8_t *buf, size_t len,
 		    const struct bfd_pkt *pkt);
+
+/*
+ * RFC 5880 6.7.4, (meticulous) keyed SHA1: encode PKT with an
+ * authentication section of TYPE, KEY_ID and SEQ, signed with KEY
+ * (BFD_PKT_SHA1_LEN octets or -1); check a received packet's digest
+ * against KEY (0: it matches; the caller checks type, key id and seq).
+ */
+int		 bfd_pkt_sign(uint8_t *buf, size_t len, const struct bfd_pkt *,
+		    uint8_t type, uint8_t key_id, uint32_t seq,
+		    const char *key);
+int		 bfd_pkt_verify(const uint8_t *buf, size_t len,
+		    const struct bfd_pkt *, const char *key);
 
 const char	*bfd_pkt_err_name(enum bfd_pkt_err);
 const char	*bfd_state_name(unsigned);

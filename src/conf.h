@@ -48,6 +48,9 @@ struct bfd_conf {
 	int		 strict;	/* bgp: no session before BFD is Up */
 	uint64_t	 interval;	/* ms: our min TX and min RX */
 	unsigned	 multiplier;
+	int		 auth;		/* 0, or 4/5: (meticulous) keyed SHA1 */
+	unsigned	 key_id;
+	char		 key[21];	/* RFC 5880 6.7.4: up to 20 octets */
 };
 
 #define CONF_DEFAULT_BFD_INTERVAL	300

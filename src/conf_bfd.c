@@ -6,11 +6,13 @@
  *	bfd;
  *	bfd strict;
  *	bfd [strict] { interval 100ms; multiplier 3; }
+ *	bfd { authentication keyed-sha1 key-id 1 password "secret"; }
  *	via 203.0.113.2 check dns { ... } bfd { interval 100ms; };
  *
  * One interval serves as both our Desired Min TX and Required Min RX.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf_int.h"
@@ -41,9 +43,40 @@ kw_multiplier(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_semi(p);
 }
 
+/* RFC 5880 6.7.4: keyed-sha1 | meticulous-keyed-sha1 key-id N password S */
+static int
+kw_authentication(struct parser *p, void *ctx, const struct tok *kw)
+{
+	static const char *const kinds[] = { "keyed-sha1",
+	    "meticulous-keyed-sha1", NULL };
+	static const char *const keyid[] = { "key-id", NULL };
+	static const char *const password[] = { "password", NULL };
+	struct bfd_conf	*b = ctx;
+	char		*key = NULL;
+	int		 t;
+
+	if ((t = conf_choice(p, kinds, "keyed-sha1 or meticulous-keyed-sha1"))
+	    == -1 || conf_choice(p, keyid, "key-id") == -1 ||
+	    conf_uint_arg(p, &b->key_id, 0, 255) == -1 ||
+	    conf_choice(p, password, "password") == -1 ||
+	    conf_string_arg(p, &key, "the password in quotes") == -1)
+		return -1;
+	b->auth = t == 0 ? 4 : 5;
+	if (key[0] == '\0' || strlen(key) >= sizeof(b->key) ||
+	    strpbrk(key, "\"\\") != NULL) {
+		free(key);
+		return conf_error(p, &kw->pos, "a BFD password has 1 to %zu "
+		    "characters, without '\"' or '\\'", sizeof(b->key) - 1);
+	}
+	strcpy(b->key, key);
+	free(key);
+	return conf_semi(p);
+}
+
 static const struct keyword bfd_kw[] = {
 	{ "interval", kw_interval, 0, 0 },
 	{ "multiplier", kw_multiplier, 0, 0 },
+	{ "authentication", kw_authentication, 0, 0 },
 	{ NULL, NULL, 0, 0 }
 };
 
@@ -96,6 +129,12 @@ conf_print_bfd(FILE *f, const char *ind, const struct bfd_conf *b)
 	if (!b->enabled)
 		return;
 	util_fmt_duration(b->interval, buf, sizeof(buf));
-	fprintf(f, "bfd%s {\n%s\tinterval %s;\n%s\tmultiplier %u;\n%s}",
-	    b->strict ? " strict" : "", ind, buf, ind, b->multiplier, ind);
+	fprintf(f, "bfd%s {\n%s\tinterval %s;\n%s\tmultiplier %u;\n",
+	    b->strict ? " strict" : "", ind, buf, ind, b->multiplier);
+	if (b->auth)
+		fprintf(f, "%s\tauthentication %s key-id %u password \"%s\";\n",
+		    ind, b->auth == 4 ? "keyed-sha1" : "meticulous-keyed-sha1",
+		    b->key_id, b->key);
+	fputs(ind, f);
+	fputc('}', f);
 }

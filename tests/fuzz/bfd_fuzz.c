@@ -57,6 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(memcmp(out + 4, data + 4, BFD_PKT_LEN - 4) == 0);
 			CHECK(bfd_pkt_decode(out, sizeof(out), &p2) ==
 			    BFD_PKT_OK || (p.flags & BFD_F_AUTH));
+			(void)bfd_pkt_verify(data, n, &p, "key");
 			if (!(p.flags & BFD_F_AUTH)) {
 				(void)bfd_session_rx(&s, &p);
 				check_session(&s);

@@ -132,9 +132,11 @@ class Router:
 
     kind = "?"
 
-    def __init__(self, lab, ns, transport, password=None, hold=9, bfd=None):
+    def __init__(self, lab, ns, transport, password=None, hold=9, bfd=None,
+                 bfd_auth=None):
         self.lab = lab
         self.bfd = bfd          # BFD interval in ms (multiplier 3), or None
+        self.bfd_auth = bfd_auth    # BIRD: (meticulous, key id, password)
         self.ns = ns
         self.transport = transport
         self.neighbor = ACD_ADDR[transport]
@@ -208,9 +210,14 @@ class Bird(Router):
         pw = f'password "{self.password}";' if self.password else ""
         bfd, bfd_on = "", ""
         if self.bfd:
+            auth = ""
+            if self.bfd_auth:
+                meticulous, key_id, secret = self.bfd_auth
+                auth = (f'authentication {"meticulous " if meticulous else ""}'
+                        f'keyed sha1; password "{secret}" {{ id {key_id}; }}; ')
             bfd = (f'protocol bfd {{ interface "*" {{ min rx interval '
                    f'{self.bfd} ms; min tx interval {self.bfd} ms; '
-                   f'idle tx interval 1000 ms; multiplier 3; }}; }}\n')
+                   f'idle tx interval 1000 ms; multiplier 3; {auth}}}; }}\n')
             bfd_on = "bfd on;"
         self.conf = self.dir / "bird.conf"
         self.sock = self.dir / "bird.ctl"
@@ -603,7 +610,7 @@ class Site:
 
     def __init__(self, lab, host_ns, kind, transport="ipv4", password=None,
                  acd_password=None, hold=3, drain=0.0, peer_hold=9,
-                 bfd=None, acd_bfd=None):
+                 bfd=None, acd_bfd=None, bfd_auth=None):
         self.lab = lab
         self.host_ns = host_ns
         self.kind = kind
@@ -611,7 +618,8 @@ class Site:
         self.peer_ns = link(lab, host_ns)
         self.router = ROUTERS[kind](lab, self.peer_ns, transport,
                                     password=password, hold=peer_hold,
-                                    bfd=bfd)
+                                    bfd=bfd, **({"bfd_auth": bfd_auth}
+                                                if bfd_auth else {}))
         self.router.start()
         self.flags = open_dir(lab, "health")
         self.router.wait_ready()

@@ -228,6 +228,36 @@ def test_bfd_down_cease_reaches_router(lab, host_ns, binaries, kind,
     site.wait_established(SESSION_TIMEOUT)
 
 
+@pytest.mark.parametrize("meticulous", (False, True),
+                         ids=("keyed", "meticulous"))
+def test_bfd_sha1_authentication(lab, host_ns, binaries, meticulous):
+    """RFC 5880 6.7.4 with BIRD: the right key comes Up, and the
+    session's packets carry it; a wrong key never does."""
+    kind = "meticulous-keyed-sha1" if meticulous else "keyed-sha1"
+    site = Site(lab, host_ns, "bird", "ipv4", hold=HOLD, peer_hold=HOLD,
+                bfd=BFD_MS, bfd_auth=(meticulous, 3, "s3cret"),
+                acd_bfd=f"bfd {{ interval {BFD_MS}ms; authentication "
+                        f'{kind} key-id 3 password "s3cret"; }}')
+    site.wait_established(SESSION_TIMEOUT)
+    site.wait(lambda: settled(site) and router_bfd_up(site), 15,
+              f"BFD Up with {kind}")
+    bfd = acd_bfd(site)
+    assert bfd["authentication"] == kind, bfd
+    assert bfd["authentication_failures"] == 0, bfd
+
+
+def test_bfd_sha1_wrong_key(lab, host_ns, binaries):
+    site = Site(lab, host_ns, "bird", "ipv4", hold=HOLD, peer_hold=HOLD,
+                bfd=BFD_MS, bfd_auth=(False, 3, "s3cret"),
+                acd_bfd=f"bfd {{ interval {BFD_MS}ms; authentication "
+                        f'keyed-sha1 key-id 3 password "wrong"; }}')
+    site.wait_established(SESSION_TIMEOUT)
+    site.wait(lambda: acd_bfd(site).get("authentication_failures", 0) >= 3,
+              10, "BIRD's packets refused")
+    assert acd_bfd(site)["state"] == "Down", acd_bfd(site)
+    assert not router_bfd_up(site)
+
+
 @pytest.mark.parametrize("transport", TRANSPORTS)
 def test_bfd_optional_without_strict(lab, host_ns, binaries, transport):
     """bfd without strict: a router without BFD still gets its session."""

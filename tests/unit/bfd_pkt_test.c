@@ -166,6 +166,52 @@ test_longer_payload_and_auth(void **state)
 	assert_true(p.flags & BFD_F_AUTH);
 }
 
+/* RFC 5880 6.7.4: Up, key id 3, sequence 0x01020304, key "s3cret"; the
+ * digest is SHA1 over the packet with the key, zero-padded, in its place
+ * (computed independently, with Python's hashlib). */
+#define SHA1_PKT "20 c4 03 34 11 22 33 44 00 00 00 01 00 01 86 a0" \
+	" 00 01 86 a0 00 00 00 00 04 1c 03 00 01 02 03 04" \
+	" 2d 07 ae 45 df 80 b1 28 31 85 6a a7 2e d1 03 34 02 bd 79 d6"
+
+static void
+test_keyed_sha1(void **state)
+{
+	struct bfd_pkt	 p = { 0 };
+	uint8_t		 out[BFD_PKT_SHA1_LEN], want[64];
+
+	(void)state;
+	p.state = BFD_UP;
+	p.mult = 3;
+	p.my_disc = 0x11223344;
+	p.your_disc = 1;
+	p.min_tx = p.min_rx = 100000;
+	assert_int_equal(bfd_pkt_sign(out, sizeof(out), &p,
+	    BFD_AUTH_KEYED_SHA1, 3, 0x01020304, "s3cret"), BFD_PKT_SHA1_LEN);
+	assert_int_equal(hex(SHA1_PKT, want), BFD_PKT_SHA1_LEN);
+	assert_memory_equal(out, want, BFD_PKT_SHA1_LEN);
+	assert_int_equal(bfd_pkt_sign(out, BFD_PKT_SHA1_LEN - 1, &p,
+	    BFD_AUTH_KEYED_SHA1, 3, 1, "s3cret"), -1);
+
+	assert_int_equal(bfd_pkt_decode(want, BFD_PKT_SHA1_LEN, &p),
+	    BFD_PKT_OK);
+	assert_int_equal(p.auth_type, BFD_AUTH_KEYED_SHA1);
+	assert_int_equal(p.auth_len, 28);
+	assert_int_equal(p.auth_key_id, 3);
+	assert_int_equal(p.auth_seq, 0x01020304);
+	assert_int_equal(bfd_pkt_verify(want, BFD_PKT_SHA1_LEN, &p, "s3cret"),
+	    0);
+	assert_int_equal(bfd_pkt_verify(want, BFD_PKT_SHA1_LEN, &p, "s3creT"),
+	    -1);
+	/* Any octet changed breaks the digest. */
+	want[10] ^= 1;
+	assert_int_equal(bfd_pkt_verify(want, BFD_PKT_SHA1_LEN, &p, "s3cret"),
+	    -1);
+	want[10] ^= 1;
+	/* Too short for the section. */
+	assert_int_equal(bfd_pkt_verify(want, BFD_PKT_SHA1_LEN - 1, &p,
+	    "s3cret"), -1);
+}
+
 static void
 test_names(void **state)
 {
@@ -192,6 +238,7 @@ main(void)
 		cmocka_unit_test(test_encode_state_flags_diag),
 		cmocka_unit_test(test_drops),
 		cmocka_unit_test(test_longer_payload_and_auth),
+		cmocka_unit_test(test_keyed_sha1),
 		cmocka_unit_test(test_names),
 	};
 
