@@ -388,12 +388,10 @@ main(int argc, char *argv[])
 	/* Until detached, errors go where the operator is looking. */
 	log_init(LOG_TARGET_STDERR, debug ? LOG_LEVEL_DEBUG : d.conf->log_level,
 	    "anycastd");
-	if ((d.base = event_base_new()) == NULL)
+	/* Three priorities: BFD's the highest, the default the middle one,
+	 * and proc.c starts queued exec checks at the lowest. */
+	if ((d.base = bfd_event_base_new()) == NULL)
 		fatal("event_base_new failed");
-	/* Three priorities: the default is the middle one, and proc.c
-	 * starts queued exec checks at the lowest. */
-	if (event_base_priority_init(d.base, 3) == -1)
-		fatal("event_base_priority_init failed");
 	d.info.hc = &d.hc;
 	d.info.bgp = &d.bgp;
 	d.info.kout = &d.kout;

@@ -5,6 +5,7 @@
 #include <event2/event.h>
 #include <json-c/json.h>
 
+#include "bfd.h"
 #include "bgp_fsm.h"
 #include "bgp_msg.h"
 #include "conf.h"
@@ -35,6 +36,7 @@ struct bgp_stats {
 	uint64_t	 taw_in;		/* treat-as-withdraw UPDATEs */
 	uint64_t	 notifications_in, notifications_out;
 	uint64_t	 flaps;			/* times Established was left */
+	uint64_t	 bfd_downs;		/* times BFD left Up */
 };
 
 struct bgp_engine;
@@ -73,6 +75,8 @@ struct bgp_peer {
 						/* others announce them */
 	uint32_t		*svc_held;	/* of rib_in, per service */
 	int			 rib_in_changed;
+	struct bfd_watch	*bfd;		/* NULL: no bfd configured */
+	int			 bfd_was_up;	/* since the peer was made */
 };
 
 struct bgp_engine {

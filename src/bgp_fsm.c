@@ -26,7 +26,7 @@ bgp_event_name(enum bgp_event e)
 	static const char *const names[] = { "start", "stop", "connected",
 	    "connection failed", "retry timer", "hold timer expired",
 	    "keepalive timer", "OPEN", "KEEPALIVE", "UPDATE", "ROUTE-REFRESH",
-	    "NOTIFICATION", "bad message" };
+	    "NOTIFICATION", "bad message", "BFD down" };
 
 	return (unsigned)e < nitems(names) ? names[e] : "?";
 }
@@ -70,6 +70,9 @@ open_common(enum bgp_state s, enum bgp_event ev)
 		return reset(s, BGP_A_SEND_NOTIFY, BGP_ERR_HOLD, 0);
 	case BGP_EV_BAD_MSG:
 		return reset(s, BGP_A_SEND_NOTIFY, 0, 0);
+	case BGP_EV_BFD_DOWN:
+		return reset(s, BGP_A_SEND_NOTIFY, BGP_ERR_CEASE,
+		    BGP_CEASE_BFD_DOWN);
 	default:
 		/* RFC 6608: FSM error, subcode by the state it came in. */
 		return reset(s, BGP_A_SEND_NOTIFY, BGP_ERR_FSM,
@@ -93,6 +96,7 @@ bgp_fsm(enum bgp_state s, enum bgp_event ev, int passive)
 			return out(BGP_ST_OPENSENT, BGP_A_SEND_OPEN |
 			    BGP_A_HOLD_LARGE);
 		case BGP_EV_CONN_FAIL:
+		case BGP_EV_BFD_DOWN:
 			return out(BGP_ST_ACTIVE, BGP_A_CLOSE | BGP_A_RETRY);
 		case BGP_EV_RETRY_TIMER:
 			if (passive)

@@ -28,7 +28,8 @@ enum bgp_event {
 	BGP_EV_RCVD_UPDATE,	/* one that does not reset the session */
 	BGP_EV_RCVD_REFRESH,
 	BGP_EV_RCVD_NOTIFICATION,
-	BGP_EV_BAD_MSG		/* the session holds the NOTIFICATION to send */
+	BGP_EV_BAD_MSG,		/* the session holds the NOTIFICATION to send */
+	BGP_EV_BFD_DOWN		/* RFC 9384: BFD says the neighbour is gone */
 };
 
 /* What the session must do, in this order. */

@@ -26,6 +26,7 @@
 #define HOLD_LARGE_S	240	/* RFC 4271 8.2.2: 4 minutes in OpenSent */
 #define RETRY_MAX_MS	60000
 #define CONNECT_TIMEOUT_S 10
+#define BFD_WAITING	"waiting for BFD to come Up"
 
 static void	fsm_event(struct bgp_peer *, enum bgp_event);
 static void	peer_read(struct bufferevent *, void *);
@@ -134,6 +135,21 @@ sock_options(struct bgp_peer *p, int fd)
 	return 0;
 }
 
+/*
+ * RFC 9384: once BFD has seen the neighbour go, no session until BFD is
+ * Up again; with `bfd strict`, none before BFD was ever Up.
+ */
+static int
+bfd_blocks(struct bgp_peer *p)
+{
+	if (p->bfd == NULL || bfd_watch_up(p->bfd) ||
+	    !(p->conf->bfd.strict || p->bfd_was_up))
+		return 0;
+	snprintf(p->last_error, sizeof(p->last_error), "%s%s", BFD_WAITING,
+	    p->bfd_was_up ? "" : " (bfd strict)");
+	return 1;
+}
+
 static void
 peer_connect(struct bgp_peer *p)
 {
@@ -142,6 +158,9 @@ peer_connect(struct bgp_peer *p)
 	struct timeval		 tv;
 	socklen_t		 slen;
 	int			 fd;
+
+	if (bfd_blocks(p))
+		return;
 
 	fd = socket(c->neighbor.family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
@@ -184,7 +203,8 @@ fail:
 int
 bgp_peer_accept(struct bgp_peer *p, int fd)
 {
-	if (!p->conf->passive || p->state != BGP_ST_ACTIVE || p->bev)
+	if (!p->conf->passive || p->state != BGP_ST_ACTIVE || p->bev ||
+	    bfd_blocks(p))
 		return -1;
 	if (sock_options(p, fd) == -1)
 		return -1;
@@ -547,7 +567,7 @@ send_notify(struct bgp_peer *p, const struct bgp_fsm_out *o)
 	uint8_t	buf[BGP_MAX_MSG_LEN];
 	int	n;
 
-	if (o->code == BGP_ERR_CEASE)
+	if (o->code == BGP_ERR_CEASE && o->subcode != BGP_CEASE_BFD_DOWN)
 		n = bgp_msg_encode_shutdown(buf, sizeof(buf), o->subcode,
 		    p->engine->stop_msg);
 	else if (o->code)
@@ -673,6 +693,38 @@ keepalive_cb(evutil_socket_t fd, short what, void *arg)
 	fsm_event(arg, BGP_EV_KEEPALIVE_TIMER);
 }
 
+/* ---- BFD ---- */
+
+static void
+bfd_changed(void *arg, int up)
+{
+	struct bgp_peer			*p = arg;
+	const struct bfd_session	*s = bfd_watch_session(p->bfd);
+
+	if (up) {
+		p->bfd_was_up = 1;
+		if (strncmp(p->last_error, BFD_WAITING,
+		    sizeof(BFD_WAITING) - 1) == 0)
+			p->last_error[0] = '\0';
+		/* Connect now rather than when the backoff says. */
+		if ((p->state == BGP_ST_ACTIVE || p->state == BGP_ST_CONNECT) &&
+		    !p->conf->passive && p->bev == NULL) {
+			p->retries = 0;
+			evtimer_del(p->retry_timer);
+			fsm_event(p, BGP_EV_RETRY_TIMER);
+		}
+		return;
+	}
+	p->stats.bfd_downs++;
+	if (p->state == BGP_ST_IDLE)
+		return;
+	snprintf(p->last_error, sizeof(p->last_error), "BFD down (%s)%s",
+	    bfd_diag_name(s->last_down_diag), p->state >= BGP_ST_OPENSENT ?
+	    ": sent NOTIFICATION Cease/BFD Down" : "");
+	log_warn("bgp %s: %s", p->conf->name, p->last_error);
+	fsm_event(p, BGP_EV_BFD_DOWN);
+}
+
 /* ---- peers and the engine ---- */
 
 static struct bgp_peer *
@@ -690,6 +742,9 @@ peer_new(struct bgp_engine *e, const struct bgp_conf *c)
 	p->keepalive_timer = evtimer_new(e->base, keepalive_cb, p);
 	if (!p->retry_timer || !p->hold_timer || !p->keepalive_timer)
 		fatalx_oom();
+	if (c->bfd.enabled)
+		p->bfd = bfd_watch(e->base, &c->neighbor, &c->source, &c->bfd,
+		    bfd_changed, p);
 	return p;
 }
 
@@ -699,6 +754,7 @@ peer_free(struct bgp_peer *p, const char *msg)
 {
 	p->engine->stop_msg = msg;
 	fsm_event(p, BGP_EV_STOP);
+	bfd_unwatch(p->bfd);
 	bgp_out_forget(p);
 	bgp_rib_in_clear(p);
 	event_free(p->retry_timer);

@@ -61,6 +61,8 @@ peer_json(const struct bgp_peer *p, uint64_t now)
 	add_u64(o, "notifications_out", p->stats.notifications_out);
 	add_u64(o, "flaps", p->stats.flaps);
 	add_u64(o, "prefixes_sent", bgp_out_count(p));
+	json_object_object_add(o, "bfd", p->bfd ? bfd_watch_json(p->bfd) :
+	    NULL);
 	return o;
 }
 

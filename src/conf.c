@@ -164,7 +164,8 @@ conf_name_ok(const char *s)
 const char *
 conf_check_type_name(enum check_type t)
 {
-	static const char *const names[] = { "dns", "tcp", "exec", "file" };
+	static const char *const names[] = { "dns", "tcp", "exec", "file",
+	    "bfd" };
 
 	return (unsigned)t < nitems(names) ? names[t] : "?";
 }
@@ -194,6 +195,10 @@ conf_check_target(const struct service_conf *svc, const struct check_conf *ck)
 {
 	const struct addr *a = check_server(ck);
 
+	/* BFD runs to the backend itself. */
+	if (ck->type == CHECK_BFD && ck->backend >= 0 &&
+	    (size_t)ck->backend < svc->route.nvias)
+		return &svc->route.vias[ck->backend].gw;
 	if (a == NULL)
 		return NULL;
 	if (a->family == 0 && ck->backend >= 0 &&
@@ -300,6 +305,7 @@ conf_check_finish(struct parser *p, struct check_conf *ck)
 			    "\"/path\";' is required", ck->name);
 		break;
 	case CHECK_TCP:
+	case CHECK_BFD:
 		break;
 	}
 	if (ck->timeout > ck->interval) {
@@ -549,6 +555,7 @@ check_free(struct check_conf *ck)
 		free(ck->u.file.path);
 		break;
 	case CHECK_TCP:
+	case CHECK_BFD:
 		break;
 	}
 	conf_free_watches(ck->watches);

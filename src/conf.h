@@ -39,7 +39,22 @@ struct conf_pos {
 	int		 col;
 };
 
-enum check_type { CHECK_DNS, CHECK_TCP, CHECK_EXEC, CHECK_FILE };
+/* CHECK_BFD only from `via ADDRESS bfd`: BFD to the backend, no probe. */
+enum check_type { CHECK_DNS, CHECK_TCP, CHECK_EXEC, CHECK_FILE, CHECK_BFD };
+
+/* bfd [strict] [{ interval D; multiplier N; }] -- RFC 5880 liveness. */
+struct bfd_conf {
+	int		 enabled;
+	int		 strict;	/* bgp: no session before BFD is Up */
+	uint64_t	 interval;	/* ms: our min TX and min RX */
+	unsigned	 multiplier;
+	int		 auth;		/* 0, or 4/5: (meticulous) keyed SHA1 */
+	unsigned	 key_id;
+	char		 key[21];	/* RFC 5880 6.7.4: up to 20 octets */
+};
+
+#define CONF_DEFAULT_BFD_INTERVAL	300
+#define CONF_DEFAULT_BFD_MULT		3
 
 struct dns_check_conf {
 	char		*qname;		/* presentation form, e.g. "example.test." */
@@ -136,6 +151,7 @@ struct check_conf {
 		struct tcp_check_conf	 tcp;
 		struct exec_check_conf	 exec;
 		struct file_check_conf	 file;
+		struct bfd_conf		 bfd;
 	} u;
 };
 
@@ -166,6 +182,7 @@ struct bgp_conf {
 	struct addr		 nexthop4;	/* family 0: self */
 	struct addr		 nexthop6;
 	unsigned		 families;	/* CONF_AF_* */
+	struct bfd_conf		 bfd;
 };
 
 struct conf_lcomm {

@@ -188,6 +188,13 @@ kw_address_family(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_semi(p);
 }
 
+static int
+kw_bfd(struct parser *p, void *ctx, const struct tok *kw)
+{
+	(void)kw;
+	return conf_bfd_arg(p, &((struct bgp_conf *)ctx)->bfd);
+}
+
 static const struct keyword bgp_kw[] = {
 	{ "local", kw_local, 0, 0 },
 	{ "neighbor", kw_neighbor, 0, 0 },
@@ -202,6 +209,7 @@ static const struct keyword bgp_kw[] = {
 	{ "password", kw_password, 0, 0 },
 	{ "next-hop", kw_next_hop, 1, 0 },
 	{ "address-family", kw_address_family, 0, 0 },
+	{ "bfd", kw_bfd, 0, 0 },
 	{ NULL, NULL, 0, 0 }
 };
 
@@ -221,6 +229,9 @@ bgp_finish(struct parser *p, struct bgp_conf *b)
 		return conf_error(p, &b->pos, "bgp %s: ttl-security is for "
 		    "directly connected neighbors (RFC 5082), not multihop",
 		    b->name);
+	if (b->bfd.enabled && b->multihop > 1)
+		return conf_error(p, &b->pos, "bgp %s: bfd is single-hop "
+		    "(RFC 5881); multihop BFD is not supported", b->name);
 	return 0;
 }
 

@@ -62,6 +62,12 @@ void	 conf_print_kout(FILE *, const struct service_conf *);
 int	 conf_kout_finish(struct parser *, const struct service_conf *);
 int	 conf_kw_bgp(struct parser *, void *, const struct tok *);
 int	 conf_kw_announce(struct parser *, void *, const struct tok *);
+/* conf_bfd.c: after `bfd`, [strict] [{ ... }]: 1 if a block, 0 if not. */
+int	 conf_bfd_opts(struct parser *, struct bfd_conf *, int strict_ok);
+/* The same in a bgp block, with the ';' when there is no block. */
+int	 conf_bfd_arg(struct parser *, struct bfd_conf *);
+/* "bfd [strict] {...}", neither indented nor ended by a newline. */
+void	 conf_print_bfd(FILE *, const char *ind, const struct bfd_conf *);
 
 int	conf_error(struct parser *, const struct conf_pos *, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));

@@ -66,6 +66,29 @@ last_check(const struct service_conf *svc)
 	return ck;
 }
 
+/* via ... bfd [{ ... }]: BFD to the backend, as one more of its checks. */
+static int
+via_bfd(struct parser *p, struct service_conf *svc, const struct tok *kw,
+    int idx)
+{
+	struct check_conf *ck, **tail;
+
+	for (ck = svc->checks; ck; ck = ck->next)
+		if (ck->backend == idx && ck->type == CHECK_BFD)
+			return conf_error(p, &kw->pos, "'bfd' given twice");
+	ck = conf_check_new(CHECK_BFD, &kw->pos);
+	ck->backend = idx;
+	snprintf(ck->name, sizeof(ck->name), "via%d-bfd", idx + 1);
+	/* Pushed by BFD as it happens; the timer only refreshes the state. */
+	ck->interval = ck->fast_interval = 1000;
+	ck->rise = ck->fall = 1;
+	for (tail = &svc->checks; *tail; tail = &(*tail)->next)
+		;
+	*tail = ck;
+	svc->nchecks++;
+	return conf_bfd_opts(p, &ck->u.bfd, 0) == -1 ? -1 : 0;
+}
+
 /* After a check's block, a word that does not go on the via statement
  * begins the next statement: the ';' after '}' may be left out. */
 static int
@@ -78,10 +101,10 @@ via_goes_on(struct parser *p, int after_block)
 	return !after_block || strcmp(t->text, "dev") == 0 ||
 	    strcmp(t->text, "weight") == 0 ||
 	    strcmp(t->text, "degraded-weight") == 0 ||
-	    strcmp(t->text, "check") == 0;
+	    strcmp(t->text, "check") == 0 || strcmp(t->text, "bfd") == 0;
 }
 
-/* via ADDR [dev IF] [weight N] [degraded-weight N] check ... [;] */
+/* via ADDR [dev IF] [weight N] [degraded-weight N] check ... [bfd [{...}]] [;] */
 static int
 kw_via(struct parser *p, void *ctx, const struct tok *kw)
 {
@@ -116,9 +139,14 @@ kw_via(struct parser *p, void *ctx, const struct tok *kw)
 				goto fail;
 			checks += last_check(svc)->type != CHECK_FILE;
 			block = 1;
+		} else if (strcmp(t.text, "bfd") == 0) {
+			/* Only `bfd { ... }` ends in a block. */
+			block = conf_peek(p)->type == TOK_LBRACE;
+			if (via_bfd(p, svc, &t, idx) == -1)
+				goto fail;
 		} else {
 			conf_unexpected(p, &t, "dev, weight, degraded-weight, "
-			    "check or ';'");
+			    "check, bfd or ';'");
 			goto fail;
 		}
 		lex_tok_free(&t);
@@ -227,7 +255,10 @@ print_via(FILE *f, const struct service_conf *svc, size_t i)
 	for (ck = svc->checks; ck; ck = ck->next)
 		if (ck->backend == (int)i) {
 			fprintf(f, "\n\t\t\t");
-			conf_print_check_body(f, ck, "\t\t\t");
+			if (ck->type == CHECK_BFD)
+				conf_print_bfd(f, "\t\t\t", &ck->u.bfd);
+			else
+				conf_print_check_body(f, ck, "\t\t\t");
 		}
 	fprintf(f, ";\n");
 }

@@ -187,6 +187,11 @@ conf_print_check_body(FILE *f, const struct check_conf *ck, const char *ind0)
 		print_string(f, ck->u.file.path);
 		fprintf(f, ";\n");
 		break;
+	case CHECK_BFD:		/* printed as its via's `bfd`; this for reloads */
+		fputs(ind, f);
+		conf_print_bfd(f, ind, &ck->u.bfd);
+		fputc('\n', f);
+		break;
 	}
 	conf_print_watches(f, ck, ind);
 	print_duration(f, ind, "interval", ck->interval);
@@ -396,5 +401,10 @@ conf_print_bgp(FILE *f, const struct bgp_conf *b)
 	fprintf(f, "\taddress-family%s%s;\n",
 	    b->families & CONF_AF_IPV4 ? " ipv4" : "",
 	    b->families & CONF_AF_IPV6 ? " ipv6" : "");
+	if (b->bfd.enabled) {
+		fputc('\t', f);
+		conf_print_bfd(f, "\t", &b->bfd);
+		fputc('\n', f);
+	}
 	fprintf(f, "}\n");
 }

@@ -799,8 +799,29 @@ print_service(FILE *out, struct json_object *resp)
 static const struct column peers_cols[] = {
 	{ "PEER", 0 }, { "NEIGHBOR", 0 }, { "AS", 1 }, { "STATE", 0 },
 	{ "FOR", 1 }, { "HOLD", 1 }, { "MSGS IN/OUT", 1 },
-	{ "UPDATES IN/OUT", 1 }, { "SENT", 1 }, { "LAST ERROR", 0 },
+	{ "UPDATES IN/OUT", 1 }, { "SENT", 1 }, { "BFD", 0 },
+	{ "LAST ERROR", 0 },
 };
+
+/* "Up 100ms/300ms": the state, the transmit interval and detection time
+ * in force; "-" without bfd. */
+static void
+add_bfd(struct table *t, struct json_object *p)
+{
+	struct json_object	*b = member(p, "bfd", json_type_object);
+	char			 tx[32], det[32];
+
+	if (b == NULL) {
+		table_add(t, "%s", member_is_null(p, "bfd") ? "-" : "?");
+		return;
+	}
+	fmt_ms(b, "tx_interval_ms", tx, sizeof(tx));
+	fmt_ms(b, "detect_time_ms", det, sizeof(det));
+	if (strcmp(det, "0ms") == 0)
+		table_add(t, "%s", str_cell(b, "state"));
+	else
+		table_add(t, "%s %s/%s", str_cell(b, "state"), tx, det);
+}
 
 static int
 print_peers(FILE *out, FILE *err, struct json_object *resp)
@@ -841,6 +862,7 @@ print_peers(FILE *out, FILE *err, struct json_object *resp)
 		table_add(&t, "%s/%s", c, d);
 		fmt_count(p, "prefixes_sent", a, sizeof(a));
 		table_add(&t, "%s", a);
+		add_bfd(&t, p);
 		table_add(&t, "%s", member_is_null(p, "last_error") ? "-" :
 		    str_cell(p, "last_error"));
 	}

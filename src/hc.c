@@ -23,6 +23,7 @@ static const struct hc_ops *const type_ops[] = {
 	[CHECK_TCP] = &check_tcp_ops,
 	[CHECK_EXEC] = &check_exec_ops,
 	[CHECK_FILE] = &check_file_ops,
+	[CHECK_BFD] = &check_bfd_ops,
 };
 
 struct timeval
@@ -91,6 +92,8 @@ check_free(struct hc_check *ck)
 	if (ck->running)
 		ck->ops->cancel(ck);
 	watch_list_free(ck->watches);
+	if (ck->ops == &check_bfd_ops)
+		check_bfd_release(ck);
 	event_free(ck->timer);
 	free(ck);
 }

@@ -61,6 +61,9 @@ extern const struct hc_ops check_dns_ops;
 extern const struct hc_ops check_tcp_ops;
 extern const struct hc_ops check_exec_ops;
 extern const struct hc_ops check_file_ops;
+extern const struct hc_ops check_bfd_ops;
+/* check_bfd.c: a BFD check holds its session until it is freed. */
+void	 check_bfd_release(struct hc_check *);
 
 void	 hc_init(struct hc_engine *, struct event_base *, hc_change_fn);
 /* Take CONF's services; checks equal to running ones keep their state. */

@@ -382,6 +382,8 @@ static const struct {
 	    "Prefixes the peer withdrew.", STAT(withdrawn_in) },
 	{ "anycastd_bgp_session_flaps_total",
 	    "Times the session left Established.", STAT(flaps) },
+	{ "anycastd_bgp_bfd_down_total",
+	    "Times BFD to the peer left Up (0 without bfd).", STAT(bfd_downs) },
 };
 
 /* Per peer, service and prefix: 1 while in the Adj-RIB-Out as sent. */
@@ -446,6 +448,14 @@ bgp_metrics(struct evbuffer *out, const struct bgp_engine *bgp)
 			sample_u64(out, peer_counters[i].name, l, 1, v);
 		}
 	}
+	family(out, "anycastd_bgp_bfd_up", "gauge",
+	    "1 while BFD to the peer is Up, 0 otherwise; peers with bfd only.");
+	for (p = bgp->peers; p; p = p->next)
+		if (p->bfd) {
+			l[0] = (struct label){ "peer", p->conf->name };
+			sample(out, "anycastd_bgp_bfd_up", l, 1,
+			    bfd_watch_up(p->bfd) ? "1" : "0");
+		}
 	family(out, "anycastd_bgp_prefixes_sent", "gauge",
 	    "Prefixes announced to the peer now.");
 	for (p = bgp->peers; p; p = p->next) {

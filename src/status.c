@@ -198,6 +198,10 @@ target(const struct hc_check *ck, char *buf, size_t len)
 	case CHECK_FILE:
 		snprintf(buf, len, "%s", ck->conf->u.file.path);
 		break;
+	case CHECK_BFD:
+		snprintf(buf, len, "BFD to %s", util_fmt_addr(&ck->target, a,
+		    sizeof(a)));
+		break;
 	}
 }
 

@@ -132,8 +132,11 @@ class Router:
 
     kind = "?"
 
-    def __init__(self, lab, ns, transport, password=None, hold=9):
+    def __init__(self, lab, ns, transport, password=None, hold=9, bfd=None,
+                 bfd_auth=None):
         self.lab = lab
+        self.bfd = bfd          # BFD interval in ms (multiplier 3), or None
+        self.bfd_auth = bfd_auth    # BIRD: (meticulous, key id, password)
         self.ns = ns
         self.transport = transport
         self.neighbor = ACD_ADDR[transport]
@@ -205,13 +208,24 @@ class Bird(Router):
 
     def spawn(self):
         pw = f'password "{self.password}";' if self.password else ""
+        bfd, bfd_on = "", ""
+        if self.bfd:
+            auth = ""
+            if self.bfd_auth:
+                meticulous, key_id, secret = self.bfd_auth
+                auth = (f'authentication {"meticulous " if meticulous else ""}'
+                        f'keyed sha1; password "{secret}" {{ id {key_id}; }}; ')
+            bfd = (f'protocol bfd {{ interface "*" {{ min rx interval '
+                   f'{self.bfd} ms; min tx interval {self.bfd} ms; '
+                   f'idle tx interval 1000 ms; multiplier 3; {auth}}}; }}\n')
+            bfd_on = "bfd on;"
         self.conf = self.dir / "bird.conf"
         self.sock = self.dir / "bird.ctl"
         self.conf.write_text(f"""\
 log stderr all;
 router id {ROUTER_ID['peer']};
 protocol device {{}}
-protocol bgp acd {{
+{bfd}protocol bgp acd {{
     local {self.local} as {PEER_AS};
     neighbor {self.neighbor} as {ACD_AS};
     passive on;
@@ -219,6 +233,7 @@ protocol bgp acd {{
     connect retry time 1;
     error wait time 1, 2;
     {pw}
+    {bfd_on}
     ipv4 {{ import all; export none; }};
     ipv6 {{ import all; export none; }};
 }}
@@ -315,12 +330,48 @@ class Frr(Router):
                 lambda: (self.dir / "zserv.api").exists()
                 or not self.zebra.alive(), 10, "zebra's socket")
             assert self.zebra.alive(), f"zebra exited:\n{self.zebra.log()}"
+            if self.bfd:
+                self.start_bfdd()
         super().start()
+
+    def start_bfdd(self):
+        """bfdd, with a profile of the test's interval for bgpd to use."""
+        conf = self.dir / "bfdd.conf"
+        conf.write_text(f"""\
+bfd
+ profile acd
+  receive-interval {self.bfd}
+  transmit-interval {self.bfd}
+  detect-multiplier 3
+ !
+!
+""")
+        shutil.chown(conf, "frr", "frr")
+        self.bfdd = self.ns.spawn("bfdd", [
+            "/usr/lib/frr/bfdd", "-f", conf, "-i", self.dir / "bfdd.pid",
+            *self.common()])
+        lab_module.wait_until(
+            lambda: self.bfd_peers() is not None or not self.bfdd.alive(),
+            10, "bfdd's CLI")
+        assert self.bfdd.alive(), f"bfdd exited:\n{self.bfdd.log()}"
+
+    def bfd_peers(self):
+        """bfdd's `show bfd peers json`, or None while it cannot answer."""
+        res = lab_module.run(["vtysh", "--vty_socket", self.dir, "-d", "bfdd",
+                              "-c", "show bfd peers json"], check=False)
+        if res.returncode != 0:
+            return None
+        try:
+            return json.loads(res.stdout)
+        except ValueError:
+            return None
 
     def spawn(self):
         n = self.neighbor
         pw = f" neighbor {n} password {self.password}\n" if self.password \
             else ""
+        if self.bfd:
+            pw += f" neighbor {n} bfd\n neighbor {n} bfd profile acd\n"
         self.conf = self.dir / "bgpd.conf"
         self.conf.write_text(f"""\
 frr defaults traditional
@@ -342,7 +393,10 @@ router bgp {PEER_AS}
 """)
         shutil.chown(self.conf, "frr", "frr")
         return self.ns.spawn(f"bgpd{self.starts}", [
-            "/usr/lib/frr/bgpd", "-n", "-f", self.conf,
+            # -n: no routes to the kernel; with BFD they go there, so
+            # that a test can watch the FIB change within milliseconds.
+            "/usr/lib/frr/bgpd", *([] if self.bfd else ["-n"]),
+            "-f", self.conf,
             "-i", self.dir / "bgpd.pid", *self.common()])
 
     def vtysh(self, *cmds):
@@ -516,8 +570,9 @@ def link(lab, host_ns):
     return peer_ns
 
 
-def bgp_block(transport, password=None, hold=3):
+def bgp_block(transport, password=None, hold=3, extra=""):
     pw = f'\n            password "{password}";' if password else ""
+    pw += f"\n            {extra}" if extra else ""
     return f"""
         bgp upstream {{
             local as {ACD_AS};
@@ -554,21 +609,25 @@ class Site:
     """
 
     def __init__(self, lab, host_ns, kind, transport="ipv4", password=None,
-                 acd_password=None, hold=3, drain=0.0, peer_hold=9):
+                 acd_password=None, hold=3, drain=0.0, peer_hold=9,
+                 bfd=None, acd_bfd=None, bfd_auth=None):
         self.lab = lab
         self.host_ns = host_ns
         self.kind = kind
         self.transport = transport
         self.peer_ns = link(lab, host_ns)
         self.router = ROUTERS[kind](lab, self.peer_ns, transport,
-                                    password=password, hold=peer_hold)
+                                    password=password, hold=peer_hold,
+                                    bfd=bfd, **({"bfd_auth": bfd_auth}
+                                                if bfd_auth else {}))
         self.router.start()
         self.flags = open_dir(lab, "health")
         self.router.wait_ready()
         self.acd = Anycastd(
             lab, host_ns,
             f"router-id {ROUTER_ID['acd']};\n"
-            + bgp_block(transport, acd_password or password, hold)
+            + bgp_block(transport, acd_password or password, hold,
+                        acd_bfd or "")
             + service_block(self.flags, drain),
             shutdown_wait=drain + 5)
 

@@ -146,6 +146,29 @@ test_passive_never_connects(void **state)
 	assert_int_equal(o.state, BGP_ST_OPENSENT);
 }
 
+/* RFC 9384: BFD Down closes an open session with Cease / BFD Down. */
+static void
+test_bfd_down_is_cease_10(void **state)
+{
+	struct bgp_fsm_out o = bgp_fsm(established(), BGP_EV_BFD_DOWN, 0);
+
+	(void)state;
+	assert_int_equal(o.state, BGP_ST_ACTIVE);
+	assert_int_equal(o.actions, BGP_A_SEND_NOTIFY | BGP_A_CLOSE |
+	    BGP_A_RETRY | BGP_A_DOWN);
+	assert_int_equal(o.code, BGP_ERR_CEASE);
+	assert_int_equal(o.subcode, BGP_CEASE_BFD_DOWN);
+	o = bgp_fsm(BGP_ST_OPENSENT, BGP_EV_BFD_DOWN, 0);
+	assert_int_equal(o.actions, BGP_A_SEND_NOTIFY | BGP_A_CLOSE |
+	    BGP_A_RETRY);
+	assert_int_equal(o.subcode, BGP_CEASE_BFD_DOWN);
+	/* Still connecting: give up the attempt, no NOTIFICATION. */
+	o = bgp_fsm(BGP_ST_CONNECT, BGP_EV_BFD_DOWN, 0);
+	assert_int_equal(o.state, BGP_ST_ACTIVE);
+	assert_int_equal(o.actions, BGP_A_CLOSE | BGP_A_RETRY);
+	assert_string_equal(bgp_event_name(BGP_EV_BFD_DOWN), "BFD down");
+}
+
 int
 main(void)
 {
@@ -158,6 +181,7 @@ main(void)
 		cmocka_unit_test(test_notification_received),
 		cmocka_unit_test(test_stop_is_admin_shutdown),
 		cmocka_unit_test(test_passive_never_connects),
+		cmocka_unit_test(test_bfd_down_is_cease_10),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -765,6 +765,59 @@ test_check_equal(void **state)
 	conf_free(b);
 }
 
+#define BGP(body)	"router-id 198.51.100.10;\nbgp up {\n\tlocal as 65100;\n" \
+			    "\tneighbor 198.51.100.1 " \
+			    "as 65001;\n" body "}\n"
+#define VIA(extra)	"service s {\n\tprefix 192.0.2.53;\n\troute {\n\t\t" \
+			    "via 203.0.113.2 check tcp { }" extra ";\n\t}\n}\n"
+
+/* bfd in a bgp block and on a via: values, defaults, and reloads. */
+static void
+test_bfd(void **state)
+{
+	struct conf		*a, *b, *c;
+	const struct check_conf	*ck;
+
+	(void)state;
+	a = load(BGP("\tbfd;\n"));
+	b = load(BGP("\tbfd strict { interval 100ms; multiplier 5; }\n"));
+	c = load(BGP("\tbfd { interval 300ms; multiplier 3; }\n"));
+	assert_true(a->peers->bfd.enabled);
+	assert_false(a->peers->bfd.strict);
+	assert_int_equal(a->peers->bfd.interval, CONF_DEFAULT_BFD_INTERVAL);
+	assert_int_equal(a->peers->bfd.multiplier, CONF_DEFAULT_BFD_MULT);
+	assert_true(b->peers->bfd.strict);
+	assert_int_equal(b->peers->bfd.interval, 100);
+	assert_int_equal(b->peers->bfd.multiplier, 5);
+	/* The defaults written out are the same session; new timers not. */
+	assert_true(conf_bgp_equal(a->peers, c->peers));
+	assert_false(conf_bgp_equal(a->peers, b->peers));
+	conf_free(a);
+	conf_free(b);
+	conf_free(c);
+	a = load(BGP(""));
+	assert_false(a->peers->bfd.enabled);
+	conf_free(a);
+
+	/* On a via: one more check of that backend, pushed by BFD. */
+	a = load(VIA(" bfd { interval 50ms; }"));
+	b = load(VIA(" bfd"));
+	ck = nth_check(a->services, 1);
+	assert_int_equal(ck->type, CHECK_BFD);
+	assert_int_equal(ck->backend, 0);
+	assert_string_equal(ck->name, "via1-bfd");
+	assert_int_equal(ck->u.bfd.interval, 50);
+	assert_int_equal(ck->rise, 1);
+	assert_int_equal(ck->fall, 1);
+	assert_addr(conf_check_target(a->services, ck), AF_INET,
+	    "203.0.113.2");
+	assert_false(conf_check_equal(ck, nth_check(b->services, 1)));
+	assert_true(conf_check_equal(nth_check(b->services, 1),
+	    nth_check(b->services, 1)));
+	conf_free(a);
+	conf_free(b);
+}
+
 static void
 test_service_equal(void **state)
 {
@@ -995,6 +1048,7 @@ main(void)
 		cmocka_unit_test(test_check_equal),
 		cmocka_unit_test(test_service_equal),
 		cmocka_unit_test(test_parse_duration),
+		cmocka_unit_test(test_bfd),
 		cmocka_unit_test(test_fmt_duration),
 		cmocka_unit_test(test_parse_prefix),
 		cmocka_unit_test(test_prefix_overlap),

@@ -411,15 +411,23 @@ test_peers(void **state)
 	    "\"state\":\"Established\",\"state_ms\":62000,"
 	    "\"hold_time_s\":9,\"msgs_in\":5,\"msgs_out\":7,"
 	    "\"updates_in\":1,\"updates_out\":2,\"prefixes_sent\":2,"
+	    "\"bfd\":{\"state\":\"Up\",\"tx_interval_ms\":100.0,"
+	    "\"detect_time_ms\":300.0},"
 	    "\"last_error\":null},{\"name\":\"b\",\"neighbor\":\"x\","
-	    "\"state\":\"Active\",\"hold_time_s\":null,"
-	    "\"last_error\":\"connection: refused\"}]}",
+	    "\"state\":\"Active\",\"hold_time_s\":null,\"bfd\":null,"
+	    "\"last_error\":\"connection: refused\"},{\"name\":\"c\","
+	    "\"neighbor\":\"y\",\"state\":\"Active\",\"hold_time_s\":null,"
+	    "\"bfd\":{"
+	    "\"state\":\"Down\",\"tx_interval_ms\":1000,"
+	    "\"detect_time_ms\":0},\"last_error\":\"BFD down\"}]}",
 	    "PEER  NEIGHBOR         AS  STATE         FOR  HOLD  MSGS IN/OUT  "
-	    "UPDATES IN/OUT  SENT  LAST ERROR\n"
+	    "UPDATES IN/OUT  SENT  BFD             LAST ERROR\n"
 	    "up    198.51.100.1  65001  Established  1m2s    9s          5/7  "
-	    "           1/2     2  -\n"
+	    "           1/2     2  Up 100ms/300ms  -\n"
 	    "b     x                 ?  Active          ?     -          ?/?  "
-	    "           ?/?     ?  connection: refused\n");
+	    "           ?/?     ?  -               connection: refused\n"
+	    "c     y                 ?  Active          ?     -          ?/?  "
+	    "           ?/?     ?  Down            BFD down\n");
 	expect_ok(CTL_PRINT_PEERS, "{\"version\":1,\"ok\":true,"
 	    "\"peers\":[]}", "no bgp peers\n");
 	expect_fail(CTL_PRINT_PEERS, "{\"version\":1,\"ok\":true}",

@@ -194,6 +194,7 @@ test_exposition(void **state)
 	    "prefix=\"192.0.2.53/32\"} 0");
 	has_line(s, "anycastd_kernel_repairs_total 0");
 	has_line(s, "anycastd_kernel_foreign 0");
+	has_line(s, "anycastd_bgp_bfd_down_total{peer=\"up\"} 0");
 	has_line(s, "anycastd_kernel_errors_total 3");
 	has_line(s, "anycastd_config_reloads_total 2");
 	/* Every line: HELP, TYPE or a sample of ours. */
