@@ -107,13 +107,17 @@ def request(path, obj_or_text, timeout=5.0):
 
 # A slow exec check: up at its first pass, and a probe failing for want
 # of a descriptor (the accept test) is far from its fall of 10.
+# fast-interval 2s with fall 10: while a test leaves the daemon no
+# descriptor at all, the check cannot start its program (it needs a pipe
+# for the program's stderr) and fails; it must take 20 s of that to go
+# down, longer than any such test.
 QUIET_SERVICE = """
     service dns {
         prefix 192.0.2.53/32;
         drain time 0s;
         check exec slow {
             command "/bin/true";
-            interval 2s; timeout 1s; rise 1; fall 10;
+            interval 2s; fast-interval 2s; timeout 1s; rise 1; fall 10;
         }
     }
     """
