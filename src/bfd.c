@@ -583,10 +583,16 @@ bfd_watch_session(const struct bfd_watch *w)
 	return &w->peer->s;
 }
 
+/* Milliseconds to the microsecond, printed as such (100.000, never
+ * 100.00000000000001), as status.c prints round-trip times. */
 static json_object *
 ms_json(uint64_t us)
 {
-	return json_object_new_double((double)us / 1000.0);
+	char text[32];
+
+	snprintf(text, sizeof(text), "%llu.%03llu",
+	    (unsigned long long)(us / 1000), (unsigned long long)(us % 1000));
+	return json_object_new_double_s((double)us / 1000.0, text);
 }
 
 json_object *

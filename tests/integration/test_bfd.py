@@ -36,6 +36,7 @@ import pytest
 
 import lab as lab_module
 from bgp_peers import EXPECT_UP, PREFIXES, TRANSPORTS, Site
+from test_control_schema import validate
 from kernel_helpers import PREFIX4, PREFIX6, RouterSite, dns_check
 
 BFD_MS = 100
@@ -133,6 +134,8 @@ def test_bfd_silent_host(lab, host_ns, binaries, figure, kind, transport):
     assert bfd["remote_min_rx_ms"] == BFD_MS, bfd
     assert bfd["remote_min_tx_ms"] == BFD_MS, bfd
     assert bfd["remote_multiplier"] == MULT, bfd
+    # The whole answer, BFD included, as docs/control.schema.json says.
+    validate(site.acd.ctl("show", "peers"), "peers")
     sent = site.acd_peer()["notifications_out"]
     if kind == "frr":
         site.wait(lambda: all(kernel_has(site.peer_ns, p) for p in PREFIXES),

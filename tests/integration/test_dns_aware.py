@@ -253,14 +253,15 @@ def test_p95_latency_through_relay_degraded_with_hysteresis(
     res = last(acd, "dns")
     assert res["reason"] == "latency-p95", res
     assert re.match(r"p95 latency [45]\d\d\.\dms over the last 6 answers > "
-                    r"300ms \(up again below 80%\)$", res["detail"]), res
+                    r"300ms \(up again below 240ms\)$", res["detail"]), res
 
-    # 245 ms: under the limit, above 80% of it: stays degraded.
+    # 245 ms: under the limit, above 80% of it: stays degraded, and the
+    # reason says so rather than "> 300ms".
     relay.set_delay(245)
     seen = acd.watch("dns", 3.0)
     assert seen == ["degraded"], seen
     wait_detail(acd, "dns", "dns", r"^p95 latency \d+\.\dms over the last "
-                r"6 answers, degraded until below 160ms \(limit 200ms\)$")
+                r"6 answers, degraded until below 240ms \(limit 300ms\)$")
 
     relay.set_delay(0)
     # Six fresh answers, one per 600 ms.
