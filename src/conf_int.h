@@ -99,6 +99,7 @@ void	 conf_print_check_body(FILE *, const struct check_conf *,
 void	 conf_print_service_head(FILE *, const struct service_conf *);
 void	 conf_print_bgp(FILE *, const struct bgp_conf *);
 void	 conf_print_announce(FILE *, const struct announce_conf *);
+void	 conf_print_string(FILE *, const char *);
 /* Whether FN prints A and B alike: how configs are compared. */
 int	 conf_printed_equal(void (*fn)(FILE *, const void *), const void *a,
 	    const void *b);

@@ -10,8 +10,9 @@
 #include "conf_int.h"
 #include "dns_wire.h"
 
-static void
-print_string(FILE *f, const char *s)
+/* A config string, quoted, with its '"' and '\\' escaped. */
+void
+conf_print_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -27,7 +28,7 @@ print_argv(FILE *f, char *const *argv)
 {
 	for (; *argv; argv++) {
 		fputc(' ', f);
-		print_string(f, *argv);
+		conf_print_string(f, *argv);
 	}
 }
 
@@ -58,7 +59,7 @@ print_dns_aware(FILE *f, const char *ind, const struct dns_check_conf *d)
 
 	if (d->expect_id_server) {
 		fprintf(f, "%sexpect id.server ", ind);
-		print_string(f, d->expect_id_server);
+		conf_print_string(f, d->expect_id_server);
 		fprintf(f, ";\n");
 	}
 	if (d->expect_validated)
@@ -120,12 +121,12 @@ print_dns(FILE *f, const char *ind, const struct dns_check_conf *d)
 		fprintf(f, "%sexpect answer;\n", ind);
 	for (i = 0; i < d->ncontains; i++) {
 		fprintf(f, "%sexpect answer contains ", ind);
-		print_string(f, d->contains[i]);
+		conf_print_string(f, d->contains[i]);
 		fprintf(f, ";\n");
 	}
 	if (d->expect_nsid) {
 		fprintf(f, "%sexpect nsid ", ind);
-		print_string(f, d->expect_nsid);
+		conf_print_string(f, d->expect_nsid);
 		fprintf(f, ";\n");
 	}
 	print_dns_aware(f, ind, d);
@@ -184,7 +185,7 @@ conf_print_check_body(FILE *f, const struct check_conf *ck, const char *ind0)
 		break;
 	case CHECK_FILE:
 		fprintf(f, "%spath ", ind);
-		print_string(f, ck->u.file.path);
+		conf_print_string(f, ck->u.file.path);
 		fprintf(f, ";\n");
 		break;
 	case CHECK_BFD:		/* printed as its via's `bfd`; this for reloads */
@@ -256,7 +257,7 @@ conf_print(FILE *f, const struct conf *c)
 		fprintf(f, "router-id %s;\n",
 		    util_fmt_addr(&c->router_id, buf, sizeof(buf)));
 	fprintf(f, "control ");
-	print_string(f, c->control);
+	conf_print_string(f, c->control);
 	fprintf(f, ";\n");
 	if (c->control_clients)
 		fprintf(f, "control clients %u;\n", c->control_clients);
@@ -393,7 +394,7 @@ conf_print_bgp(FILE *f, const struct bgp_conf *b)
 		fprintf(f, "\tttl-security;\n");
 	if (b->password) {
 		fprintf(f, "\tpassword ");
-		print_string(f, b->password);
+		conf_print_string(f, b->password);
 		fprintf(f, ";\n");
 	}
 	print_addr(f, "\t", "next-hop", &b->nexthop4);

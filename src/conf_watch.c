@@ -179,18 +179,6 @@ conf_watch_finish(struct parser *p, struct check_conf *ck)
 	return 0;
 }
 
-static void
-print_pidfile(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 /* The watches and `immediate`, printed only when a check has watches. */
 void
 conf_print_watches(FILE *f, const struct check_conf *ck, const char *ind)
@@ -202,7 +190,7 @@ conf_print_watches(FILE *f, const struct check_conf *ck, const char *ind)
 		switch (w->type) {
 		case WATCH_PROCESS:
 			fprintf(f, "%swatch process pidfile ", ind);
-			print_pidfile(f, w->pidfile);
+			conf_print_string(f, w->pidfile);
 			fprintf(f, ";\n");
 			break;
 		case WATCH_LISTENER:

@@ -200,6 +200,19 @@ imp_uint(const char *s, uint64_t min, uint64_t max, uint64_t *v)
 	return 0;
 }
 
+/* Seconds, maybe with a fraction ("0.5"), 1 ms to a day, as ms. */
+int
+imp_seconds(const char *s, uint64_t *ms)
+{
+	char	*end;
+	double	 v = strtod(s, &end);
+
+	if (*s == '\0' || *end != '\0' || !(v >= 0.001 && v <= 86400))
+		return -1;
+	*ms = (uint64_t)(v * 1000 + 0.5);
+	return 0;
+}
+
 /* Control characters cannot be in a config string: they are dropped. */
 void
 imp_put_string(FILE *f, const char *s)

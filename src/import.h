@@ -58,6 +58,7 @@ FILE	*imp_open_regular(const char *, char *why, size_t);
 
 /* Parsers of plain numbers: 0 on success. */
 int	imp_uint(const char *, uint64_t min, uint64_t max, uint64_t *);
+int	imp_seconds(const char *, uint64_t *ms);
 
 /* Writers. */
 void	imp_put_string(FILE *, const char *);	/* "..." with escapes */

@@ -191,18 +191,16 @@ static uint64_t
 seconds(struct ahc *a, const struct section *s, const char *k, uint64_t def)
 {
 	const struct kv	*kv = get_kv(a, s, k);
-	char		*end;
-	double		 v;
+	uint64_t	 ms;
 
 	if (kv == NULL)
 		return def * 1000;
-	v = strtod(kv->val, &end);
-	if (kv->val[0] == '\0' || *end != '\0' || !(v >= 0.001 && v <= 86400)) {
+	if (imp_seconds(kv->val, &ms) != 0) {
 		imp_error(a->d, kv->line, "%s needs seconds, not '%s'", k,
 		    kv->val);
 		return def * 1000;
 	}
-	return (uint64_t)(v * 1000 + 0.5);
+	return ms;
 }
 
 static uint64_t

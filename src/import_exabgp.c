@@ -363,19 +363,6 @@ opt(const struct hc *h, const char *name)
 	return v;
 }
 
-/* Seconds, maybe with a fraction, as milliseconds. */
-static int
-seconds(const char *s, uint64_t *ms)
-{
-	char	*end;
-	double	 v = strtod(s, &end);
-
-	if (*s == '\0' || *end != '\0' || !(v >= 0.001 && v <= 86400))
-		return -1;
-	*ms = (uint64_t)(v * 1000 + 0.5);
-	return 0;
-}
-
 static uint64_t
 opt_ms(struct exa *x, const struct hc *h, const char *name, uint64_t def)
 {
@@ -384,7 +371,7 @@ opt_ms(struct exa *x, const struct hc *h, const char *name, uint64_t def)
 
 	if (v == NULL)
 		return def;
-	if (seconds(v, &ms) != 0) {
+	if (imp_seconds(v, &ms) != 0) {
 		imp_error(x->d, h->line, "--%s needs seconds, not '%s'", name,
 		    v);
 		return def;

@@ -13,29 +13,12 @@
 #include <cmocka.h>
 
 #include "bfd_pkt.h"
+#include "test_hex.h"
 
 /* Down, multiplier 3, my discriminator 0x11223344, yours 0, desired min
  * TX 1 s (the slow rate), required min RX 100 ms, no echo. */
 #define DOWN_PKT "20 40 03 18 11 22 33 44 00 00 00 00" \
 	" 00 0f 42 40 00 01 86 a0 00 00 00 00"
-
-static size_t
-hex(const char *s, uint8_t *out)
-{
-	size_t		 n = 0;
-	unsigned	 v;
-
-	while (*s != '\0') {
-		if (*s == ' ') {
-			s++;
-			continue;
-		}
-		assert_int_equal(sscanf(s, "%2x", &v), 1);
-		out[n++] = (uint8_t)v;
-		s += 2;
-	}
-	return n;
-}
 
 /* The DOWN_PKT vector with octet AT set to V. */
 static enum bfd_pkt_err

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "bgp_msg.h"
-#include "bgp_test_hex.h"
+#include "test_hex.h"
 
 #define MARKER	"ffffffff ffffffff ffffffff ffffffff "
 

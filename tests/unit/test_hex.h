@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: ISC */
-#ifndef ANYCASTD_BGP_TEST_HEX_H
-#define ANYCASTD_BGP_TEST_HEX_H
+#ifndef ANYCASTD_TEST_HEX_H
+#define ANYCASTD_TEST_HEX_H
 
 /*
- * Byte vectors written as hex for the BGP codec tests, shared by
- * bgp_msg_test.c and bgp_update_test.c.  Include after <cmocka.h>.
+ * Byte vectors written as hex for the codec tests (BGP, BFD).  Include
+ * after <cmocka.h>.
  */
 
 #include <stdio.h>
 
+#define TEST_HEX_MAX	65536
+
 /* "ff ff 00 13" -> bytes; spaces are for the reader. */
-static size_t
+static inline size_t
 hex(const char *s, uint8_t *out)
 {
 	size_t		 n = 0;
@@ -28,10 +30,10 @@ hex(const char *s, uint8_t *out)
 	return n;
 }
 
-static void
+static inline void
 assert_bytes(const uint8_t *got, int gotlen, const char *want)
 {
-	uint8_t		 w[BGP_MAX_MSG_LEN];
+	uint8_t		 w[TEST_HEX_MAX];
 	size_t		 n = hex(want, w);
 
 	assert_int_equal(gotlen, (int)n);
