@@ -236,6 +236,23 @@ imp_put_duration(FILE *f, uint64_t ms)
 	fputs(buf, f);
 }
 
+/* A check's timers, inside its block; fast 0: not written. */
+void
+imp_put_timers(FILE *f, uint64_t interval, uint64_t fast, uint64_t timeout,
+    uint64_t rise, uint64_t fall)
+{
+	fprintf(f, "\t\tinterval ");
+	imp_put_duration(f, interval);
+	if (fast) {
+		fprintf(f, ";\n\t\tfast-interval ");
+		imp_put_duration(f, fast);
+	}
+	fprintf(f, ";\n\t\ttimeout ");
+	imp_put_duration(f, timeout);
+	fprintf(f, ";\n\t\trise %llu;\n\t\tfall %llu;\n",
+	    (unsigned long long)rise, (unsigned long long)fall);
+}
+
 void
 imp_make_name(char *dst, size_t len, const char *prefix, const char *src)
 {

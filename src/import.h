@@ -63,6 +63,8 @@ int	imp_seconds(const char *, uint64_t *ms);
 /* Writers. */
 void	imp_put_string(FILE *, const char *);	/* "..." with escapes */
 void	imp_put_duration(FILE *, uint64_t ms);
+void	imp_put_timers(FILE *, uint64_t interval, uint64_t fast,
+	    uint64_t timeout, uint64_t rise, uint64_t fall);
 /* A service or check name (letters, digits, - and _) made from any text. */
 void	imp_make_name(char *, size_t, const char *prefix, const char *);
 

@@ -255,13 +255,9 @@ put_check(struct ahc *a, FILE *out, const struct section *s)
 		    "check_interval", s->name);
 		return;
 	}
-	fprintf(out, "\t\tinterval ");
-	imp_put_duration(out, interval);
-	fprintf(out, ";\n\t\ttimeout ");
-	imp_put_duration(out, timeout);
-	fprintf(out, ";\n\t\trise %llu;\n\t\tfall %llu;\n\t}\n",
-	    (unsigned long long)count(a, s, "check_rise", 2),
-	    (unsigned long long)count(a, s, "check_fail", 2));
+	imp_put_timers(out, interval, 0, timeout,
+	    count(a, s, "check_rise", 2), count(a, s, "check_fail", 2));
+	fprintf(out, "\t}\n");
 }
 
 /* One service section; 0 if it was imported. */

@@ -617,15 +617,9 @@ put_check(struct exa *x, FILE *out, const struct hc *h)
 		timeout = interval;
 	if (fast > interval)
 		fast = interval;
-	fprintf(out, "\t\tinterval ");
-	imp_put_duration(out, interval);
-	fprintf(out, ";\n\t\tfast-interval ");
-	imp_put_duration(out, fast);
-	fprintf(out, ";\n\t\ttimeout ");
-	imp_put_duration(out, timeout);
-	fprintf(out, ";\n\t\trise %llu;\n\t\tfall %llu;\n\t}\n",
-	    (unsigned long long)opt_count(x, h, "rise", 3),
-	    (unsigned long long)opt_count(x, h, "fall", 3));
+	imp_put_timers(out, interval, fast, timeout,
+	    opt_count(x, h, "rise", 3), opt_count(x, h, "fall", 3));
+	fprintf(out, "\t}\n");
 }
 
 static void
