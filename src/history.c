@@ -24,7 +24,11 @@ struct entry {
 	uint64_t	 nth;		/* the subject's nth change */
 };
 
-/* Per service or check, changes since start. */
+/* Per service or check, changes since start, in a hash table: `show
+ * checks` asks for every check's count, and a list made that O(n^2) --
+ * 4 million strcmp for 2,000 checks, one long stall of the loop. */
+#define COUNTER_BUCKETS	1024
+
 struct counter {
 	struct counter	*next;
 	char		 service[CONF_NAME_MAX];
@@ -34,24 +38,41 @@ struct counter {
 
 static struct entry	 ring[HISTORY_MAX];
 static size_t		 head, used;	/* next slot, entries held */
-static struct counter	*counters;
+static struct counter	*counters[COUNTER_BUCKETS];
+
+/* FNV-1a over "service\0check": names come from our own config. */
+static size_t
+bucket(const char *service, const char *check)
+{
+	uint32_t	 h = 2166136261u;
+	const char	*p;
+
+	for (p = service; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h = h * 16777619u;
+	for (p = check; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h % COUNTER_BUCKETS;
+}
 
 static struct counter *
 counter(const char *service, const char *check, int create)
 {
-	struct counter *c;
+	struct counter	**head_p, *c;
 
-	for (c = counters; c; c = c->next)
+	check = check ? check : "";
+	head_p = &counters[bucket(service, check)];
+	for (c = *head_p; c; c = c->next)
 		if (strcmp(c->service, service) == 0 &&
-		    strcmp(c->check, check ? check : "") == 0)
+		    strcmp(c->check, check) == 0)
 			return c;
 	if (!create)
 		return NULL;
 	c = xcalloc(1, sizeof(*c));
 	snprintf(c->service, sizeof(c->service), "%s", service);
-	snprintf(c->check, sizeof(c->check), "%s", check ? check : "");
-	c->next = counters;
-	counters = c;
+	snprintf(c->check, sizeof(c->check), "%s", check);
+	c->next = *head_p;
+	*head_p = c;
 	return c;
 }
 
@@ -84,13 +105,16 @@ history_changes(const char *service, const char *check)
 void
 history_clear(void)
 {
-	struct counter *c, *next;
+	struct counter	*c, *next;
+	size_t		 i;
 
-	for (c = counters; c; c = next) {
-		next = c->next;
-		free(c);
+	for (i = 0; i < COUNTER_BUCKETS; i++) {
+		for (c = counters[i]; c; c = next) {
+			next = c->next;
+			free(c);
+		}
+		counters[i] = NULL;
 	}
-	counters = NULL;
 	head = used = 0;
 }
 

@@ -226,11 +226,7 @@ def test_replaced_route_is_repaired_and_foreign_left_alone(lab, binaries,
 # ---- 3. one daemon per network namespace --------------------------------------
 
 def second_daemon(lab, ns, name, config):
-    acd = Anycastd(lab, ns, "", start=False)
-    acd.conf = lab.workdir / f"{name}.conf"
-    acd.sock = lab.workdir / f"{name}.sock"
-    acd.write_config(config)
-    return acd
+    return Anycastd(lab, ns, config, start=False, name=name)
 
 
 def test_second_anycastd_in_the_namespace_fails_at_once(lab, binaries):
@@ -251,9 +247,11 @@ def test_second_anycastd_in_the_namespace_fails_at_once(lab, binaries):
 
     # Another config, another control socket, the same namespace; it
     # has a route of its own for another prefix.
+    # drain time 0s: closing the third daemon must not wait for a drain.
     lone = f"""
         service other {{
             prefix 192.0.2.99/32;
+            drain time 0s;
             route {{ dev lo; }}
             {Flag(lab, "other").check()}
         }}
