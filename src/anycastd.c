@@ -24,6 +24,7 @@
 #include "metrics.h"
 #include "notify.h"
 #include "nslock.h"
+#include "output.h"
 #include "priv.h"
 #include "proc.h"
 
@@ -35,6 +36,7 @@ struct daemon {
 	struct hc_engine	 hc;
 	struct bgp_engine	 bgp;
 	struct kout		 kout;
+	struct output		 outputs[2];
 	struct ctl		*ctl;
 	struct metrics		*metrics;
 	struct ctl_daemon	 info;
@@ -69,20 +71,15 @@ usage(int status)
 
 /*
  * Whether a drain of SVC would tell anyone anything: it is announced and
- * an Established BGP session carries it, or the kernel holds a route or
- * a state-following address for it that something may redistribute.
- * With nothing carried, SIGTERM has nothing to wait for.
+ * an output carries it (an Established BGP session, or a route or a
+ * state-following address in the kernel that something may
+ * redistribute).  With nothing carried, SIGTERM has nothing to wait for.
  */
 static int
 drain_matters(const struct hc_service *svc)
 {
-	const struct service_conf *sc = svc->conf;
-
-	if (!svc_announced(&svc->st))
-		return 0;
-	return sc->route.present ||
-	    (sc->address.present && sc->address.dynamic) ||
-	    bgp_out_carries(&d.bgp, sc->name);
+	return svc_announced(&svc->st) &&
+	    output_carries_any(d.outputs, nitems(d.outputs), svc->conf);
 }
 
 static void
@@ -94,8 +91,7 @@ on_change(struct hc_service *svc, enum svc_st old)
 		hook_run(svc, old);
 		metrics_service_changed(d.metrics, svc->conf->name);
 	}
-	bgp_sync_all(&d.bgp);
-	kout_sync(&d.kout);
+	output_sync_all(d.outputs, nitems(d.outputs));
 	if (!d.stopping)
 		return;
 	/* Stopping: exit as soon as nothing is announced any more. */
@@ -152,9 +148,9 @@ reload_apply(char *err, size_t errlen)
 		log_error("reload: %s; metrics stay where they were", err);
 	proc_set_limit(c->exec_limit);
 	hc_configure(&d.hc, c);
-	bgp_configure(&d.bgp, c);
-	if (kout_configure(&d.kout, c, err, errlen) == -1)
-		log_error("reload: kernel outputs: %s", err);
+	if (output_configure_all(d.outputs, nitems(d.outputs), c, err,
+	    errlen) == -1)
+		log_error("reload: %s", err);
 	log_conf_notes(c);
 	conf_free(d.conf);
 	d.conf = c;
@@ -262,8 +258,7 @@ cleanup(void)
 	notify_shutdown();
 	ctl_close(d.ctl);
 	metrics_free(d.metrics);
-	bgp_shutdown(&d.bgp, "anycastd shutting down");
-	kout_shutdown(&d.kout);
+	output_shutdown_all(d.outputs, nitems(d.outputs));
 	hc_shutdown(&d.hc);
 	proc_shutdown();
 	nslock_close();
@@ -406,6 +401,12 @@ main(int argc, char *argv[])
 	hc_init(&d.hc, d.base, on_change);
 	bgp_init(&d.bgp, d.base, &d.hc);
 	kout_init(&d.kout, d.base, &d.hc);
+	/* The kernel first: an address is on its interface before BGP
+	 * announces its prefix, at start and at reload alike. */
+	d.outputs[0] = (struct output){ &kout_output_ops, &d.kout };
+	d.outputs[1] = (struct output){ &bgp_output_ops, &d.bgp };
+	d.info.outputs = d.outputs;
+	d.info.noutputs = nitems(d.outputs);
 	if ((d.ctl = ctl_listen(d.base, d.conf->control, &d.info, err,
 	    sizeof(err))) == NULL)
 		fatal("%s", err);
@@ -439,9 +440,9 @@ main(int argc, char *argv[])
 		    d.conf->log_level, "anycastd");
 	proc_set_limit(d.conf->exec_limit);
 	hc_configure(&d.hc, d.conf);
-	if (kout_configure(&d.kout, d.conf, err, sizeof(err)) == -1)
+	if (output_configure_all(d.outputs, nitems(d.outputs), d.conf, err,
+	    sizeof(err)) == -1)
 		fatal("%s", err);
-	bgp_configure(&d.bgp, d.conf);
 	log_info("anycastd %s started, %zu services", ANYCASTD_VERSION,
 	    d.conf->nservices);
 	notify_ready(d.base);

@@ -12,11 +12,14 @@
  */
 struct bgp_engine;
 struct kout;
+struct output;
 
 struct ctl_daemon {
 	struct hc_engine	*hc;
 	struct bgp_engine	*bgp;
 	struct kout		*kout;
+	const struct output	*outputs;	/* output.h, in order */
+	size_t			 noutputs;
 	const char		*config_path;
 	uint64_t		 started;	/* ms, monotonic */
 	unsigned		 reloads;

@@ -40,7 +40,21 @@ void		 metrics_free(struct metrics *);
 /* metrics_text.c: the whole exposition, as of NOW (ms, monotonic). */
 void		 metrics_render(struct evbuffer *, const struct ctl_daemon *,
 		    const struct metrics_count *changes, uint64_t now);
+/* metrics_fmt.c: the lines of the format. */
+struct metrics_label {
+	const char	*key;
+	const char	*value;
+};
+
 /* A label value escaped as the format wants: \\, \" and \n. */
 void		 metrics_escape(struct evbuffer *, const char *);
+/* # HELP and # TYPE of the family NAME. */
+void		 metrics_family(struct evbuffer *, const char *name,
+		    const char *type, const char *help);
+/* NAME{labels} VALUE; VALUE is already formatted. */
+void		 metrics_sample(struct evbuffer *, const char *name,
+		    const struct metrics_label *, size_t n, const char *value);
+void		 metrics_sample_u64(struct evbuffer *, const char *name,
+		    const struct metrics_label *, size_t n, uint64_t v);
 
 #endif

@@ -6,10 +6,9 @@
  */
 #include <unistd.h>
 
-#include "bgp.h"
 #include "ctl.h"
 #include "history.h"
-#include "kout.h"
+#include "output.h"
 #include "proc.h"
 #include "watch.h"
 
@@ -109,6 +108,7 @@ status_json(const struct ctl_daemon *d)
 	json_object		*dm = json_object_new_object();
 	json_object		*list = json_object_new_array();
 	uint64_t		 now = util_now_ms();
+	size_t			 i;
 
 	json_object_object_add(dm, "version",
 	    json_object_new_string(ANYCASTD_VERSION));
@@ -121,12 +121,9 @@ status_json(const struct ctl_daemon *d)
 	json_object_object_add(dm, "last_reload_error",
 	    d->last_reload_error[0] ?
 	    json_object_new_string(d->last_reload_error) : NULL);
-	json_object_object_add(dm, "kernel_errors",
-	    json_object_new_int64((int64_t)d->kout->errors));
-	json_object_object_add(dm, "kernel_last_error",
-	    d->kout->last_error[0] ?
-	    json_object_new_string(d->kout->last_error) : NULL);
-	json_object_object_add(dm, "kernel", kout_status_json(d->kout));
+	for (i = 0; i < d->noutputs; i++)
+		if (d->outputs[i].ops->daemon_json)
+			d->outputs[i].ops->daemon_json(d->outputs[i].self, dm);
 	for (svc = d->hc->services; svc; svc = svc->next) {
 		json_object *so = service_json(svc, now);
 
@@ -134,8 +131,10 @@ status_json(const struct ctl_daemon *d)
 		 * ended is withdrawn though still "draining". */
 		json_object_object_add(so, "announced",
 		    json_object_new_boolean(svc_announced(&svc->st)));
-		json_object_object_add(so, "bgp", bgp_service_json(d->bgp,
-		    svc->conf));
+		for (i = 0; i < d->noutputs; i++)
+			if (d->outputs[i].ops->service_json)
+				d->outputs[i].ops->service_json(
+				    d->outputs[i].self, svc->conf, so);
 		json_object_array_add(list, so);
 	}
 	json_object_object_add(o, "daemon", dm);

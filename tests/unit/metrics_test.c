@@ -16,6 +16,7 @@
 #include "bgp.h"
 #include "kout.h"
 #include "metrics.h"
+#include "output.h"
 
 static const char config[] =
     "router-id 198.51.100.10;\n"
@@ -31,6 +32,7 @@ struct fixture {
 	struct bgp_engine	 bgp;
 	struct bgp_peer		 peer;
 	struct kout		 kout;
+	struct output		 outputs[2];
 	struct ctl_daemon	 d;
 	struct metrics_count	 changes;
 };
@@ -77,6 +79,10 @@ setup(void **state)
 	f->d.hc = &f->hc;
 	f->d.bgp = &f->bgp;
 	f->d.kout = &f->kout;
+	f->outputs[0] = (struct output){ &kout_output_ops, &f->kout };
+	f->outputs[1] = (struct output){ &bgp_output_ops, &f->bgp };
+	f->d.outputs = f->outputs;
+	f->d.noutputs = 2;
 	f->d.reloads = 2;
 	strcpy(f->changes.name, "dns");
 	f->changes.n = 4;
