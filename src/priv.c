@@ -37,6 +37,7 @@
 #include "fmt.h"
 #include "log.h"
 #include "priv.h"
+#include "procfs.h"
 
 #define CAPBIT(c)	(1ull << (c))
 
@@ -108,7 +109,10 @@ priv_resolve(const char *name, struct priv_user *u, char *err, size_t errlen)
 	return -1;
 }
 
-/* Does any process have UID as its real, effective, saved or fs uid? */
+/*
+ * Does any process have UID as its real, effective, saved or fs uid?
+ * Only meaningful when /proc shows every process (private_user).
+ */
 static int
 uid_in_use(uid_t uid)
 {
@@ -151,6 +155,15 @@ private_user(struct priv_user *u, char *err, size_t errlen)
 	uid_t id;
 
 	memset(u, 0, sizeof(*u));
+	/* Under ProtectProc=invisible (or hidepid=) the scan sees only our
+	 * own uid's processes: every uid would look free. */
+	if (procfs_hides_others() != 0) {
+		snprintf(err, errlen, "no user %s, and /proc hides other "
+		    "users' processes (ProtectProc=, hidepid=): a uid no "
+		    "process has cannot be told; create the user: %s",
+		    PRIV_DEFAULT_USER, PRIV_CREATE_USER);
+		return -1;
+	}
 	for (id = PRIV_PRIVATE_UID_LAST; id >= PRIV_PRIVATE_UID_FIRST; id--) {
 		if (getpwuid(id) != NULL || getgrgid((gid_t)id) != NULL ||
 		    uid_in_use(id))
