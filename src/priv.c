@@ -260,6 +260,27 @@ priv_needed_caps(const struct conf *c)
 	return caps;
 }
 
+/*
+ * Started without root and without CAP_NET_BIND_SERVICE (the shipped
+ * unit does not give it) while the config listens below port 1024: say
+ * so in BUF before the bind fails.  The bind may still succeed where
+ * net.ipv4.ip_unprivileged_port_start was lowered, hence a warning.
+ */
+int
+priv_missing_caps(const struct conf *c, char *buf, size_t len)
+{
+	unsigned long long	eff, prm, bind = CAPBIT(CAP_NET_BIND_SERVICE);
+
+	if (geteuid() == 0 || !(priv_needed_caps(c) & bind) ||
+	    caps_get(&eff, &prm) == -1 || (prm & bind))
+		return 0;
+	snprintf(buf, len, "a passive bgp neighbour or metrics on a port "
+	    "below 1024 needs CAP_NET_BIND_SERVICE, which uid %u was not "
+	    "given: under systemd, add contrib/anycastd-low-port.conf as a "
+	    "drop-in (anycastd(8), SYSTEMD)", (unsigned)geteuid());
+	return 1;
+}
+
 static void
 copy_user(struct priv_user *to, const struct priv_user *from)
 {
