@@ -146,6 +146,8 @@ install: all
 	    $(DESTDIR)$(DOCDIR)/examples/anycastd.conf
 	install -m 0644 contrib/anycastd-root-start.conf \
 	    $(DESTDIR)$(DOCDIR)/examples/anycastd-root-start.conf
+	install -m 0644 contrib/anycastd-low-port.conf \
+	    $(DESTDIR)$(DOCDIR)/examples/anycastd-low-port.conf
 	install -d $(DESTDIR)$(DOCDIR)/examples/grafana \
 	    $(DESTDIR)$(DOCDIR)/examples/prometheus
 	install -m 0644 contrib/grafana/anycastd-dashboard.json \

@@ -495,14 +495,63 @@ read_response(int fd, const char *path, int64_t deadline, char **resp,
 	}
 }
 
+/*
+ * One exchange: REQ to the daemon at SOCK, its response line (without
+ * the newline) in *RESP.  Returns 0, or the exit status after saying why.
+ */
+static int
+ask(const char *sock, const struct request *req, char **resp,
+    size_t *resp_len)
+{
+	char	*line;
+	int	 fd, rc;
+
+	*resp = NULL;
+	*resp_len = 0;
+	if ((line = build_request(req)) == NULL)
+		return fail("out of memory");
+	if ((fd = connect_daemon(sock)) == -1) {
+		free(line);
+		return CTL_PRINT_EXIT_FAIL;
+	}
+	rc = send_request(fd, sock, line, now_ms() + TIMEOUT_MS);
+	free(line);
+	if (rc == 0)
+		rc = read_response(fd, sock, now_ms() + TIMEOUT_MS, resp,
+		    resp_len);
+	close(fd);
+	return rc == 0 ? 0 : CTL_PRINT_EXIT_FAIL;
+}
+
+/*
+ * show routes SERVICE: a service may have nothing announced or installed,
+ * so its absence from the routes says nothing; the status tells whether
+ * it exists.  0 when it does, else the exit status after saying why.
+ */
+static int
+service_exists(const char *sock, const char *service)
+{
+	struct request	 st = { .command = "status", .print = CTL_PRINT_STATUS,
+			    .service = service, .filter = 1 };
+	char		*resp;
+	size_t		 len;
+	int		 rc;
+
+	if ((rc = ask(sock, &st, &resp, &len)) != 0)
+		return rc;
+	rc = ctl_print_known_service(stderr, resp, len, service);
+	free(resp);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct request	 req;
 	const char	*sock, *env;
-	char		*line, *resp = NULL;
+	char		*resp = NULL;
 	size_t		 resp_len = 0;
-	int		 json = 0, fd, rc;
+	int		 json = 0, rc;
 
 	memset(&req, 0, sizeof(req));
 	sock = DEFAULT_SOCKET;
@@ -512,21 +561,11 @@ main(int argc, char *argv[])
 	if (sock[0] == '\0')
 		usage_error("empty socket path");
 
-	if ((line = build_request(&req)) == NULL)
-		return fail("out of memory");
-	if ((fd = connect_daemon(sock)) == -1) {
-		free(line);
-		return CTL_PRINT_EXIT_FAIL;
-	}
-	rc = send_request(fd, sock, line, now_ms() + TIMEOUT_MS);
-	free(line);
-	if (rc == 0)
-		rc = read_response(fd, sock, now_ms() + TIMEOUT_MS, &resp,
-		    &resp_len);
-	close(fd);
-	if (rc != 0)
-		return CTL_PRINT_EXIT_FAIL;
-
+	if (req.print == CTL_PRINT_ROUTES && req.filter &&
+	    (rc = service_exists(sock, req.service)) != 0)
+		return rc;
+	if ((rc = ask(sock, &req, &resp, &resp_len)) != 0)
+		return rc;
 	rc = ctl_print_filtered(stdout, stderr, req.print, json, resp,
 	    resp_len, req.filter ? req.service : NULL);
 	free(resp);

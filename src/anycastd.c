@@ -281,7 +281,7 @@ check_config_notes(const struct conf *c)
 	struct priv_user	 u, x;
 	struct conf_reader	 r;
 	struct group		*g;
-	char			 a[64], err[256];
+	char			 a[64], err[512];
 	size_t			 i;
 	int			 have_user;
 
@@ -300,6 +300,8 @@ check_config_notes(const struct conf *c)
 	r.groups = u.groups;
 	r.ngroups = u.ngroups;
 	conf_host_warnings(c, have_user ? &r : NULL, stderr);
+	if (priv_missing_caps(c, err, sizeof(err)))
+		fprintf(stderr, "warning (this host): %s\n", err);
 	if (have_user) {
 		priv_user_free(&u);
 		priv_user_free(&x);
@@ -395,6 +397,8 @@ main(int argc, char *argv[])
 	d.info.reload = reload;
 	d.info.max_clients = d.conf->control_clients;
 	priv_raise_nofile();
+	if (priv_missing_caps(d.conf, err, sizeof(err)))
+		log_warn("%s", err);
 	setup_signals();
 	nslock_serve(d.base, lock);
 	proc_init(d.base);

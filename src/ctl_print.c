@@ -1053,7 +1053,9 @@ filter(FILE *err, enum ctl_print_cmd cmd, struct json_object *resp,
 		n = keep_service(resp, "checks", "service", service);
 		break;
 	case CTL_PRINT_ROUTES:
-		/* A service may have nothing announced or installed now. */
+		/* A service may have nothing announced or installed now:
+		 * anycastctl asked the status whether it exists
+		 * (ctl_print_known_service). */
 		keep_service(resp, "routes", "service", service);
 		keep_service(resp, "kernel", "service", service);
 		return CTL_PRINT_EXIT_OK;
@@ -1063,6 +1065,25 @@ filter(FILE *err, enum ctl_print_cmd cmd, struct json_object *resp,
 	if (n == 0)
 		return perr(err, "no such service: %s", service);
 	return CTL_PRINT_EXIT_OK;
+}
+
+int
+ctl_print_known_service(FILE *err, const char *buf, size_t len,
+    const char *service)
+{
+	struct json_object	*resp;
+	int			 ok = 0, rc;
+
+	if (parse_response(err, buf, len, &resp) == -1)
+		return CTL_PRINT_EXIT_FAIL;
+	if ((rc = check_envelope(err, resp, &ok)) == CTL_PRINT_EXIT_OK) {
+		if (!ok)
+			rc = print_daemon_error(err, CTL_PRINT_STATUS, resp);
+		else if (keep_service(resp, "services", "name", service) == 0)
+			rc = perr(err, "no such service: %s", service);
+	}
+	json_object_put(resp);
+	return rc;
 }
 
 int

@@ -45,6 +45,15 @@ int	ctl_print_filtered(FILE *out, FILE *err, enum ctl_print_cmd,
 	    int json, const char *buf, size_t len, const char *service);
 
 /*
+ * Whether the status response BUF names SERVICE: CTL_PRINT_EXIT_OK, or
+ * CTL_PRINT_EXIT_FAIL after saying "no such service" (or what else went
+ * wrong) on ERR.  For show routes SERVICE, where a service with nothing
+ * announced or installed looks like no service at all.
+ */
+int	ctl_print_known_service(FILE *err, const char *buf, size_t len,
+	    const char *service);
+
+/*
  * Durations as an operator types and reads them: "300ms", "10s", "1m30s",
  * "2h".  parse returns 0, or -1 with a static message in *why.
  */

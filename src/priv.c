@@ -37,6 +37,7 @@
 #include "fmt.h"
 #include "log.h"
 #include "priv.h"
+#include "procfs.h"
 
 #define CAPBIT(c)	(1ull << (c))
 
@@ -108,7 +109,10 @@ priv_resolve(const char *name, struct priv_user *u, char *err, size_t errlen)
 	return -1;
 }
 
-/* Does any process have UID as its real, effective, saved or fs uid? */
+/*
+ * Does any process have UID as its real, effective, saved or fs uid?
+ * Only meaningful when /proc shows every process (private_user).
+ */
 static int
 uid_in_use(uid_t uid)
 {
@@ -151,6 +155,15 @@ private_user(struct priv_user *u, char *err, size_t errlen)
 	uid_t id;
 
 	memset(u, 0, sizeof(*u));
+	/* Under ProtectProc=invisible (or hidepid=) the scan sees only our
+	 * own uid's processes: every uid would look free. */
+	if (procfs_hides_others() != 0) {
+		snprintf(err, errlen, "no user %s, and /proc hides other "
+		    "users' processes (ProtectProc=, hidepid=): a uid no "
+		    "process has cannot be told; create the user: %s",
+		    PRIV_DEFAULT_USER, PRIV_CREATE_USER);
+		return -1;
+	}
 	for (id = PRIV_PRIVATE_UID_LAST; id >= PRIV_PRIVATE_UID_FIRST; id--) {
 		if (getpwuid(id) != NULL || getgrgid((gid_t)id) != NULL ||
 		    uid_in_use(id))
@@ -245,6 +258,27 @@ priv_needed_caps(const struct conf *c)
 	if (c->have_metrics && c->metrics_port < 1024)
 		caps |= CAPBIT(CAP_NET_BIND_SERVICE);
 	return caps;
+}
+
+/*
+ * Started without root and without CAP_NET_BIND_SERVICE (the shipped
+ * unit does not give it) while the config listens below port 1024: say
+ * so in BUF before the bind fails.  The bind may still succeed where
+ * net.ipv4.ip_unprivileged_port_start was lowered, hence a warning.
+ */
+int
+priv_missing_caps(const struct conf *c, char *buf, size_t len)
+{
+	unsigned long long	eff, prm, bind = CAPBIT(CAP_NET_BIND_SERVICE);
+
+	if (geteuid() == 0 || !(priv_needed_caps(c) & bind) ||
+	    caps_get(&eff, &prm) == -1 || (prm & bind))
+		return 0;
+	snprintf(buf, len, "a passive bgp neighbour or metrics on a port "
+	    "below 1024 needs CAP_NET_BIND_SERVICE, which uid %u was not "
+	    "given: under systemd, add contrib/anycastd-low-port.conf as a "
+	    "drop-in (anycastd(8), SYSTEMD)", (unsigned)geteuid());
+	return 1;
 }
 
 static void

@@ -46,6 +46,9 @@ void	 priv_raise_nofile(void);
 void	 priv_user_free(struct priv_user *);
 /* The capabilities CONF needs after the drop, as a CAP_* bit mask. */
 unsigned long long priv_needed_caps(const struct conf *);
+/* 1, and why in BUF, when the config listens on a port that this
+ * process cannot bind to for lack of CAP_NET_BIND_SERVICE. */
+int	 priv_missing_caps(const struct conf *, char *buf, size_t len);
 /*
  * Become USER keeping the capabilities CONF needs, after giving the
  * control socket to USER's group.  EXEC is who children run as: when it

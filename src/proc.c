@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +40,10 @@
 /* Children run this much nicer than the daemon, and so than the DNS
  * server on the same host: a busy check never delays a probe. */
 #define PROC_NICE	10
+/* Whether setpriority(2) is allowed: contrib/anycastd.service's system
+ * call filter refuses it (@resources), and a child would otherwise say so
+ * on every run; proc_init says it once. */
+static int	 can_nice = 1;
 
 extern char **environ;
 
@@ -295,7 +300,7 @@ child_exec(const struct spawn *s)
 	dup2(devnull, STDOUT_FILENO);
 	dup2(s->errfd, STDERR_FILENO);
 	errno = 0;
-	if (nice(PROC_NICE) == -1 && errno != 0)
+	if (can_nice && nice(PROC_NICE) == -1 && errno != 0)
 		child_say("cannot lower its priority", s->argv[0], errno);
 	if (priv_child() == -1) {
 		child_say("cannot become the exec user", s->argv[0], errno);
@@ -468,9 +473,23 @@ proc_get_stats(struct proc_stats *st)
 void
 proc_init(struct event_base *b)
 {
+	int	prio;
+
 	base = b;
 	if ((devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1)
 		fatal("/dev/null: %s", strerror(errno));
+	/* Setting our own priority to what it is changes nothing, and
+	 * tells whether children can lower theirs. */
+	errno = 0;
+	prio = getpriority(PRIO_PROCESS, 0);
+	if (errno == 0 && setpriority(PRIO_PROCESS, 0, prio) == -1 &&
+	    errno == EPERM) {
+		can_nice = 0;
+		log_warn("setpriority is refused (a system call filter?): exec "
+		    "checks and hooks run at the daemon's priority, not %d "
+		    "lower; under systemd, SystemCallFilter=setpriority in a "
+		    "drop-in allows it", PROC_NICE);
+	}
 	/* Children are served last: after every timer, socket and signal
 	 * of the same pass (their exits, stderr and the queue all wait). */
 	sigchld = evsignal_new(base, SIGCHLD, reap, NULL);

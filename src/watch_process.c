@@ -20,6 +20,9 @@
  * memory fields, also for a zombie), so a 0 is believed only when that
  * read succeeds.  Otherwise, or when the parent reaped the process first
  * (systemd usually does), the reason says only "exited".
+ * Where /proc hides other users' processes (ProtectProc=invisible in
+ * contrib/anycastd.service) there is no /proc/PID to open: the pidfd
+ * still follows the process, named "process", and its end says "exited".
  */
 #include <sys/inotify.h>
 #include <sys/syscall.h>

@@ -463,6 +463,24 @@ def test_anycastctl_abbreviations_filters_and_short_errors(
     assert rc == 1 and "no such service: nosuch" in err, err
 
 
+def test_show_routes_of_an_unknown_service_is_an_error(lab, host_ns, binaries):
+    """Issue 14: `show routes NOSUCH` printed two empty tables and exited
+    0; it must say the service does not exist, as status and show checks
+    do, while a known service with nothing announced or installed still
+    gets its (empty) tables."""
+    acd, _ = two_services(lab, host_ns)
+    rc, out, err = ctl_text(acd, "show", "routes", "dns")
+    assert rc == 0, err
+    assert "BGP announcements: none" in out, out
+    assert "Kernel routes and addresses: none" in out, out
+    for args in (["show", "routes", "nosuch"], ["sh", "ro", "nosuch"],
+                 ["--json", "show", "routes", "nosuch"]):
+        rc, out, err = ctl_text(acd, *args)
+        assert rc == 1, (args, rc, out, err)
+        assert "no such service: nosuch" in err, (args, err)
+        assert out == "", (args, out)
+
+
 def test_bash_completion_offers_commands_and_services(lab, host_ns, binaries):
     acd, _ = two_services(lab, host_ns)
     script = REPO / "ctl" / "anycastctl.bash-completion"
