@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check_sock.h"
+#include "conf_int.h"
 #include "hc.h"
 
 struct tcp_probe {
@@ -87,4 +88,55 @@ tcp_cancel(struct hc_check *ck)
 		tcp_close(ck);
 }
 
-const struct hc_ops check_tcp_ops = { tcp_start, tcp_cancel };
+/* ---- the descriptor (check_desc.h) ---- */
+
+static const struct hc_ops tcp_ops = {
+	.start = tcp_start,
+	.cancel = tcp_cancel,
+};
+
+static void
+tcp_init(struct check_conf *ck)
+{
+	ck->u.tcp.port = 53;
+}
+
+/* Only server, port and source, which conf_print.c prints. */
+static void
+tcp_print(FILE *f, const char *ind, const struct check_conf *ck)
+{
+	(void)f;
+	(void)ind;
+	(void)ck;
+}
+
+static void
+tcp_net(struct check_conf *ck, struct check_net *n)
+{
+	n->server = &ck->u.tcp.server;
+	n->port = &ck->u.tcp.port;
+	n->source = &ck->u.tcp.source;
+}
+
+static void
+tcp_target(const struct hc_check *ck, char *buf, size_t len)
+{
+	char a[64];
+
+	snprintf(buf, len, "%s port %u", util_fmt_addr(&ck->target, a,
+	    sizeof(a)), ck->conf->u.tcp.port);
+}
+
+const struct check_desc check_desc_tcp = {
+	.name = "tcp",
+	.flags = CT_BLOCK,
+	.interval = CONF_DEFAULT_INTERVAL,
+	.timeout = CONF_DEFAULT_TIMEOUT,
+	.rise = CONF_DEFAULT_RISE,
+	.fall = CONF_DEFAULT_FALL,
+	.init = tcp_init,
+	.print = tcp_print,
+	.net = tcp_net,
+	.target = tcp_target,
+	.ops = &tcp_ops,
+};

@@ -137,7 +137,7 @@ kw_via(struct parser *p, void *ctx, const struct tok *kw)
 		} else if (strcmp(t.text, "check") == 0) {
 			if (conf_parse_check(p, svc, &t, idx) == -1)
 				goto fail;
-			checks += last_check(svc)->type != CHECK_FILE;
+			checks += !check_is_maint(last_check(svc)->type);
 			block = 1;
 		} else if (strcmp(t.text, "bfd") == 0) {
 			/* Only `bfd { ... }` ends in a block. */

@@ -62,7 +62,7 @@ service_json(const struct hc_service *svc, uint64_t now)
 	for (i = 0; i < svc->nchecks; i++) {
 		enum hc_state s = svc->checks[i]->track.state;
 
-		if (svc->checks[i]->conf->type == CHECK_FILE)
+		if (check_is_maint(svc->checks[i]->conf->type))
 			continue;
 		total++;
 		pass += s == HC_STATE_UP || s == HC_STATE_DEGRADED;
@@ -178,33 +178,6 @@ rtt_json(const struct hc_track *t)
 	return o;
 }
 
-static void
-target(const struct hc_check *ck, char *buf, size_t len)
-{
-	char a[64];
-
-	switch (ck->conf->type) {
-	case CHECK_DNS:
-		snprintf(buf, len, "%s port %u", util_fmt_addr(&ck->target, a,
-		    sizeof(a)), ck->conf->u.dns.port);
-		break;
-	case CHECK_TCP:
-		snprintf(buf, len, "%s port %u", util_fmt_addr(&ck->target, a,
-		    sizeof(a)), ck->conf->u.tcp.port);
-		break;
-	case CHECK_EXEC:
-		snprintf(buf, len, "%s", ck->conf->u.exec.argv[0]);
-		break;
-	case CHECK_FILE:
-		snprintf(buf, len, "%s", ck->conf->u.file.path);
-		break;
-	case CHECK_BFD:
-		snprintf(buf, len, "BFD to %s", util_fmt_addr(&ck->target, a,
-		    sizeof(a)));
-		break;
-	}
-}
-
 /* The watches of a check (anycastd.conf(5) "Watches"), or null. */
 static json_object *
 watches_json(const struct hc_check *ck)
@@ -257,7 +230,7 @@ check_json(const struct hc_check *ck, uint64_t now)
 	json_object_object_add(o, "name", json_object_new_string(ck->conf->name));
 	json_object_object_add(o, "type",
 	    json_object_new_string(conf_check_type_name(ck->conf->type)));
-	target(ck, buf, sizeof(buf));
+	check_desc_of(ck->conf->type)->target(ck, buf, sizeof(buf));
 	json_object_object_add(o, "target", json_object_new_string(buf));
 	json_object_object_add(o, "state",
 	    json_object_new_string(hc_state_name(t->state)));
@@ -280,7 +253,7 @@ check_json(const struct hc_check *ck, uint64_t now)
 	json_object_object_add(o, "rise", json_object_new_int((int)ck->conf->rise));
 	json_object_object_add(o, "fall", json_object_new_int((int)ck->conf->fall));
 	json_object_object_add(o, "watches", watches_json(ck));
-	if (ck->conf->type == CHECK_EXEC)
+	if (check_desc_of(ck->conf->type)->flags & CT_SLOTS)
 		json_object_object_add(o, "late_ms", late_json(ck));
 	return o;
 }
