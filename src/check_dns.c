@@ -633,7 +633,7 @@ dns_start(struct hc_check *ck)
 {
 	struct dns_probe	*p = xcalloc(1, sizeof(*p));
 	const struct dns_check_conf *c = &ck->conf->u.dns;
-	struct timeval		 tv = hc_tv(ck->conf->timeout);
+	struct timeval		 tv = util_tv(ck->conf->timeout);
 	struct dns_query	 q;
 	struct dns_expect	 e;
 

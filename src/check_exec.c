@@ -103,7 +103,7 @@ exec_ready(struct proc_wait *w, uint64_t late_ms)
 	struct exec_probe	*p = (struct exec_probe *)(void *)((char *)w -
 	    offsetof(struct exec_probe, wait));
 	struct hc_check		*ck = p->ck;
-	struct timeval		 tv = hc_tv(ck->conf->timeout);
+	struct timeval		 tv = util_tv(ck->conf->timeout);
 	struct hc_result	 res;
 	char			 label[160];
 

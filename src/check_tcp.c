@@ -63,7 +63,7 @@ tcp_start(struct hc_check *ck)
 	const struct tcp_check_conf	*c = &ck->conf->u.tcp;
 	struct tcp_probe		*p;
 	struct hc_result		 res;
-	struct timeval			 tv = hc_tv(ck->conf->timeout);
+	struct timeval			 tv = util_tv(ck->conf->timeout);
 	int				 fd;
 
 	memset(&res, 0, sizeof(res));

@@ -18,16 +18,6 @@
 static void	check_timer_cb(evutil_socket_t, short, void *);
 static void	service_timer_cb(evutil_socket_t, short, void *);
 
-struct timeval
-hc_tv(uint64_t ms)
-{
-	struct timeval tv;
-
-	tv.tv_sec = (time_t)(ms / 1000);
-	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
-	return tv;
-}
-
 static uint64_t
 now_us(void)
 {
@@ -71,7 +61,7 @@ first_splay(uint64_t interval)
 static void
 schedule(struct hc_check *ck, uint64_t ms)
 {
-	struct timeval tv = hc_tv(ms);
+	struct timeval tv = util_tv(ms);
 
 	evtimer_add(ck->timer, &tv);
 }
@@ -394,7 +384,7 @@ hc_service_eval(struct hc_service *svc)
 	free(in);
 	evtimer_del(svc->timer);
 	if ((at = svc_next_event(&svc->st, svc->conf, now)) != 0) {
-		struct timeval tv = hc_tv(at > now ? at - now : 0);
+		struct timeval tv = util_tv(at > now ? at - now : 0);
 
 		evtimer_add(svc->timer, &tv);
 	}

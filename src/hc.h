@@ -75,8 +75,6 @@ void	 hc_report(struct hc_check *, const struct hc_result *);
 void	 hc_service_eval(struct hc_service *);
 struct hc_service *hc_service_find(struct hc_engine *, const char *);
 
-/* For checks: a timeout in ms as a timeval. */
-struct timeval hc_tv(uint64_t ms);
 uint64_t hc_elapsed_us(const struct hc_check *);
 /* A probe that waited before it started: its RTT counts from now. */
 void	 hc_clock_restart(struct hc_check *);
