@@ -73,13 +73,15 @@ struct check_desc {
 	/* After the block: implied settings, what is required, what
 	 * contradicts; errors through conf_error().  May be NULL. */
 	int	(*finish)(struct parser *, struct check_conf *);
-	/* Its settings, one per line, each line indented by IND. */
+	/* Its settings, one per line, each line indented by IND, after
+	 * server, port and source; NULL: it has no others. */
 	void	(*print)(FILE *, const char *ind, const struct check_conf *);
 	void	(*free)(struct check_conf *);	/* may be NULL */
 	/* Fills where a network probe goes; NULL: it probes no address. */
 	void	(*net)(struct check_conf *, struct check_net *);
 
-	/* status.c: what the check looks at, e.g. "192.0.2.1 port 53". */
+	/* status.c: what the check looks at; NULL: the address it probes
+	 * and the port, e.g. "192.0.2.1 port 53". */
 	void	(*target)(const struct hc_check *, char *, size_t);
 
 	/* The engine: probes and per-check state (hc.h). */

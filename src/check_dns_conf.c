@@ -880,15 +880,6 @@ dns_net(struct check_conf *ck, struct check_net *n)
 	n->source = &ck->u.dns.source;
 }
 
-static void
-dns_target(const struct hc_check *ck, char *buf, size_t len)
-{
-	char a[64];
-
-	snprintf(buf, len, "%s port %u", util_fmt_addr(&ck->target, a,
-	    sizeof(a)), ck->conf->u.dns.port);
-}
-
 const struct check_desc check_desc_dns = {
 	.name = "dns",
 	.flags = CT_BLOCK | CT_TCP_SESSION,
@@ -902,6 +893,5 @@ const struct check_desc check_desc_dns = {
 	.print = dns_print,
 	.free = dns_free,
 	.net = dns_net,
-	.target = dns_target,
 	.ops = &check_dns_ops,
 };

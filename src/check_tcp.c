@@ -101,30 +101,12 @@ tcp_init(struct check_conf *ck)
 	ck->u.tcp.port = 53;
 }
 
-/* Only server, port and source, which conf_print.c prints. */
-static void
-tcp_print(FILE *f, const char *ind, const struct check_conf *ck)
-{
-	(void)f;
-	(void)ind;
-	(void)ck;
-}
-
 static void
 tcp_net(struct check_conf *ck, struct check_net *n)
 {
 	n->server = &ck->u.tcp.server;
 	n->port = &ck->u.tcp.port;
 	n->source = &ck->u.tcp.source;
-}
-
-static void
-tcp_target(const struct hc_check *ck, char *buf, size_t len)
-{
-	char a[64];
-
-	snprintf(buf, len, "%s port %u", util_fmt_addr(&ck->target, a,
-	    sizeof(a)), ck->conf->u.tcp.port);
 }
 
 const struct check_desc check_desc_tcp = {
@@ -135,8 +117,6 @@ const struct check_desc check_desc_tcp = {
 	.rise = CONF_DEFAULT_RISE,
 	.fall = CONF_DEFAULT_FALL,
 	.init = tcp_init,
-	.print = tcp_print,
 	.net = tcp_net,
-	.target = tcp_target,
 	.ops = &tcp_ops,
 };

@@ -82,7 +82,8 @@ conf_print_check_body(FILE *f, const struct check_conf *ck, const char *ind0)
 	    ck->name);
 	if (ct->net)
 		print_net(f, ind, ck);
-	ct->print(f, ind, ck);
+	if (ct->print)
+		ct->print(f, ind, ck);
 	conf_print_watches(f, ck, ind);
 	conf_print_duration(f, ind, "interval", ck->interval);
 	if (!(ct->flags & CT_MAINT)) {

@@ -178,6 +178,23 @@ rtt_json(const struct hc_track *t)
 	return o;
 }
 
+/* What a check looks at: its type says, or the address and port. */
+static void
+target(const struct hc_check *ck, char *buf, size_t len)
+{
+	const struct check_desc	*ct = check_desc_of(ck->conf->type);
+	struct check_net	 n;
+	char			 a[64];
+
+	if (ct->target != NULL)
+		ct->target(ck, buf, len);
+	else if (conf_check_net(ck->conf, &n) == 0)
+		snprintf(buf, len, "%s port %u", util_fmt_addr(&ck->target, a,
+		    sizeof(a)), *n.port);
+	else
+		snprintf(buf, len, "%s", ct->name);
+}
+
 /* The watches of a check (anycastd.conf(5) "Watches"), or null. */
 static json_object *
 watches_json(const struct hc_check *ck)
@@ -230,7 +247,7 @@ check_json(const struct hc_check *ck, uint64_t now)
 	json_object_object_add(o, "name", json_object_new_string(ck->conf->name));
 	json_object_object_add(o, "type",
 	    json_object_new_string(conf_check_type_name(ck->conf->type)));
-	check_desc_of(ck->conf->type)->target(ck, buf, sizeof(buf));
+	target(ck, buf, sizeof(buf));
 	json_object_object_add(o, "target", json_object_new_string(buf));
 	json_object_object_add(o, "state",
 	    json_object_new_string(hc_state_name(t->state)));
