@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "check_types.h"
 #include "util.h"
 
 /*
@@ -12,17 +13,14 @@
  * check, in one struct, kept in its own file (check_NAME.c, and
  * check_dns_conf.c for the dns check's grammar).  The config (conf.c,
  * conf_checks.c, conf_print.c), the engine (hc.c), status.c and
- * metrics_text.c ask the descriptor; none of them names a type.  The
- * table of all types is check_types.c; docs/architecture.md has the
- * recipe for adding one.
+ * metrics_text.c ask the descriptor and never switch on a type.  The
+ * table of all types is check_types.h and check_types.c;
+ * docs/architecture.md has the recipe for adding one.
  *
  * This header is light on purpose: the pure modules (conf, hc_track,
  * svc) read the flags, and declare nothing of libevent or json-c.
  */
 
-/* A type's index in the table (check_types.c). */
-enum check_type { CHECK_DNS, CHECK_TCP, CHECK_EXEC, CHECK_FILE, CHECK_BFD,
-	CHECK_NTYPES };
 
 struct check_conf;
 struct hc_check;
@@ -64,11 +62,13 @@ struct check_desc {
 	unsigned	 rise, fall;
 
 	/*
-	 * The config.  KEYWORDS are its own, checked after server, port and
-	 * source (when NET is set) and before those every check shares
-	 * (conf_checks.c); their handlers get a struct check_ctx.
+	 * The config.  KEYWORDS: up to two tables, its own and one it shares
+	 * with another type (a DNS-speaking type takes the dns check's,
+	 * check_dns.h), after server, port and source (when NET is set) and
+	 * before those every check shares (conf_checks.c); their handlers
+	 * get a struct check_ctx.
 	 */
-	const struct keyword *keywords;
+	const struct keyword *keywords[2];
 	void	(*init)(struct check_conf *);	/* defaults of its settings */
 	/* After the block: implied settings, what is required, what
 	 * contradicts; errors through conf_error().  May be NULL. */

@@ -670,7 +670,7 @@ kw_expect(struct parser *p, void *ctx, const struct tok *kw)
 	}
 }
 
-static const struct keyword dns_kw[] = {
+const struct keyword check_dns_keywords[] = {
 	{ "query", kw_query, 0, 0 },
 	{ "tcp", kw_tcp, 0, 0 },
 	{ "edns", kw_edns, 0, 0 },
@@ -685,8 +685,8 @@ static const struct keyword dns_kw[] = {
 
 /* ---- defaults and what a block needs ---- */
 
-static void
-dns_init(struct check_conf *ck)
+void
+check_dns_init(struct check_conf *ck)
 {
 	ck->u.dns.port = 53;
 	ck->u.dns.qtype = 6;	/* SOA */
@@ -728,8 +728,8 @@ dns_aware_finish(struct parser *p, struct check_conf *ck)
 }
 
 
-static int
-dns_finish(struct parser *p, struct check_conf *ck)
+int
+check_dns_finish(struct parser *p, struct check_conf *ck)
 {
 	struct dns_check_conf	*d = &ck->u.dns;
 	char			 a[32], b[32];
@@ -796,8 +796,8 @@ print_dns_aware(FILE *f, const char *ind, const struct dns_check_conf *d)
 }
 
 /* After server, port and source, which conf_print.c prints. */
-static void
-dns_print(FILE *f, const char *ind, const struct check_conf *ck)
+void
+check_dns_print(FILE *f, const char *ind, const struct check_conf *ck)
 {
 	const struct dns_check_conf	*d = &ck->u.dns;
 	char				 t[16], c[16], r[16];
@@ -851,8 +851,8 @@ dns_print(FILE *f, const char *ind, const struct check_conf *ck)
 	}
 }
 
-static void
-dns_free(struct check_conf *ck)
+void
+check_dns_free(struct check_conf *ck)
 {
 	struct dns_check_conf	*d = &ck->u.dns;
 	size_t			 i;
@@ -872,8 +872,8 @@ dns_free(struct check_conf *ck)
 
 /* ---- the descriptor ---- */
 
-static void
-dns_net(struct check_conf *ck, struct check_net *n)
+void
+check_dns_net(struct check_conf *ck, struct check_net *n)
 {
 	n->server = &ck->u.dns.server;
 	n->port = &ck->u.dns.port;
@@ -887,11 +887,11 @@ const struct check_desc check_desc_dns = {
 	.timeout = CONF_DEFAULT_TIMEOUT,
 	.rise = CONF_DEFAULT_RISE,
 	.fall = CONF_DEFAULT_FALL,
-	.keywords = dns_kw,
-	.init = dns_init,
-	.finish = dns_finish,
-	.print = dns_print,
-	.free = dns_free,
-	.net = dns_net,
+	.keywords = { check_dns_keywords },
+	.init = check_dns_init,
+	.finish = check_dns_finish,
+	.print = check_dns_print,
+	.free = check_dns_free,
+	.net = check_dns_net,
 	.ops = &check_dns_ops,
 };

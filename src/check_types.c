@@ -1,20 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The table of check types: one row per descriptor (check_desc.h), in
- * the order of enum check_type.  Adding a type is a row here, an entry
- * in the enum, and its own file (docs/architecture.md, "Add a check
- * type").
+ * the order of enum check_type (check_types.h).  Adding a type is an
+ * entry in the enum, its descriptor's extern and a row here, and its
+ * own file (docs/architecture.md, "Add a check type").
  */
 #include <string.h>
 
 #include "check_desc.h"
 #include "conf.h"
-
-extern const struct check_desc check_desc_dns;	/* check_dns_conf.c */
-extern const struct check_desc check_desc_tcp;	/* check_tcp.c */
-extern const struct check_desc check_desc_exec;	/* check_exec.c */
-extern const struct check_desc check_desc_file;	/* check_file.c */
-extern const struct check_desc check_desc_bfd;	/* check_bfd.c */
 
 static const struct check_desc *const table[CHECK_NTYPES] = {
 	[CHECK_DNS] = &check_desc_dns,

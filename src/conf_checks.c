@@ -160,7 +160,8 @@ check_keywords(const struct check_desc *ct, struct keyword *out)
 
 	if (ct->net)
 		n = kw_append(out, n, net_kw);
-	n = kw_append(out, n, ct->keywords);
+	n = kw_append(out, n, ct->keywords[0]);
+	n = kw_append(out, n, ct->keywords[1]);
 	n = kw_append(out, n, every_kw);
 	if (!(ct->flags & CT_MAINT))
 		n = kw_append(out, n, probe_kw);
