@@ -69,14 +69,16 @@ struct check_desc {
 	 * get a struct check_ctx.
 	 */
 	const struct keyword *keywords[2];
-	void	(*init)(struct check_conf *);	/* defaults of its settings */
+	/* Defaults of its own settings; may be NULL. */
+	void	(*init)(struct check_conf *);
 	/* After the block: implied settings, what is required, what
 	 * contradicts; errors through conf_error().  May be NULL. */
 	int	(*finish)(struct parser *, struct check_conf *);
 	/* Its settings, one per line, each line indented by IND, after
 	 * server, port and source; NULL: it has no others. */
-	void	(*print)(FILE *, const char *ind, const struct check_conf *);
-	void	(*free)(struct check_conf *);	/* may be NULL */
+	void	(*print)(FILE *, const char *ind,
+		    const struct check_conf *);
+	void	(*free)(struct check_conf *);		/* may be NULL */
 	/* Fills where a network probe goes; NULL: it probes no address. */
 	void	(*net)(struct check_conf *, struct check_net *);
 

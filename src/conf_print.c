@@ -87,7 +87,8 @@ conf_print_check_body(FILE *f, const struct check_conf *ck, const char *ind0)
 	conf_print_watches(f, ck, ind);
 	conf_print_duration(f, ind, "interval", ck->interval);
 	if (!(ct->flags & CT_MAINT)) {
-		conf_print_duration(f, ind, "fast-interval", ck->fast_interval);
+		conf_print_duration(f, ind, "fast-interval",
+		    ck->fast_interval);
 		conf_print_duration(f, ind, "timeout", ck->timeout);
 		fprintf(f, "%srise %u;\n%sfall %u;\n", ind, ck->rise, ind,
 		    ck->fall);
