@@ -218,7 +218,7 @@ stop(void)
 		return;
 	}
 	/* on_change ends the loop when the drains end; this is a backstop. */
-	tv = hc_tv(wait + 1000);
+	tv = util_tv(wait + 1000);
 	d.exit_timer = evtimer_new(d.base, on_exit_timer, NULL);
 	evtimer_add(d.exit_timer, &tv);
 }

@@ -71,7 +71,7 @@ keep_error(struct bgp_peer *p)
 static void
 arm(struct event *ev, uint64_t ms)
 {
-	struct timeval tv = hc_tv(ms);
+	struct timeval tv = util_tv(ms);
 
 	evtimer_add(ev, &tv);
 }

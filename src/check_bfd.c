@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bfd.h"
+#include "conf_int.h"
 #include "hc.h"
 
 static void
@@ -22,7 +23,7 @@ bfd_result(struct hc_check *ck)
 	struct hc_result		 res;
 
 	memset(&res, 0, sizeof(res));
-	s = bfd_watch_session(ck->probe);
+	s = bfd_watch_session(ck->state);
 	if (s->state == BFD_UP)
 		hc_result_set(&res, HC_OK, HC_R_OK, "BFD Up, detection time "
 		    "%llums", (unsigned long long)
@@ -49,8 +50,8 @@ bfd_changed(void *arg, int up)
 static void
 bfd_start(struct hc_check *ck)
 {
-	if (ck->probe == NULL)
-		ck->probe = bfd_watch(ck->svc->engine->base, &ck->target, NULL,
+	if (ck->state == NULL)
+		ck->state = bfd_watch(ck->svc->engine->base, &ck->target, NULL,
 		    &ck->conf->u.bfd, bfd_changed, ck);
 	bfd_result(ck);
 }
@@ -61,11 +62,49 @@ bfd_cancel(struct hc_check *ck)
 	(void)ck;	/* never in flight: the result is at hand */
 }
 
-void
-check_bfd_release(struct hc_check *ck)
+/* ---- the descriptor (check_desc.h) ---- */
+
+/* The session is the check's own state: it lives as long as the check. */
+static void
+bfd_state_free(struct hc_check *ck)
 {
-	bfd_unwatch(ck->probe);
-	ck->probe = NULL;
+	bfd_unwatch(ck->state);
+	ck->state = NULL;
 }
 
-const struct hc_ops check_bfd_ops = { bfd_start, bfd_cancel };
+static const struct hc_ops bfd_ops = {
+	.start = bfd_start,
+	.cancel = bfd_cancel,
+	.state_free = bfd_state_free,
+};
+
+/* Written as its via's `bfd`; this print is for reloads' comparison. */
+static void
+bfd_print(FILE *f, const char *ind, const struct check_conf *ck)
+{
+	fputs(ind, f);
+	conf_print_bfd(f, ind, &ck->u.bfd);
+	fputc('\n', f);
+}
+
+static void
+bfd_target(const struct hc_check *ck, char *buf, size_t len)
+{
+	char a[64];
+
+	snprintf(buf, len, "BFD to %s", util_fmt_addr(&ck->target, a,
+	    sizeof(a)));
+}
+
+/* Pushed by BFD as it happens; the timer only refreshes the state. */
+const struct check_desc check_desc_bfd = {
+	.name = "bfd",
+	.flags = CT_VIA,
+	.interval = 1000,
+	.timeout = 0,		/* no probe to wait for */
+	.rise = 1,
+	.fall = 1,
+	.print = bfd_print,
+	.target = bfd_target,
+	.ops = &bfd_ops,
+};

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "check_dns.h"
 #include "dns_ident.h"
 #include "dns_judge.h"
 #include "dns_window.h"
@@ -351,14 +352,24 @@ deadline(evutil_socket_t fd, short what, void *arg)
 	conclude(p);
 }
 
+/* The check's p95 window, its own state (hc.h): made on first use. */
+static struct dns_window *
+window(struct hc_check *ck)
+{
+	if (ck->state == NULL) {
+		ck->state = xcalloc(1, sizeof(struct dns_window));
+		dns_window_init(ck->state, ck->conf->u.dns.p95_window);
+	}
+	return ck->state;
+}
+
 /* Latency, one answer or the p95 of the window (dns_window.h). */
 static void
 latency(struct dns_probe *p)
 {
-	const struct check_conf		*cc = p->ck->conf;
-	const struct dns_check_conf	*c = &cc->u.dns;
+	const struct dns_check_conf	*c = &p->ck->conf->u.dns;
 	struct dns_window		*w;
-	uint64_t			 p95, keep;
+	uint64_t			 p95;
 
 	if (p->v[V_MAIN].status != HC_OK || p->rtt_us == 0)
 		return;
@@ -371,9 +382,7 @@ latency(struct dns_probe *p)
 	}
 	if (c->p95_latency == 0)
 		return;
-	keep = 4 * (cc->interval + cc->timeout);
-	w = dns_window_get(p->ck->svc->conf->name, cc->name, c->p95_window,
-	    util_now_ms(), keep > 60000 ? keep : 60000);
+	w = window(p->ck);
 	dns_window_add(w, p->rtt_us);
 	if (!dns_window_judge(w, c->p95_latency * 1000, &p95))
 		return;
@@ -624,7 +633,7 @@ dns_start(struct hc_check *ck)
 {
 	struct dns_probe	*p = xcalloc(1, sizeof(*p));
 	const struct dns_check_conf *c = &ck->conf->u.dns;
-	struct timeval		 tv = hc_tv(ck->conf->timeout);
+	struct timeval		 tv = util_tv(ck->conf->timeout);
 	struct dns_query	 q;
 	struct dns_expect	 e;
 
@@ -657,4 +666,20 @@ dns_cancel(struct hc_check *ck)
 	ck->probe = NULL;
 }
 
-const struct hc_ops check_dns_ops = { dns_start, dns_cancel };
+/* ---- the engine's half of the descriptor (check_dns_conf.c) ---- */
+
+static void
+dns_state_free(struct hc_check *ck)
+{
+	if (ck->state == NULL)
+		return;
+	dns_window_free(ck->state);
+	free(ck->state);
+	ck->state = NULL;
+}
+
+const struct hc_ops check_dns_ops = {
+	.start = dns_start,
+	.cancel = dns_cancel,
+	.state_free = dns_state_free,
+};

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "conf_int.h"
 #include "hc.h"
 #include "proc.h"
 
@@ -102,7 +103,7 @@ exec_ready(struct proc_wait *w, uint64_t late_ms)
 	struct exec_probe	*p = (struct exec_probe *)(void *)((char *)w -
 	    offsetof(struct exec_probe, wait));
 	struct hc_check		*ck = p->ck;
-	struct timeval		 tv = hc_tv(ck->conf->timeout);
+	struct timeval		 tv = util_tv(ck->conf->timeout);
 	struct hc_result	 res;
 	char			 label[160];
 
@@ -158,4 +159,88 @@ exec_cancel(struct hc_check *ck)
 	probe_free(ck);
 }
 
-const struct hc_ops check_exec_ops = { exec_start, exec_cancel };
+/* ---- the descriptor (check_desc.h) ---- */
+
+static const struct hc_ops exec_ops = {
+	.start = exec_start,
+	.cancel = exec_cancel,
+};
+
+static int
+kw_command(struct parser *p, void *ctx, const struct tok *kw)
+{
+	(void)kw;
+	return conf_argv_arg(p, &((struct check_ctx *)ctx)->check->u.exec.argv,
+	    "a command and its arguments, each in quotes");
+}
+
+static int
+kw_exit_codes(struct parser *p, void *ctx, const struct tok *kw)
+{
+	static const char *const kinds[] = { "nagios", "zero-ok", NULL };
+	int v;
+
+	(void)kw;
+	if ((v = conf_choice(p, kinds, "nagios or zero-ok")) == -1)
+		return -1;
+	((struct check_ctx *)ctx)->check->u.exec.exit_codes = v == 0 ?
+	    EXIT_CODES_NAGIOS : EXIT_CODES_ZERO_OK;
+	return conf_semi(p);
+}
+
+static const struct keyword exec_kw[] = {
+	{ "command", kw_command, 0, 0 },
+	{ "exit-codes", kw_exit_codes, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+static int
+exec_finish(struct parser *p, struct check_conf *ck)
+{
+	if (ck->u.exec.argv == NULL)
+		return conf_error(p, &ck->pos, "check %s: 'command "
+		    "\"/path\" [\"arg\" ...];' is required", ck->name);
+	return 0;
+}
+
+static void
+exec_print(FILE *f, const char *ind, const struct check_conf *ck)
+{
+	fprintf(f, "%scommand", ind);
+	conf_print_argv(f, ck->u.exec.argv);
+	fprintf(f, ";\n");
+	if (ck->u.exec.exit_codes == EXIT_CODES_ZERO_OK)
+		fprintf(f, "%s# exit 0: up; any other: down\n"
+		    "%sexit-codes zero-ok;\n", ind, ind);
+	else
+		fprintf(f, "%s# exit 0: up; 1: degraded (still "
+		    "announced); any other: down\n"
+		    "%sexit-codes nagios;\n", ind, ind);
+}
+
+static void
+exec_free(struct check_conf *ck)
+{
+	conf_free_argv(ck->u.exec.argv);
+}
+
+static void
+exec_target(const struct hc_check *ck, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", ck->conf->u.exec.argv[0]);
+}
+
+const struct check_desc check_desc_exec = {
+	.name = "exec",
+	.flags = CT_BLOCK | CT_SLOTS,
+	.interval = 10000,
+	.timeout = CONF_DEFAULT_EXEC_TIMEOUT,
+	.rise = CONF_DEFAULT_RISE,
+	.fall = CONF_DEFAULT_FALL,
+	.keywords = { exec_kw },
+	.finish = exec_finish,
+	.print = exec_print,
+	.free = exec_free,
+	.target = exec_target,
+	.ops = &exec_ops,
+};

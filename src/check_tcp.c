@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check_sock.h"
+#include "conf_int.h"
 #include "hc.h"
 
 struct tcp_probe {
@@ -62,7 +63,7 @@ tcp_start(struct hc_check *ck)
 	const struct tcp_check_conf	*c = &ck->conf->u.tcp;
 	struct tcp_probe		*p;
 	struct hc_result		 res;
-	struct timeval			 tv = hc_tv(ck->conf->timeout);
+	struct timeval			 tv = util_tv(ck->conf->timeout);
 	int				 fd;
 
 	memset(&res, 0, sizeof(res));
@@ -87,4 +88,35 @@ tcp_cancel(struct hc_check *ck)
 		tcp_close(ck);
 }
 
-const struct hc_ops check_tcp_ops = { tcp_start, tcp_cancel };
+/* ---- the descriptor (check_desc.h) ---- */
+
+static const struct hc_ops tcp_ops = {
+	.start = tcp_start,
+	.cancel = tcp_cancel,
+};
+
+static void
+tcp_init(struct check_conf *ck)
+{
+	ck->u.tcp.port = 53;
+}
+
+static void
+tcp_net(struct check_conf *ck, struct check_net *n)
+{
+	n->server = &ck->u.tcp.server;
+	n->port = &ck->u.tcp.port;
+	n->source = &ck->u.tcp.source;
+}
+
+const struct check_desc check_desc_tcp = {
+	.name = "tcp",
+	.flags = CT_BLOCK,
+	.interval = CONF_DEFAULT_INTERVAL,
+	.timeout = CONF_DEFAULT_TIMEOUT,
+	.rise = CONF_DEFAULT_RISE,
+	.fall = CONF_DEFAULT_FALL,
+	.init = tcp_init,
+	.net = tcp_net,
+	.ops = &tcp_ops,
+};

@@ -45,20 +45,16 @@ conf_service_new(const char *name, const struct conf_pos *pos)
 struct check_conf *
 conf_check_new(enum check_type type, const struct conf_pos *pos)
 {
-	struct check_conf *c = xcalloc(1, sizeof(*c));
+	const struct check_desc	*ct = check_desc_of(type);
+	struct check_conf	*c = xcalloc(1, sizeof(*c));
 
 	c->type = type;
 	c->pos = *pos;
 	c->backend = -1;
 	c->immediate = -1;
-	strcpy(c->name, conf_check_type_name(type));
-	if (type == CHECK_DNS) {
-		c->u.dns.port = 53;
-		c->u.dns.qtype = 6;	/* SOA */
-		c->u.dns.qclass = 1;	/* IN */
-		c->u.dns.edns = 1;
-	} else if (type == CHECK_TCP)
-		c->u.tcp.port = 53;
+	strcpy(c->name, ct->name);
+	if (ct->init)
+		ct->init(c);
 	return c;
 }
 
@@ -164,150 +160,70 @@ conf_name_ok(const char *s)
 const char *
 conf_check_type_name(enum check_type t)
 {
-	static const char *const names[] = { "dns", "tcp", "exec", "file",
-	    "bfd" };
-
-	return (unsigned)t < nitems(names) ? names[t] : "?";
+	return (unsigned)t < CHECK_NTYPES ? check_desc_of(t)->name : "?";
 }
 
-static struct addr *
-check_source(struct check_conf *ck)
+int
+conf_check_net(const struct check_conf *ck, struct check_net *n)
 {
-	if (ck->type == CHECK_DNS)
-		return &ck->u.dns.source;
-	if (ck->type == CHECK_TCP)
-		return &ck->u.tcp.source;
-	return NULL;
-}
+	const struct check_desc *ct = check_desc_of(ck->type);
 
-static const struct addr *
-check_server(const struct check_conf *ck)
-{
-	if (ck->type == CHECK_DNS)
-		return &ck->u.dns.server;
-	if (ck->type == CHECK_TCP)
-		return &ck->u.tcp.server;
-	return NULL;
+	if (ct->net == NULL)
+		return -1;
+	/* The descriptor fills pointers for the parser too; readers only
+	 * read through them. */
+	ct->net((struct check_conf *)(uintptr_t)ck, n);
+	return 0;
 }
 
 const struct addr *
 conf_check_target(const struct service_conf *svc, const struct check_conf *ck)
 {
-	const struct addr *a = check_server(ck);
+	const struct addr	*a;
+	struct check_net	 n;
+	int			 via = ck->backend >= 0 &&
+				    (size_t)ck->backend < svc->route.nvias;
 
 	/* BFD runs to the backend itself. */
-	if (ck->type == CHECK_BFD && ck->backend >= 0 &&
-	    (size_t)ck->backend < svc->route.nvias)
+	if ((check_desc_of(ck->type)->flags & CT_VIA) && via)
 		return &svc->route.vias[ck->backend].gw;
-	if (a == NULL)
+	if (conf_check_net(ck, &n) == -1)
 		return NULL;
-	if (a->family == 0 && ck->backend >= 0 &&
-	    (size_t)ck->backend < svc->route.nvias)
+	a = n.server;
+	if (a->family == 0 && via)
 		return &svc->route.vias[ck->backend].gw;
 	if (a->family == 0 && svc->nprefixes > 0)
 		return &svc->prefixes[0].addr;
 	return a;
 }
 
-/* What the DNS-aware expectations of a dns check imply and need. */
-static int
-dns_aware_finish(struct parser *p, struct check_conf *ck)
-{
-	struct dns_check_conf	*d = &ck->u.dns;
-	char			 a[64], b[64];
-
-	if (d->expect_rrsig) {
-		if (!d->edns)
-			return conf_error(p, &ck->pos, "check %s: expect rrsig "
-			    "needs 'edns on' (RRSIGs come with the DO bit)",
-			    ck->name);
-		d->dnssec_ok = 1;	/* RFC 3225 3: no RRSIGs without DO */
-	}
-	if ((d->expect_validated || d->servfail_name) && !d->recursion)
-		return conf_error(p, &ck->pos, "check %s: expect %s needs "
-		    "'recursion;': only a validating resolver answers it",
-		    ck->name, d->expect_validated ? "validated" : "servfail");
-	if (d->serial_primary.family && d->source.family &&
-	    d->source.family != d->serial_primary.family)
-		return conf_error(p, &ck->pos, "check %s: source %s and serial "
-		    "primary %s are not of the same address family", ck->name,
-		    util_fmt_addr(&d->source, a, sizeof(a)),
-		    util_fmt_addr(&d->serial_primary, b, sizeof(b)));
-	if (d->p95_latency && d->p95_latency >= ck->timeout) {
-		util_fmt_duration(d->p95_latency, a, sizeof(a));
-		util_fmt_duration(ck->timeout, b, sizeof(b));
-		return conf_error(p, &ck->pos, "check %s: degraded latency p95 "
-		    "%s must be below timeout %s", ck->name, a, b);
-	}
-	return 0;
-}
-
 /* Defaults for what the block left out, then the block's own sanity. */
 int
 conf_check_finish(struct parser *p, struct check_conf *ck)
 {
-	char a[32], b[32];
-	int  is_exec = ck->type == CHECK_EXEC;
+	const struct check_desc	*ct = check_desc_of(ck->type);
+	char			 a[32], b[32];
 
 	if (ck->interval == 0)
-		ck->interval = is_exec ? 10000 : ck->type == CHECK_FILE ?
-		    1000 : CONF_DEFAULT_INTERVAL;
+		ck->interval = ct->interval;
 	if (ck->fast_interval == 0)
 		ck->fast_interval = CONF_DEFAULT_FAST < ck->interval ?
 		    CONF_DEFAULT_FAST : ck->interval;
 	if (ck->timeout == 0) {
-		ck->timeout = is_exec ? CONF_DEFAULT_EXEC_TIMEOUT :
-		    CONF_DEFAULT_TIMEOUT;
+		ck->timeout = ct->timeout;
 		if (ck->timeout > ck->interval)
 			ck->timeout = ck->interval;
 	}
 	if (ck->rise == 0)
-		ck->rise = ck->type == CHECK_FILE ? 1 : CONF_DEFAULT_RISE;
+		ck->rise = ct->rise;
 	if (ck->fall == 0)
-		ck->fall = ck->type == CHECK_FILE ? 1 : CONF_DEFAULT_FALL;
-	if (ck->type == CHECK_FILE) {
+		ck->fall = ct->fall;
+	if (ct->flags & CT_MAINT) {
 		ck->timeout = 0;
 		ck->fast_interval = ck->interval;
 	}
-
-	switch (ck->type) {
-	case CHECK_DNS:
-		/* A zone list alone asks its first zone's SOA as the query. */
-		if (ck->u.dns.qname == NULL && ck->u.dns.nzones > 0)
-			ck->u.dns.qname = xstrdup(ck->u.dns.zones[0]);
-		if (ck->u.dns.qname == NULL)
-			return conf_error(p, &ck->pos, "check %s: 'query "
-			    "NAME [TYPE [CLASS]];' is required", ck->name);
-		if (ck->u.dns.rcodes == 0)
-			ck->u.dns.rcodes = 1;	/* NOERROR */
-		if (dns_aware_finish(p, ck) == -1)
-			return -1;
-		if ((ck->u.dns.nsid || ck->u.dns.dnssec_ok) && !ck->u.dns.edns)
-			return conf_error(p, &ck->pos, "check %s: nsid and "
-			    "dnssec need 'edns on'", ck->name);
-		if (ck->u.dns.degraded_latency >= ck->timeout) {
-			util_fmt_duration(ck->u.dns.degraded_latency, a,
-			    sizeof(a));
-			util_fmt_duration(ck->timeout, b, sizeof(b));
-			return conf_error(p, &ck->pos, "check %s: degraded "
-			    "latency %s must be below timeout %s", ck->name,
-			    a, b);
-		}
-		break;
-	case CHECK_EXEC:
-		if (ck->u.exec.argv == NULL)
-			return conf_error(p, &ck->pos, "check %s: 'command "
-			    "\"/path\" [\"arg\" ...];' is required", ck->name);
-		break;
-	case CHECK_FILE:
-		if (ck->u.file.path == NULL)
-			return conf_error(p, &ck->pos, "check %s: 'path "
-			    "\"/path\";' is required", ck->name);
-		break;
-	case CHECK_TCP:
-	case CHECK_BFD:
-		break;
-	}
+	if (ct->finish && ct->finish(p, ck) == -1)
+		return -1;
 	if (ck->timeout > ck->interval) {
 		util_fmt_duration(ck->timeout, a, sizeof(a));
 		util_fmt_duration(ck->interval, b, sizeof(b));
@@ -325,10 +241,12 @@ check_families(struct parser *p, const struct service_conf *svc,
     struct check_conf *ck)
 {
 	const struct addr	*target = conf_check_target(svc, ck);
-	const struct addr	*src = check_source(ck);
+	const struct addr	*src;
+	struct check_net	 n;
 	char			 a[64], b[64];
 
-	if (target == NULL || src == NULL || src->family == 0)
+	if (target == NULL || conf_check_net(ck, &n) == -1 ||
+	    (src = n.source)->family == 0)
 		return 0;
 	if (src->family != target->family)
 		return conf_error(p, &ck->pos, "check %s: source %s and server "
@@ -435,7 +353,7 @@ conf_service_finish(struct parser *p, struct service_conf *svc)
 	if (check_overlaps(p, NULL, svc) == -1)
 		return -1;
 	for (ck = svc->checks; ck; ck = ck->next) {
-		if (ck->type != CHECK_FILE && ck->backend < 0)
+		if (!check_is_maint(ck->type) && ck->backend < 0)
 			health++;
 		for (o = svc->checks; o != ck; o = o->next)
 			if (strcmp(o->name, ck->name) == 0)
@@ -519,8 +437,8 @@ conf_service_equal(const struct service_conf *a, const struct service_conf *b)
 	return conf_printed_equal(print_service_head, a, b);
 }
 
-static void
-free_argv(char **argv)
+void
+conf_free_argv(char **argv)
 {
 	char **a;
 
@@ -532,32 +450,10 @@ free_argv(char **argv)
 static void
 check_free(struct check_conf *ck)
 {
-	size_t i;
+	const struct check_desc *ct = check_desc_of(ck->type);
 
-	switch (ck->type) {
-	case CHECK_DNS:
-		free(ck->u.dns.qname);
-		for (i = 0; i < ck->u.dns.ncontains; i++)
-			free(ck->u.dns.contains[i]);
-		free(ck->u.dns.contains);
-		free(ck->u.dns.expect_nsid);
-		free(ck->u.dns.zone);
-		free(ck->u.dns.servfail_name);
-		free(ck->u.dns.expect_id_server);
-		for (i = 0; i < ck->u.dns.nzones; i++)
-			free(ck->u.dns.zones[i]);
-		free(ck->u.dns.zones);
-		break;
-	case CHECK_EXEC:
-		free_argv(ck->u.exec.argv);
-		break;
-	case CHECK_FILE:
-		free(ck->u.file.path);
-		break;
-	case CHECK_TCP:
-	case CHECK_BFD:
-		break;
-	}
+	if (ct->free)
+		ct->free(ck);
 	conf_free_watches(ck->watches);
 	free(ck);
 }
@@ -579,7 +475,7 @@ conf_free(struct conf *c)
 		}
 		free(s->prefixes);
 		free(s->prefix_pos);
-		free_argv(s->hook);
+		conf_free_argv(s->hook);
 		conf_free_announces(s->announces);
 		free(s->route.vias);
 		free(s);

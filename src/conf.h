@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "check_desc.h"
 #include "log.h"
 #include "util.h"
 
@@ -39,8 +40,8 @@ struct conf_pos {
 	int		 col;
 };
 
-/* CHECK_BFD only from `via ADDRESS bfd`: BFD to the backend, no probe. */
-enum check_type { CHECK_DNS, CHECK_TCP, CHECK_EXEC, CHECK_FILE, CHECK_BFD };
+/* enum check_type is in check_desc.h, beside the types' descriptors;
+ * CHECK_BFD only from `via ADDRESS bfd`: BFD to the backend, no probe. */
 
 /* bfd [strict] [{ interval D; multiplier N; }] -- RFC 5880 liveness. */
 struct bfd_conf {
@@ -153,6 +154,9 @@ struct check_conf {
 		struct file_check_conf	 file;
 		struct bfd_conf		 bfd;
 	} u;
+	/* The settings of a type with no member in the union: its own
+	 * struct in its own file, made by its init, freed by its free. */
+	void			*own;
 };
 
 /* Defaults of a bgp block (anycastd.conf(5)). */
@@ -331,6 +335,9 @@ const struct announce_conf *conf_announce_for(const struct service_conf *,
 		    const char *peer);
 
 const char	*conf_check_type_name(enum check_type);
+/* Where a check's network probe goes (check_desc.h); -1: it has none.
+ * The pointers are into CK, for reading. */
+int		 conf_check_net(const struct check_conf *, struct check_net *);
 const char	*conf_watch_type_name(enum watch_type);
 /* The address a check probes: its own server, or the service's first prefix. */
 const struct addr *conf_check_target(const struct service_conf *,

@@ -1,23 +1,16 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The grammar of `check TYPE [NAME] { ... }` blocks: one keyword table
- * for every check type, each keyword marked with the types it applies to,
- * so that `query` in a tcp check is refused by name.
+ * The grammar of `check TYPE [NAME] { ... }` blocks: the keywords every
+ * check shares, and the block driver.  A type's own keywords are in its
+ * descriptor (check_desc.h); a block accepts those of its type and the
+ * shared ones, so that `query` in a tcp check is refused by name.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf_int.h"
-#include "dns_wire.h"
 
-/* ---- check blocks ---- */
-
-struct check_ctx {
-	struct check_conf	*check;
-	int			 seen_expect_nsid;
-	unsigned		 seen;		/* SEEN_* */
-};
+/* ---- the keywords every check shares ---- */
 
 static int
 kw_interval(struct parser *p, void *ctx, const struct tok *kw)
@@ -67,17 +60,20 @@ kw_fall(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_semi(p);
 }
 
-static struct addr *
-check_server(struct check_conf *ck)
+static struct check_net
+net_of(void *ctx)
 {
-	return ck->type == CHECK_DNS ? &ck->u.dns.server : &ck->u.tcp.server;
+	struct check_net n;
+
+	conf_check_net(((struct check_ctx *)ctx)->check, &n);
+	return n;
 }
 
 static int
 kw_server(struct parser *p, void *ctx, const struct tok *kw)
 {
 	(void)kw;
-	if (conf_addr_arg(p, check_server(((struct check_ctx *)ctx)->check)) == -1)
+	if (conf_addr_arg(p, net_of(ctx).server) == -1)
 		return -1;
 	return conf_semi(p);
 }
@@ -85,11 +81,8 @@ kw_server(struct parser *p, void *ctx, const struct tok *kw)
 static int
 kw_source(struct parser *p, void *ctx, const struct tok *kw)
 {
-	struct check_conf *ck = ((struct check_ctx *)ctx)->check;
-
 	(void)kw;
-	if (conf_addr_arg(p, ck->type == CHECK_DNS ? &ck->u.dns.source :
-	    &ck->u.tcp.source) == -1)
+	if (conf_addr_arg(p, net_of(ctx).source) == -1)
 		return -1;
 	return conf_semi(p);
 }
@@ -97,703 +90,12 @@ kw_source(struct parser *p, void *ctx, const struct tok *kw)
 static int
 kw_port(struct parser *p, void *ctx, const struct tok *kw)
 {
-	struct check_conf	*ck = ((struct check_ctx *)ctx)->check;
-	unsigned		 port;
+	unsigned port;
 
 	(void)kw;
 	if (conf_uint_arg(p, &port, 1, 65535) == -1)
 		return -1;
-	if (ck->type == CHECK_DNS)
-		ck->u.dns.port = (uint16_t)port;
-	else
-		ck->u.tcp.port = (uint16_t)port;
-	return conf_semi(p);
-}
-
-static int
-qname_ok(const char *name)
-{
-	size_t		 total = strlen(name), label = 0;
-	const char	*s;
-
-	if (strcmp(name, ".") == 0)
-		return 1;
-	if (total == 0 || total > 254 || name[0] == '.')
-		return 0;
-	for (s = name; *s; s++) {
-		if (*s == '.') {
-			if (label == 0)
-				return 0;
-			label = 0;
-		} else if (++label > 63)
-			return 0;
-	}
-	return 1;
-}
-
-/* query NAME [TYPE [CLASS]]; the name is kept lower case and absolute. */
-static int
-kw_query(struct parser *p, void *ctx, const struct tok *kw)
-{
-	struct dns_check_conf	*d = &((struct check_ctx *)ctx)->check->u.dns;
-	struct tok		 t;
-	size_t			 i, n;
-	int			 v;
-
-	(void)kw;
-	if (conf_arg(p, &t, "a domain name", 0) == -1)
-		return -1;
-	if (!qname_ok(t.text)) {
-		conf_error(p, &t.pos, "'%s' is not a valid domain name",
-		    t.text);
-		lex_tok_free(&t);
-		return -1;
-	}
-	n = strlen(t.text);
-	free(d->qname);
-	d->qname = xmalloc(n + 2);
-	for (i = 0; i < n; i++)
-		d->qname[i] = (char)tolower((unsigned char)t.text[i]);
-	if (t.text[n - 1] != '.')
-		d->qname[n++] = '.';
-	d->qname[n] = '\0';
-	lex_tok_free(&t);
-	if (conf_peek(p)->type != TOK_WORD)
-		return conf_semi(p);
-	if (conf_arg(p, &t, "a query type", 0) == -1)
-		return -1;
-	/* RFC 6895 3.1: meta-types and zone transfers are not questions a
-	 * health probe can ask over one datagram. */
-	if ((v = dns_wire_type(t.text)) == -1 || v == 0 || v == 41 ||
-	    v == 251 || v == 252) {
-		conf_unexpected(p, &t, "a query type (A, AAAA, SOA, TXT, ...)");
-		lex_tok_free(&t);
-		return -1;
-	}
-	d->qtype = (uint16_t)v;
-	lex_tok_free(&t);
-	if (conf_peek(p)->type != TOK_WORD)
-		return conf_semi(p);
-	if (conf_arg(p, &t, "a query class", 0) == -1)
-		return -1;
-	if ((v = dns_wire_class(t.text)) == -1) {
-		conf_unexpected(p, &t, "a query class (IN, CH)");
-		lex_tok_free(&t);
-		return -1;
-	}
-	d->qclass = (uint16_t)v;
-	lex_tok_free(&t);
-	return conf_semi(p);
-}
-
-static int
-kw_tcp(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	((struct check_ctx *)ctx)->check->u.dns.tcp = 1;
-	return conf_semi(p);
-}
-
-static int
-kw_edns(struct parser *p, void *ctx, const struct tok *kw)
-{
-	static const char *const onoff[] = { "off", "on", NULL };
-	int v;
-
-	(void)kw;
-	if ((v = conf_choice(p, onoff, "on or off")) == -1)
-		return -1;
-	((struct check_ctx *)ctx)->check->u.dns.edns = v;
-	return conf_semi(p);
-}
-
-static int
-kw_dnssec(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	((struct check_ctx *)ctx)->check->u.dns.dnssec_ok = 1;
-	return conf_semi(p);
-}
-
-static int
-kw_nsid(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	((struct check_ctx *)ctx)->check->u.dns.nsid = 1;
-	return conf_semi(p);
-}
-
-static int
-expect_rcodes(struct parser *p, struct dns_check_conf *d)
-{
-	struct tok	t;
-	int		rc;
-
-	if (conf_peek(p)->type != TOK_WORD)
-		return conf_unexpected(p, conf_peek(p), "an rcode (noerror, nxdomain, ...)");
-	while (conf_peek(p)->type == TOK_WORD) {
-		if (conf_arg(p, &t, "an rcode", 0) == -1)
-			return -1;
-		rc = dns_wire_rcode(t.text);
-		if (rc < 0 || rc > 15) {
-			conf_unexpected(p, &t, "an rcode (noerror, nxdomain, "
-			    "servfail, refused, ...)");
-			lex_tok_free(&t);
-			return -1;
-		}
-		d->rcodes |= 1u << rc;
-		lex_tok_free(&t);
-	}
-	return conf_semi(p);
-}
-
-static int
-expect_contains(struct parser *p, struct dns_check_conf *d)
-{
-	struct tok t;
-
-	if (conf_arg(p, &t, "the RDATA the answer must contain", 1) == -1)
-		return -1;
-	if (t.text[0] == '\0') {
-		conf_error(p, &t.pos, "expect answer contains needs RDATA, "
-		    "not an empty string");
-		lex_tok_free(&t);
-		return -1;
-	}
-	d->contains = xreallocarray(d->contains, d->ncontains + 1,
-	    sizeof(*d->contains));
-	d->contains[d->ncontains++] = t.text;
-	d->expect_answer = 1;
-	return conf_semi(p);
-}
-
-/* ---- DNS-aware expectations (anycastd.conf(5), "dns checks") ---- */
-
-#define CONF_ZONES_MAX	100000
-
-/* Sub-keywords that may be given once per check. */
-#define SEEN_SERIAL_FROM	0x01
-#define SEEN_SERIAL_AGE		0x02
-#define SEEN_RRSIG		0x04
-#define SEEN_DNSKEY		0x08
-#define SEEN_VALIDATED		0x10
-#define SEEN_SERVFAIL		0x20
-#define SEEN_ID_SERVER		0x40
-#define SEEN_LATENCY		0x80
-#define SEEN_P95		0x100
-
-static int
-once(struct parser *p, struct check_ctx *cc, unsigned bit,
-    const struct tok *kw, const char *what)
-{
-	if (cc->seen & bit)
-		return conf_error(p, &kw->pos, "'%s' given twice", what);
-	cc->seen |= bit;
-	return 0;
-}
-
-/* S as a domain name in lower case and absolute, or NULL. */
-static char *
-norm_name(const char *s)
-{
-	size_t	 i, n = strlen(s);
-	char	*out;
-
-	if (!qname_ok(s))
-		return NULL;
-	out = xmalloc(n + 2);
-	for (i = 0; i < n; i++)
-		out[i] = (char)tolower((unsigned char)s[i]);
-	if (s[n - 1] != '.')
-		out[n++] = '.';
-	out[n] = '\0';
-	return out;
-}
-
-static char *
-name_arg(struct parser *p, const char *what)
-{
-	struct tok	 t;
-	char		*name;
-
-	if (conf_arg(p, &t, what, 0) == -1)
-		return NULL;
-	if ((name = norm_name(t.text)) == NULL)
-		conf_error(p, &t.pos, "'%s' is not a valid domain name", t.text);
-	lex_tok_free(&t);
-	return name;
-}
-
-/* zone Z, shared by the serial and dnskey expectations: one per check. */
-static int
-zone_opt(struct parser *p, struct dns_check_conf *d)
-{
-	struct conf_pos	 pos = conf_peek(p)->pos;
-	char		*z;
-
-	if ((z = name_arg(p, "a zone name")) == NULL)
-		return -1;
-	if (d->zone != NULL && strcmp(d->zone, z) != 0) {
-		conf_error(p, &pos, "zone %s, but another expect of this check "
-		    "names zone %s", z, d->zone);
-		free(z);
-		return -1;
-	}
-	free(d->zone);
-	d->zone = z;
-	return 0;
-}
-
-/*
- * Options after an expectation, in any order, each once: OPTS[i] is
- * handled by case i of the caller's switch, through *WHICH.
- */
-static int
-option(struct parser *p, const char *const *opts, const char *what,
-    unsigned *seen, int *which)
-{
-	struct conf_pos pos = conf_peek(p)->pos;
-
-	if ((*which = conf_choice(p, opts, what)) == -1)
-		return -1;
-	if (*seen & (1u << *which))
-		return conf_error(p, &pos, "'%s' given twice", opts[*which]);
-	*seen |= 1u << *which;
-	return 0;
-}
-
-/* expect serial from ADDR [port N] [lag N] [zone Z] [down]; */
-static int
-expect_serial_from(struct parser *p, struct dns_check_conf *d)
-{
-	static const char *const opts[] = { "port", "lag", "zone", "down",
-	    NULL };
-	unsigned	 v, seen = 0;
-	int		 i, rv = 0;
-
-	if (conf_addr_arg(p, &d->serial_primary) == -1)
-		return -1;
-	d->serial_port = 53;
-	while (rv == 0 && conf_peek(p)->type == TOK_WORD) {
-		if (option(p, opts, "port, lag, zone, down or ';'", &seen,
-		    &i) == -1)
-			return -1;
-		switch (i) {
-		case 0:
-			if ((rv = conf_uint_arg(p, &v, 1, 65535)) == 0)
-				d->serial_port = (uint16_t)v;
-			break;
-		case 1:
-			/* RFC 1982 3.2: serials 2^31 apart do not compare. */
-			if ((rv = conf_uint_arg(p, &v, 0, 0x7fffffff)) == 0)
-				d->serial_lag = v;
-			break;
-		case 2:
-			rv = zone_opt(p, d);
-			break;
-		default:
-			d->serial_down = 1;
-		}
-	}
-	return rv == 0 ? conf_semi(p) : -1;
-}
-
-/* expect serial age DURATION [zone Z] [down]; */
-static int
-expect_serial_age(struct parser *p, struct dns_check_conf *d)
-{
-	static const char *const opts[] = { "zone", "down", NULL };
-	unsigned	 seen = 0;
-	int		 i;
-
-	if (conf_duration_arg(p, &d->serial_age, 1000) == -1)
-		return -1;
-	while (conf_peek(p)->type == TOK_WORD) {
-		if (option(p, opts, "zone, down or ';'", &seen, &i) == -1)
-			return -1;
-		if (i == 0 && zone_opt(p, d) == -1)
-			return -1;
-		if (i == 1)
-			d->serial_age_down = 1;
-	}
-	return conf_semi(p);
-}
-
-static int
-expect_serial(struct parser *p, struct check_ctx *cc, const struct tok *kw)
-{
-	static const char *const what[] = { "from", "age", NULL };
-
-	switch (conf_choice(p, what, "from or age")) {
-	case 0:
-		if (once(p, cc, SEEN_SERIAL_FROM, kw, "expect serial from") ==
-		    -1)
-			return -1;
-		return expect_serial_from(p, &cc->check->u.dns);
-	case 1:
-		if (once(p, cc, SEEN_SERIAL_AGE, kw, "expect serial age") == -1)
-			return -1;
-		return expect_serial_age(p, &cc->check->u.dns);
-	default:
-		return -1;
-	}
-}
-
-/* expect rrsig valid DURATION [down]; */
-static int
-expect_rrsig(struct parser *p, struct check_ctx *cc, const struct tok *kw)
-{
-	static const char *const valid[] = { "valid", NULL };
-	struct dns_check_conf *d = &cc->check->u.dns;
-
-	if (once(p, cc, SEEN_RRSIG, kw, "expect rrsig") == -1 ||
-	    conf_choice(p, valid, "valid") == -1 ||
-	    conf_duration_arg(p, &d->rrsig_valid, 0) == -1)
-		return -1;
-	d->expect_rrsig = 1;
-	if (conf_word_is(p, "down")) {
-		struct tok t;
-
-		conf_next(p, &t);
-		lex_tok_free(&t);
-		d->rrsig_down = 1;
-	}
-	return conf_semi(p);
-}
-
-/* expect dnskey [zone Z]; */
-static int
-expect_dnskey(struct parser *p, struct check_ctx *cc, const struct tok *kw)
-{
-	static const char *const opts[] = { "zone", NULL };
-	struct dns_check_conf *d = &cc->check->u.dns;
-
-	if (once(p, cc, SEEN_DNSKEY, kw, "expect dnskey") == -1)
-		return -1;
-	d->expect_dnskey = 1;
-	if (conf_peek(p)->type == TOK_WORD && (conf_choice(p, opts,
-	    "zone or ';'") == -1 || zone_opt(p, d) == -1))
-		return -1;
-	return conf_semi(p);
-}
-
-/* expect servfail NAME [TYPE]; */
-static int
-expect_servfail(struct parser *p, struct check_ctx *cc, const struct tok *kw)
-{
-	struct dns_check_conf	*d = &cc->check->u.dns;
-	struct tok		 t;
-	int			 v;
-
-	if (once(p, cc, SEEN_SERVFAIL, kw, "expect servfail") == -1 ||
-	    (d->servfail_name = name_arg(p, "a known-bogus domain name")) ==
-	    NULL)
-		return -1;
-	d->servfail_type = 1;	/* A */
-	if (conf_peek(p)->type != TOK_WORD)
-		return conf_semi(p);
-	if (conf_arg(p, &t, "a query type", 0) == -1)
-		return -1;
-	if ((v = dns_wire_type(t.text)) <= 0 || v == 41 || v == 251 ||
-	    v == 252) {
-		conf_unexpected(p, &t, "a query type (A, AAAA, TXT, ...)");
-		lex_tok_free(&t);
-		return -1;
-	}
-	d->servfail_type = (uint16_t)v;
-	lex_tok_free(&t);
-	return conf_semi(p);
-}
-
-/* expect id.server "STRING"; RFC 4892. */
-static int
-expect_id_server(struct parser *p, struct check_ctx *cc, const struct tok *kw)
-{
-	struct dns_check_conf *d = &cc->check->u.dns;
-
-	if (once(p, cc, SEEN_ID_SERVER, kw, "expect id.server") == -1 ||
-	    conf_string_arg(p, &d->expect_id_server, "the id.server "
-	    "identity in quotes") == -1)
-		return -1;
-	if (d->expect_id_server[0] == '\0')
-		return conf_error(p, &kw->pos, "expect id.server needs the "
-		    "identity, not an empty string");
-	if (strlen(d->expect_id_server) > 255)
-		return conf_error(p, &kw->pos, "expect id.server: a TXT "
-		    "string has at most 255 bytes");
-	return conf_semi(p);
-}
-
-/* The DNS-aware words after `expect`; 1 when WORD is not one of them. */
-static int
-expect_aware(struct parser *p, struct check_ctx *cc, const struct tok *kw,
-    int word)
-{
-	switch (word) {
-	case 4:
-		return expect_serial(p, cc, kw);
-	case 5:
-		return expect_rrsig(p, cc, kw);
-	case 6:
-		return expect_dnskey(p, cc, kw);
-	case 7:
-		if (once(p, cc, SEEN_VALIDATED, kw, "expect validated") == -1)
-			return -1;
-		cc->check->u.dns.expect_validated = 1;
-		return conf_semi(p);
-	case 8:
-		return expect_servfail(p, cc, kw);
-	case 9:
-		return expect_id_server(p, cc, kw);
-	default:
-		return -1;
-	}
-}
-
-static int
-kw_recursion(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	((struct check_ctx *)ctx)->check->u.dns.recursion = 1;
-	return conf_semi(p);
-}
-
-static void
-zones_add(struct dns_check_conf *d, char *name)
-{
-	d->zones = xreallocarray(d->zones, d->nzones + 1, sizeof(*d->zones));
-	d->zones[d->nzones++] = name;
-}
-
-/* zones { NAME; ... } */
-static int
-zones_block(struct parser *p, struct dns_check_conf *d)
-{
-	struct tok	 t;
-	char		*name;
-
-	if (conf_expect(p, TOK_LBRACE, "'{' or from") == -1)
-		return -1;
-	while (conf_peek(p)->type != TOK_RBRACE) {
-		if (d->nzones == CONF_ZONES_MAX)
-			return conf_error(p, &conf_peek(p)->pos, "more than "
-			    "%d zones", CONF_ZONES_MAX);
-		if ((name = name_arg(p, "a zone name or '}'")) == NULL)
-			return -1;
-		zones_add(d, name);
-		if (conf_semi(p) == -1)
-			return -1;
-	}
-	conf_next(p, &t);
-	lex_tok_free(&t);
-	return 0;
-}
-
-/* The zones of BUF, one or more names a line, '#' to the end of a line. */
-static int
-zones_parse(struct parser *p, const struct conf_pos *pos, const char *path,
-    char *buf, struct dns_check_conf *d)
-{
-	char	*line, *next, *word, *save, *name;
-	int	 n = 0;
-
-	for (line = buf; line != NULL; line = next) {
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		n++;
-		line[strcspn(line, "#")] = '\0';
-		for (word = strtok_r(line, " \t\r;", &save); word != NULL;
-		    word = strtok_r(NULL, " \t\r;", &save)) {
-			if ((name = norm_name(word)) == NULL)
-				return conf_error(p, pos, "zones from \"%s\": "
-				    "line %d: '%.80s' is not a valid domain "
-				    "name", path, n, word);
-			if (d->nzones == CONF_ZONES_MAX) {
-				free(name);
-				return conf_error(p, pos, "zones from \"%s\": "
-				    "more than %d zones", path,
-				    CONF_ZONES_MAX);
-			}
-			zones_add(d, name);
-		}
-	}
-	return 0;
-}
-
-/*
- * zones from "FILE"; read now, when the config is loaded or reloaded,
- * relative to the file that names it, as include is.
- */
-static int
-zones_file(struct parser *p, const struct tok *kw, struct dns_check_conf *d)
-{
-	char		*file, *path, *buf, *slash, err[256];
-	size_t		 len;
-	int		 rv;
-
-	if (conf_string_arg(p, &file, "a file name in quotes") == -1)
-		return -1;
-	slash = strrchr(kw->pos.file, '/');
-	if (file[0] != '/' && slash != NULL) {
-		if (asprintf(&path, "%.*s/%s", (int)(slash - kw->pos.file),
-		    kw->pos.file, file) == -1)
-			fatalx_oom();
-		free(file);
-	} else
-		path = file;
-	if (conf_read_file(path, &buf, &len, err, sizeof(err)) == -1) {
-		conf_error(p, &kw->pos, "zones from: %s", err);
-		free(path);
-		return -1;
-	}
-	rv = zones_parse(p, &kw->pos, path, buf, d);
-	free(buf);
-	free(path);
-	return rv == 0 ? conf_semi(p) : -1;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* zones { ... } | zones from "FILE"; at least one zone, each once. */
-static int
-kw_zones(struct parser *p, void *ctx, const struct tok *kw)
-{
-	struct dns_check_conf	*d = &((struct check_ctx *)ctx)->check->u.dns;
-	char			**sorted;
-	size_t			  i;
-	int			  rv;
-
-	if (conf_word_is(p, "from")) {
-		struct tok t;
-
-		conf_next(p, &t);
-		lex_tok_free(&t);
-		rv = zones_file(p, kw, d);
-	} else
-		rv = zones_block(p, d);
-	if (rv == -1)
-		return -1;
-	if (d->nzones == 0)
-		return conf_error(p, &kw->pos, "zones: no zone listed");
-	sorted = xreallocarray(NULL, d->nzones, sizeof(*sorted));
-	memcpy(sorted, d->zones, d->nzones * sizeof(*sorted));
-	qsort(sorted, d->nzones, sizeof(*sorted), cmp_str);
-	for (i = 1; i < d->nzones && strcmp(sorted[i - 1], sorted[i]); i++)
-		;
-	if (i < d->nzones)
-		rv = conf_error(p, &kw->pos, "zones: %s listed twice",
-		    sorted[i]);
-	free(sorted);
-	return rv;
-}
-
-/* degraded latency DURATION; | degraded latency p95 DURATION window N; */
-static int
-kw_degraded(struct parser *p, void *ctx, const struct tok *kw)
-{
-	static const char *const what[] = { "latency", NULL };
-	static const char *const window[] = { "window", NULL };
-	struct check_ctx	*cc = ctx;
-	struct dns_check_conf	*d = &cc->check->u.dns;
-	struct tok		 t;
-
-	if (conf_choice(p, what, "latency") == -1)
-		return -1;
-	if (!conf_word_is(p, "p95")) {
-		if (once(p, cc, SEEN_LATENCY, kw, "degraded latency") == -1 ||
-		    conf_duration_arg(p, &d->degraded_latency, 1) == -1)
-			return -1;
-		return conf_semi(p);
-	}
-	conf_next(p, &t);
-	lex_tok_free(&t);
-	if (once(p, cc, SEEN_P95, kw, "degraded latency p95") == -1 ||
-	    conf_duration_arg(p, &d->p95_latency, 1) == -1 ||
-	    conf_choice(p, window, "window") == -1 ||
-	    conf_uint_arg(p, &d->p95_window, 2, 1000) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-/* expect rcode ...; | authoritative; | answer [contains X]; | nsid "X"; */
-static int
-kw_expect(struct parser *p, void *ctx, const struct tok *kw)
-{
-	static const char *const what[] = { "rcode", "authoritative",
-	    "answer", "nsid", "serial", "rrsig", "dnskey", "validated",
-	    "servfail", "id.server", NULL };
-	struct check_ctx	*cc = ctx;
-	struct dns_check_conf	*d = &cc->check->u.dns;
-	int			 word;
-
-	switch ((word = conf_choice(p, what, "rcode, authoritative, answer, "
-	    "nsid, serial, rrsig, dnskey, validated, servfail or id.server"))) {
-	case 0:
-		return expect_rcodes(p, d);
-	case 1:
-		d->expect_aa = 1;
-		return conf_semi(p);
-	case 2:
-		if (conf_word_is(p, "contains")) {
-			struct tok t;
-
-			conf_next(p, &t);
-			lex_tok_free(&t);
-			return expect_contains(p, d);
-		}
-		d->expect_answer = 1;
-		return conf_semi(p);
-	case 3:
-		if (cc->seen_expect_nsid++)
-			return conf_error(p, &kw->pos, "expect nsid given "
-			    "twice");
-		if (conf_string_arg(p, &d->expect_nsid, "the NSID in quotes") == -1)
-			return -1;
-		if (d->expect_nsid[0] == '\0')
-			return conf_error(p, &kw->pos, "expect nsid needs the "
-			    "identity, not an empty string");
-		d->nsid = 1;
-		return conf_semi(p);
-	default:
-		return word == -1 ? -1 : expect_aware(p, cc, kw, word);
-	}
-}
-
-static int
-kw_command(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	return conf_argv_arg(p, &((struct check_ctx *)ctx)->check->u.exec.argv,
-	    "a command and its arguments, each in quotes");
-}
-
-static int
-kw_exit_codes(struct parser *p, void *ctx, const struct tok *kw)
-{
-	static const char *const kinds[] = { "nagios", "zero-ok", NULL };
-	int v;
-
-	(void)kw;
-	if ((v = conf_choice(p, kinds, "nagios or zero-ok")) == -1)
-		return -1;
-	((struct check_ctx *)ctx)->check->u.exec.exit_codes = v == 0 ?
-	    EXIT_CODES_NAGIOS : EXIT_CODES_ZERO_OK;
-	return conf_semi(p);
-}
-
-static int
-kw_path(struct parser *p, void *ctx, const struct tok *kw)
-{
-	struct check_conf *ck = ((struct check_ctx *)ctx)->check;
-
-	if (conf_string_arg(p, &ck->u.file.path, "a file path in quotes") == -1)
-		return -1;
-	if (ck->u.file.path[0] != '/')
-		return conf_error(p, &kw->pos, "path must be absolute");
+	*net_of(ctx).port = (uint16_t)port;
 	return conf_semi(p);
 }
 
@@ -810,52 +112,104 @@ kw_immediate(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_immediate_parse(p, ((struct check_ctx *)ctx)->check);
 }
 
-static const struct keyword check_kw[] = {
-	{ "server", kw_server, 0, T_NET },
-	{ "port", kw_port, 0, T_NET },
-	{ "source", kw_source, 0, T_NET },
-	{ "query", kw_query, 0, T_DNS },
-	{ "tcp", kw_tcp, 0, T_DNS },
-	{ "edns", kw_edns, 0, T_DNS },
-	{ "dnssec", kw_dnssec, 0, T_DNS },
-	{ "nsid", kw_nsid, 0, T_DNS },
-	{ "expect", kw_expect, 1, T_DNS },
-	{ "degraded", kw_degraded, 1, T_DNS },
-	{ "recursion", kw_recursion, 0, T_DNS },
-	{ "zones", kw_zones, 0, T_DNS },
-	{ "command", kw_command, 0, T_EXEC },
-	{ "exit-codes", kw_exit_codes, 0, T_EXEC },
-	{ "path", kw_path, 0, T_FILE },
-	{ "interval", kw_interval, 0, T_ALL },
-	{ "fast-interval", kw_fast_interval, 0, T_PROBE },
-	{ "timeout", kw_timeout, 0, T_PROBE },
-	{ "rise", kw_rise, 0, T_PROBE },
-	{ "fall", kw_fall, 0, T_PROBE },
-	{ "watch", kw_watch, 1, T_PROBE },
-	{ "immediate", kw_immediate, 0, T_PROBE },
+/* Of a network probe (a descriptor with net), before its own. */
+static const struct keyword net_kw[] = {
+	{ "server", kw_server, 0, 0 },
+	{ "port", kw_port, 0, 0 },
+	{ "source", kw_source, 0, 0 },
 	{ NULL, NULL, 0, 0 }
 };
+
+/* Of every check, after the type's own. */
+static const struct keyword every_kw[] = {
+	{ "interval", kw_interval, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+/* Of every check but a maintenance flag (CT_MAINT). */
+static const struct keyword probe_kw[] = {
+	{ "fast-interval", kw_fast_interval, 0, 0 },
+	{ "timeout", kw_timeout, 0, 0 },
+	{ "rise", kw_rise, 0, 0 },
+	{ "fall", kw_fall, 0, 0 },
+	{ "watch", kw_watch, 1, 0 },
+	{ "immediate", kw_immediate, 0, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+/* At most 64: the block driver keeps "given once" in 64 bits. */
+#define CHECK_KW_MAX	64
+
+static size_t
+kw_append(struct keyword *out, size_t n, const struct keyword *kws)
+{
+	for (; kws && kws->name; kws++) {
+		if (n == CHECK_KW_MAX - 1)
+			fatal("a check type has more than %d keywords",
+			    CHECK_KW_MAX - 1);
+		out[n++] = *kws;
+	}
+	return n;
+}
+
+/* The keywords of a block of type CT, in the order errors list them. */
+static void
+check_keywords(const struct check_desc *ct, struct keyword *out)
+{
+	size_t n = 0;
+
+	if (ct->net)
+		n = kw_append(out, n, net_kw);
+	n = kw_append(out, n, ct->keywords[0]);
+	n = kw_append(out, n, ct->keywords[1]);
+	n = kw_append(out, n, every_kw);
+	if (!(ct->flags & CT_MAINT))
+		n = kw_append(out, n, probe_kw);
+	memset(&out[n], 0, sizeof(out[n]));
+}
+
+/* The type after `check`: one written as a block. */
+static int
+check_type_arg(struct parser *p)
+{
+	struct tok	t;
+	char		what[160];
+	int		type;
+
+	snprintf(what, sizeof(what), "a check type (%s)",
+	    check_desc_block_names());
+	if (conf_arg(p, &t, what, 0) == -1)
+		return -1;
+	type = check_desc_find(t.text);
+	if (type == -1 || !(check_desc_of(type)->flags & CT_BLOCK)) {
+		conf_unexpected(p, &t, what);
+		lex_tok_free(&t);
+		return -1;
+	}
+	lex_tok_free(&t);
+	return type;
+}
 
 /* A check of SVC; BACKEND is the index of its via, or -1. */
 int
 conf_parse_check(struct parser *p, struct service_conf *svc,
     const struct tok *kw, int backend)
 {
-	static const char *const types[] = { "dns", "tcp", "exec", "file",
-	    NULL };
+	const struct check_desc	*ct;
+	struct keyword		 kws[CHECK_KW_MAX];
 	struct check_conf	*ck, **tail;
 	struct check_ctx	 cc;
 	struct tok		 t;
 	int			 type;
 
-	if ((type = conf_choice(p, types, "a check type (dns, tcp, exec, file)"))
-	    == -1)
+	if ((type = check_type_arg(p)) == -1)
 		return -1;
+	ct = check_desc_of(type);
 	ck = conf_check_new((enum check_type)type, &kw->pos);
 	ck->backend = backend;
 	if (backend >= 0)
 		snprintf(ck->name, sizeof(ck->name), "via%d-%s", backend + 1,
-		    types[type]);
+		    ct->name);
 	for (tail = &svc->checks; *tail; tail = &(*tail)->next)
 		;
 	*tail = ck;
@@ -876,7 +230,8 @@ conf_parse_check(struct parser *p, struct service_conf *svc,
 	}
 	memset(&cc, 0, sizeof(cc));
 	cc.check = ck;
-	if (conf_block(p, check_kw, &cc, types[type], 1u << type) == -1)
+	check_keywords(ct, kws);
+	if (conf_block(p, kws, &cc, ct->name, 1) == -1)
 		return -1;
 	return conf_check_finish(p, ck);
 }

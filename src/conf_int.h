@@ -24,16 +24,18 @@ struct keyword {
 	const char	*name;
 	int		(*fn)(struct parser *, void *, const struct tok *);
 	int		 repeatable;
-	unsigned	 types;		/* check blocks: which check types */
+	unsigned	 unused;	/* 0; once the check types' mask */
 };
 
-#define T_DNS	(1u << CHECK_DNS)
-#define T_TCP	(1u << CHECK_TCP)
-#define T_EXEC	(1u << CHECK_EXEC)
-#define T_FILE	(1u << CHECK_FILE)
-#define T_NET	(T_DNS | T_TCP)
-#define T_PROBE	(T_DNS | T_TCP | T_EXEC)
-#define T_ALL	(T_DNS | T_TCP | T_EXEC | T_FILE)
+/*
+ * What the keyword handlers of a check block get (a check type's own
+ * keywords, check_desc.h): the check, and bits the type may use for
+ * sub-keywords given at most once.
+ */
+struct check_ctx {
+	struct check_conf	*check;
+	unsigned		 seen;
+};
 
 struct tok	*conf_peek(struct parser *);
 int	 conf_next(struct parser *, struct tok *);
@@ -49,7 +51,7 @@ int	 conf_uint_arg(struct parser *, unsigned *, unsigned, unsigned);
 int	 conf_addr_arg(struct parser *, struct addr *);
 int	 conf_argv_arg(struct parser *, char ***, const char *);
 int	 conf_block(struct parser *, const struct keyword *, void *,
-	    const char *, unsigned type_bit);
+	    const char *, int is_check);
 
 /* Keywords that open blocks, each in its own file. */
 int	 conf_kw_service(struct parser *, void *, const struct tok *);
@@ -94,6 +96,14 @@ int	 conf_service_finish(struct parser *, struct service_conf *);
 int	 conf_validate(struct parser *, struct conf *);
 
 void	 conf_print_check(FILE *, const struct check_conf *, const char *);
+/* "IND<word> ADDR;\n" unless ADDR is unset; "IND<word> DURATION;\n". */
+void	 conf_print_addr(FILE *, const char *ind, const char *,
+	    const struct addr *);
+void	 conf_print_duration(FILE *, const char *ind, const char *,
+	    uint64_t);
+/* " \"arg\" \"arg\"": an argv, each word quoted. */
+void	 conf_print_argv(FILE *, char *const *);
+void	 conf_free_argv(char **);
 void	 conf_print_check_body(FILE *, const struct check_conf *,
 	    const char *);
 void	 conf_print_service_head(FILE *, const struct service_conf *);

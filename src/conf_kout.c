@@ -80,8 +80,9 @@ via_bfd(struct parser *p, struct service_conf *svc, const struct tok *kw,
 	ck->backend = idx;
 	snprintf(ck->name, sizeof(ck->name), "via%d-bfd", idx + 1);
 	/* Pushed by BFD as it happens; the timer only refreshes the state. */
-	ck->interval = ck->fast_interval = 1000;
-	ck->rise = ck->fall = 1;
+	ck->interval = ck->fast_interval = check_desc_bfd.interval;
+	ck->rise = check_desc_bfd.rise;
+	ck->fall = check_desc_bfd.fall;
 	for (tail = &svc->checks; *tail; tail = &(*tail)->next)
 		;
 	*tail = ck;
@@ -137,7 +138,7 @@ kw_via(struct parser *p, void *ctx, const struct tok *kw)
 		} else if (strcmp(t.text, "check") == 0) {
 			if (conf_parse_check(p, svc, &t, idx) == -1)
 				goto fail;
-			checks += last_check(svc)->type != CHECK_FILE;
+			checks += !check_is_maint(last_check(svc)->type);
 			block = 1;
 		} else if (strcmp(t.text, "bfd") == 0) {
 			/* Only `bfd { ... }` ends in a block. */

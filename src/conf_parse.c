@@ -534,28 +534,24 @@ lookup(const struct keyword *kws, const char *name)
 }
 
 static void
-keyword_list(const struct keyword *kws, unsigned type_bit, char *buf,
-    size_t len)
+keyword_list(const struct keyword *kws, char *buf, size_t len)
 {
 	size_t off = 0;
 
 	buf[0] = '\0';
-	for (; kws->name && off < len; kws++) {
-		if (type_bit && !(kws->types & type_bit))
-			continue;
+	for (; kws->name && off < len; kws++)
 		off += (size_t)snprintf(buf + off, len - off, "%s%s",
 		    off ? ", " : "", kws->name);
-	}
 }
 
 /*
  * Statements up to the closing brace (or the end of the file at top
  * level, where NAME is NULL).  Each keyword may appear once unless the
- * table says it repeats.
+ * table says it repeats.  IS_CHECK: a check's block, "in dns check".
  */
 static int
 statements(struct parser *p, const struct keyword *kws, void *ctx,
-    const char *name, unsigned type_bit)
+    const char *name, int is_check)
 {
 	const struct keyword	*k;
 	struct tok		 t;
@@ -580,13 +576,12 @@ statements(struct parser *p, const struct keyword *kws, void *ctx,
 			continue;
 		}
 		k = lookup(kws, t.text);
-		if (k == NULL || (type_bit && !(k->types & type_bit))) {
-			keyword_list(kws, type_bit, list, sizeof(list));
+		if (k == NULL) {
+			keyword_list(kws, list, sizeof(list));
 			conf_error(p, &t.pos, "unknown keyword '%s' in %s%s; "
 			    "expected one of: %s", t.text,
 			    name ? name : "the top level",
-			    name && !type_bit ? " block" :
-			    type_bit ? " check" : "", list);
+			    is_check ? " check" : name ? " block" : "", list);
 			lex_tok_free(&t);
 			return -1;
 		}
@@ -606,11 +601,11 @@ statements(struct parser *p, const struct keyword *kws, void *ctx,
 
 int
 conf_block(struct parser *p, const struct keyword *kws, void *ctx,
-    const char *name, unsigned type_bit)
+    const char *name, int is_check)
 {
 	if (conf_expect(p, TOK_LBRACE, "'{'") == -1)
 		return -1;
-	return statements(p, kws, ctx, name, type_bit);
+	return statements(p, kws, ctx, name, is_check);
 }
 
 struct conf *

@@ -8,7 +8,6 @@
 #include <stdio.h>
 
 #include "conf_int.h"
-#include "dns_wire.h"
 
 /* A config string, quoted, with its '"' and '\\' escaped. */
 void
@@ -23,8 +22,8 @@ conf_print_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void
-print_argv(FILE *f, char *const *argv)
+void
+conf_print_argv(FILE *f, char *const *argv)
 {
 	for (; *argv; argv++) {
 		fputc(' ', f);
@@ -32,8 +31,8 @@ print_argv(FILE *f, char *const *argv)
 	}
 }
 
-static void
-print_duration(FILE *f, const char *ind, const char *kw, uint64_t ms)
+void
+conf_print_duration(FILE *f, const char *ind, const char *kw, uint64_t ms)
 {
 	char buf[32];
 
@@ -41,8 +40,8 @@ print_duration(FILE *f, const char *ind, const char *kw, uint64_t ms)
 	fprintf(f, "%s%s %s;\n", ind, kw, buf);
 }
 
-static void
-print_addr(FILE *f, const char *ind, const char *kw, const struct addr *a)
+void
+conf_print_addr(FILE *f, const char *ind, const char *kw, const struct addr *a)
 {
 	char buf[64];
 
@@ -51,98 +50,16 @@ print_addr(FILE *f, const char *ind, const char *kw, const struct addr *a)
 		    util_fmt_addr(a, buf, sizeof(buf)));
 }
 
-/* The DNS-aware expectations of print_dns(), in their fixed order. */
+/* server, port and source of a network probe, before its own settings. */
 static void
-print_dns_aware(FILE *f, const char *ind, const struct dns_check_conf *d)
+print_net(FILE *f, const char *ind, const struct check_conf *ck)
 {
-	char	 buf[64], t[16];
+	struct check_net n;
 
-	if (d->expect_id_server) {
-		fprintf(f, "%sexpect id.server ", ind);
-		conf_print_string(f, d->expect_id_server);
-		fprintf(f, ";\n");
-	}
-	if (d->expect_validated)
-		fprintf(f, "%sexpect validated;\n", ind);
-	if (d->servfail_name)
-		fprintf(f, "%sexpect servfail %s %s;\n", ind, d->servfail_name,
-		    dns_wire_type_name(d->servfail_type, t, sizeof(t)));
-	if (d->expect_dnskey)
-		fprintf(f, "%sexpect dnskey%s%s;\n", ind, d->zone ? " zone " :
-		    "", d->zone ? d->zone : "");
-	if (d->serial_primary.family)
-		fprintf(f, "%sexpect serial from %s port %u lag %u%s%s%s;\n",
-		    ind, util_fmt_addr(&d->serial_primary, buf, sizeof(buf)),
-		    d->serial_port, d->serial_lag, d->zone ? " zone " : "",
-		    d->zone ? d->zone : "", d->serial_down ? " down" : "");
-	if (d->serial_age) {
-		util_fmt_duration(d->serial_age, buf, sizeof(buf));
-		fprintf(f, "%sexpect serial age %s%s%s%s;\n", ind, buf,
-		    d->zone ? " zone " : "", d->zone ? d->zone : "",
-		    d->serial_age_down ? " down" : "");
-	}
-	if (d->expect_rrsig) {
-		util_fmt_duration(d->rrsig_valid, buf, sizeof(buf));
-		fprintf(f, "%sexpect rrsig valid %s%s;\n", ind, buf,
-		    d->rrsig_down ? " down" : "");
-	}
-}
-
-static void
-print_dns(FILE *f, const char *ind, const struct dns_check_conf *d)
-{
-	char	 t[16], c[16], r[16];
-	size_t	 i;
-	unsigned rc;
-
-	print_addr(f, ind, "server", &d->server);
-	fprintf(f, "%sport %u;\n", ind, d->port);
-	print_addr(f, ind, "source", &d->source);
-	fprintf(f, "%squery %s %s %s;\n", ind, d->qname,
-	    dns_wire_type_name(d->qtype, t, sizeof(t)),
-	    dns_wire_class_name(d->qclass, c, sizeof(c)));
-	if (d->tcp)
-		fprintf(f, "%stcp;\n", ind);
-	fprintf(f, "%sedns %s;\n", ind, d->edns ? "on" : "off");
-	if (d->dnssec_ok)
-		fprintf(f, "%sdnssec;\n", ind);
-	if (d->nsid)
-		fprintf(f, "%snsid;\n", ind);
-	if (d->recursion)
-		fprintf(f, "%srecursion;\n", ind);
-	fprintf(f, "%sexpect rcode", ind);
-	for (rc = 0; rc < 16; rc++)
-		if (d->rcodes & (1u << rc))
-			fprintf(f, " %s", dns_wire_rcode_name(rc, r, sizeof(r)));
-	fprintf(f, ";\n");
-	if (d->expect_aa)
-		fprintf(f, "%sexpect authoritative;\n", ind);
-	if (d->expect_answer && d->ncontains == 0)
-		fprintf(f, "%sexpect answer;\n", ind);
-	for (i = 0; i < d->ncontains; i++) {
-		fprintf(f, "%sexpect answer contains ", ind);
-		conf_print_string(f, d->contains[i]);
-		fprintf(f, ";\n");
-	}
-	if (d->expect_nsid) {
-		fprintf(f, "%sexpect nsid ", ind);
-		conf_print_string(f, d->expect_nsid);
-		fprintf(f, ";\n");
-	}
-	print_dns_aware(f, ind, d);
-	if (d->degraded_latency)
-		print_duration(f, ind, "degraded latency", d->degraded_latency);
-	if (d->p95_latency) {
-		util_fmt_duration(d->p95_latency, t, sizeof(t));
-		fprintf(f, "%sdegraded latency p95 %s window %u;\n", ind, t,
-		    d->p95_window);
-	}
-	if (d->nzones) {
-		fprintf(f, "%szones {\n", ind);
-		for (i = 0; i < d->nzones; i++)
-			fprintf(f, "%s\t%s;\n", ind, d->zones[i]);
-		fprintf(f, "%s}\n", ind);
-	}
+	conf_check_net(ck, &n);
+	conf_print_addr(f, ind, "server", n.server);
+	fprintf(f, "%sport %u;\n", ind, *n.port);
+	conf_print_addr(f, ind, "source", n.source);
 }
 
 void
@@ -157,48 +74,22 @@ conf_print_check(FILE *f, const struct check_conf *ck, const char *ind0)
 void
 conf_print_check_body(FILE *f, const struct check_conf *ck, const char *ind0)
 {
-	char ind[32];
+	const struct check_desc	*ct = check_desc_of(ck->type);
+	char			 ind[32];
 
 	snprintf(ind, sizeof(ind), "%s\t", ind0);
 	fprintf(f, "check %s %s {\n", conf_check_type_name(ck->type),
 	    ck->name);
-	switch (ck->type) {
-	case CHECK_DNS:
-		print_dns(f, ind, &ck->u.dns);
-		break;
-	case CHECK_TCP:
-		print_addr(f, ind, "server", &ck->u.tcp.server);
-		fprintf(f, "%sport %u;\n", ind, ck->u.tcp.port);
-		print_addr(f, ind, "source", &ck->u.tcp.source);
-		break;
-	case CHECK_EXEC:
-		fprintf(f, "%scommand", ind);
-		print_argv(f, ck->u.exec.argv);
-		fprintf(f, ";\n");
-		if (ck->u.exec.exit_codes == EXIT_CODES_ZERO_OK)
-			fprintf(f, "%s# exit 0: up; any other: down\n"
-			    "%sexit-codes zero-ok;\n", ind, ind);
-		else
-			fprintf(f, "%s# exit 0: up; 1: degraded (still "
-			    "announced); any other: down\n"
-			    "%sexit-codes nagios;\n", ind, ind);
-		break;
-	case CHECK_FILE:
-		fprintf(f, "%spath ", ind);
-		conf_print_string(f, ck->u.file.path);
-		fprintf(f, ";\n");
-		break;
-	case CHECK_BFD:		/* printed as its via's `bfd`; this for reloads */
-		fputs(ind, f);
-		conf_print_bfd(f, ind, &ck->u.bfd);
-		fputc('\n', f);
-		break;
-	}
+	if (ct->net)
+		print_net(f, ind, ck);
+	if (ct->print)
+		ct->print(f, ind, ck);
 	conf_print_watches(f, ck, ind);
-	print_duration(f, ind, "interval", ck->interval);
-	if (ck->type != CHECK_FILE) {
-		print_duration(f, ind, "fast-interval", ck->fast_interval);
-		print_duration(f, ind, "timeout", ck->timeout);
+	conf_print_duration(f, ind, "interval", ck->interval);
+	if (!(ct->flags & CT_MAINT)) {
+		conf_print_duration(f, ind, "fast-interval",
+		    ck->fast_interval);
+		conf_print_duration(f, ind, "timeout", ck->timeout);
 		fprintf(f, "%srise %u;\n%sfall %u;\n", ind, ck->rise, ind,
 		    ck->fall);
 	}
@@ -222,22 +113,22 @@ conf_print_service_head(FILE *f, const struct service_conf *s)
 	if (s->combine == COMBINE_THRESHOLD)
 		fprintf(f, " %u", s->threshold);
 	fprintf(f, ";\n");
-	print_duration(f, "\t", "delay up", s->delay_up);
-	print_duration(f, "\t", "delay down", s->delay_down);
-	print_duration(f, "\t", "drain time", s->drain_time);
+	conf_print_duration(f, "\t", "delay up", s->delay_up);
+	conf_print_duration(f, "\t", "delay down", s->delay_down);
+	conf_print_duration(f, "\t", "drain time", s->drain_time);
 	if (d->enabled) {
 		fprintf(f, "\tdamping {\n\t\tpenalty %u;\n", d->penalty);
-		print_duration(f, "\t\t", "half-life", d->half_life);
+		conf_print_duration(f, "\t\t", "half-life", d->half_life);
 		fprintf(f, "\t\tsuppress %u;\n\t\treuse %u;\n", d->suppress,
 		    d->reuse);
-		print_duration(f, "\t\t", "max-suppress", d->max_suppress);
+		conf_print_duration(f, "\t\t", "max-suppress", d->max_suppress);
 		fprintf(f, "\t}\n");
 	}
 	if (s->protect_last)
 		fprintf(f, "\tprotect last;\n");
 	if (s->hook) {
 		fprintf(f, "\thook");
-		print_argv(f, s->hook);
+		conf_print_argv(f, s->hook);
 		fprintf(f, ";\n");
 	}
 }
@@ -382,10 +273,10 @@ conf_print_bgp(FILE *f, const struct bgp_conf *b)
 	fprintf(f, "\tneighbor %s as %u;\n", util_fmt_addr(&b->neighbor, buf,
 	    sizeof(buf)), b->remote_as);
 	fprintf(f, "\tport %u;\n", b->port);
-	print_addr(f, "\t", "source", &b->source);
-	print_addr(f, "\t", "router-id", &b->router_id);
-	print_duration(f, "\t", "hold time", b->hold_time);
-	print_duration(f, "\t", "connect retry", b->connect_retry);
+	conf_print_addr(f, "\t", "source", &b->source);
+	conf_print_addr(f, "\t", "router-id", &b->router_id);
+	conf_print_duration(f, "\t", "hold time", b->hold_time);
+	conf_print_duration(f, "\t", "connect retry", b->connect_retry);
 	if (b->passive)
 		fprintf(f, "\tpassive;\n");
 	if (b->multihop)
@@ -397,8 +288,8 @@ conf_print_bgp(FILE *f, const struct bgp_conf *b)
 		conf_print_string(f, b->password);
 		fprintf(f, ";\n");
 	}
-	print_addr(f, "\t", "next-hop", &b->nexthop4);
-	print_addr(f, "\t", "next-hop", &b->nexthop6);
+	conf_print_addr(f, "\t", "next-hop", &b->nexthop4);
+	conf_print_addr(f, "\t", "next-hop", &b->nexthop6);
 	fprintf(f, "\taddress-family%s%s;\n",
 	    b->families & CONF_AF_IPV4 ? " ipv4" : "",
 	    b->families & CONF_AF_IPV6 ? " ipv6" : "");

@@ -89,6 +89,7 @@ conf_watch_parse(struct parser *p, struct check_conf *ck, const struct tok *kw)
 	static const char *const kinds[] = { "process", "listener",
 	    "tcp-session", NULL };
 	struct watch_conf	*w;
+	struct check_net	 net;
 	int			 type, n = 0;
 
 	for (w = ck->watches; w; w = w->next)
@@ -104,7 +105,7 @@ conf_watch_parse(struct parser *p, struct check_conf *ck, const struct tok *kw)
 	case WATCH_PROCESS:
 		return watch_process(p, w);
 	case WATCH_LISTENER:
-		if (ck->type != CHECK_DNS && ck->type != CHECK_TCP)
+		if (conf_check_net(ck, &net) == -1)
 			return conf_error(p, &kw->pos, "watch listener is for "
 			    "dns and tcp checks");
 		/* A backend's sockets are on its own host, out of sight. */
@@ -114,7 +115,7 @@ conf_watch_parse(struct parser *p, struct check_conf *ck, const struct tok *kw)
 			    "(watch tcp-session works across the network)");
 		return watch_listener(p, w);
 	case WATCH_TCP_SESSION:
-		if (ck->type != CHECK_DNS)
+		if (!(check_desc_of(ck->type)->flags & CT_TCP_SESSION))
 			return conf_error(p, &kw->pos, "watch tcp-session is "
 			    "for dns checks");
 		return conf_semi(p);
@@ -137,7 +138,9 @@ conf_immediate_parse(struct parser *p, struct check_conf *ck)
 static uint16_t
 check_port(const struct check_conf *ck)
 {
-	return ck->type == CHECK_DNS ? ck->u.dns.port : ck->u.tcp.port;
+	struct check_net n;
+
+	return conf_check_net(ck, &n) == -1 ? 0 : *n.port;
 }
 
 static int

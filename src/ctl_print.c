@@ -368,62 +368,7 @@ ctl_print_fmt_duration(uint64_t ms, char *buf, size_t len)
 int
 ctl_print_parse_duration(const char *str, uint64_t *ms, const char **why)
 {
-	static const struct {
-		const char	*name;
-		uint64_t	 ms;
-	} units[] = {
-		{ "ms", 1 }, { "s", 1000 }, { "m", 60 * 1000 },
-		{ "h", 3600 * 1000 }, { "d", 24 * 3600 * 1000 },
-	};
-	const char	*p = str, *u;
-	uint64_t	 total = 0, n, mult;
-	size_t		 i, ulen;
-
-	if (*p == '\0') {
-		*why = "empty duration";
-		return -1;
-	}
-	while (*p != '\0') {
-		if (!isdigit((unsigned char)*p)) {
-			*why = "expected a number, as in 300ms, 10s, 5m, 1h "
-			    "or 1m30s";
-			return -1;
-		}
-		for (n = 0; isdigit((unsigned char)*p); p++) {
-			if (n > (DURATION_MAX - (uint64_t)(*p - '0')) / 10) {
-				*why = "duration too long";
-				return -1;
-			}
-			n = n * 10 + (uint64_t)(*p - '0');
-		}
-		if (*p == '.') {
-			*why = "whole numbers only: write 1s500ms, not 1.5s";
-			return -1;
-		}
-		for (u = p; isalpha((unsigned char)*p); p++)
-			;
-		ulen = (size_t)(p - u);
-		if (ulen == 0) {
-			*why = "number without a unit (ms, s, m, h or d)";
-			return -1;
-		}
-		mult = 0;
-		for (i = 0; i < nitems(units); i++)
-			if (strlen(units[i].name) == ulen &&
-			    strncmp(units[i].name, u, ulen) == 0)
-				mult = units[i].ms;
-		if (mult == 0) {
-			*why = "unknown unit (use ms, s, m, h or d)";
-			return -1;
-		}
-		if (n > (DURATION_MAX - total) / mult) {
-			*why = "duration too long";
-			return -1;
-		}
-		total += n * mult;
-	}
-	*ms = total;
-	return 0;
+	return util_parse_duration_max(str, DURATION_MAX, ms, why);
 }
 
 /*

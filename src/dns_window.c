@@ -5,33 +5,15 @@
  * One sample is one answered probe's round trip; a probe that failed
  * has no round trip and is the business of rise/fall, not of latency.
  *
- * The engine keeps no per-check state for check types, only per probe;
- * the windows therefore live in a small store keyed by service and check
- * name, so a window survives a reload that keeps its check, and a window
- * whose check is gone is freed after a while without use.
+ * A window is the dns check's own state (check_dns.c, hc.h): it lives
+ * as long as its check, across a reload that keeps the check.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
 #include "dns_window.h"
 #include "util.h"
-
-#define STORE_BUCKETS	256
-#define STORE_GC_MS	60000	/* look for unused windows this often */
-
-struct stored {
-	struct stored		*next;
-	char			 svc[CONF_NAME_MAX];
-	char			 check[CONF_NAME_MAX];
-	uint64_t		 used_ms;
-	uint64_t		 keep_ms;
-	struct dns_window	 w;
-};
-
-static struct stored	*store[STORE_BUCKETS];
-static uint64_t		 store_gc_at;
 
 void
 dns_window_init(struct dns_window *w, unsigned cap)
@@ -122,82 +104,4 @@ dns_window_reason(const struct dns_window *w, uint64_t p95_us,
 		snprintf(buf, size, "p95 latency %.1fms over the last %u "
 		    "answers, degraded until below %s (limit %s)",
 		    (double)p95_us / 1000.0, w->n, rec, lim);
-}
-
-/* ---- the store ---- */
-
-static unsigned
-bucket(const char *svc, const char *check)
-{
-	uint32_t	 h = 2166136261u;	/* FNV-1a */
-	const char	*s;
-
-	for (s = svc; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	h = (h ^ '/') * 16777619u;
-	for (s = check; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h % STORE_BUCKETS;
-}
-
-static void
-store_gc(uint64_t now_ms)
-{
-	struct stored	**pp, *e;
-	size_t		  b;
-
-	for (b = 0; b < STORE_BUCKETS; b++)
-		for (pp = &store[b]; (e = *pp) != NULL;) {
-			if (now_ms - e->used_ms > e->keep_ms) {
-				*pp = e->next;
-				dns_window_free(&e->w);
-				free(e);
-			} else
-				pp = &e->next;
-		}
-}
-
-struct dns_window *
-dns_window_get(const char *svc, const char *check, unsigned cap,
-    uint64_t now_ms, uint64_t keep_ms)
-{
-	struct stored	*e;
-	unsigned	 b = bucket(svc, check);
-
-	if (now_ms >= store_gc_at) {
-		store_gc(now_ms);
-		store_gc_at = now_ms + STORE_GC_MS;
-	}
-	for (e = store[b]; e != NULL; e = e->next)
-		if (strcmp(e->svc, svc) == 0 && strcmp(e->check, check) == 0)
-			break;
-	if (e == NULL) {
-		e = xcalloc(1, sizeof(*e));
-		snprintf(e->svc, sizeof(e->svc), "%s", svc);
-		snprintf(e->check, sizeof(e->check), "%s", check);
-		dns_window_init(&e->w, cap);
-		e->next = store[b];
-		store[b] = e;
-	} else if (e->w.cap != cap) {
-		dns_window_free(&e->w);
-		dns_window_init(&e->w, cap);
-	}
-	e->used_ms = now_ms;
-	e->keep_ms = keep_ms;
-	return &e->w;
-}
-
-void
-dns_window_clear(void)
-{
-	struct stored	*e;
-	size_t		 b;
-
-	for (b = 0; b < STORE_BUCKETS; b++)
-		while ((e = store[b]) != NULL) {
-			store[b] = e->next;
-			dns_window_free(&e->w);
-			free(e);
-		}
-	store_gc_at = 0;
 }

@@ -10,9 +10,8 @@
  * of answered probes are kept in a ring; once it is full, the check is
  * degraded while the p95 is above DURATION, and stays degraded until it
  * falls below 80% of DURATION (hysteresis, so a p95 hovering at the
- * limit does not flap).  The window code is pure; the store below keeps
- * one window per check across probes, since a probe's own state lives
- * only as long as the probe.
+ * limit does not flap).  The window code is pure; check_dns.c keeps one
+ * window per check as the check's own state (hc.h).
  */
 
 /* Recover below this share of the limit (percent). */
@@ -45,15 +44,5 @@ int		 dns_window_judge(struct dns_window *, uint64_t limit_us,
  */
 void		 dns_window_reason(const struct dns_window *, uint64_t p95_us,
 		    uint64_t limit_us, char *, size_t);
-
-/*
- * The window of check SVC/CHECK, created empty when missing or when CAP
- * changed.  NOW_MS is the monotonic clock; windows not used for KEEP_MS
- * are freed (their check was removed by a reload).
- */
-struct dns_window *dns_window_get(const char *svc, const char *check,
-		    unsigned cap, uint64_t now_ms, uint64_t keep_ms);
-/* Free every stored window (shutdown, tests). */
-void		 dns_window_clear(void);
 
 #endif

@@ -18,24 +18,6 @@
 static void	check_timer_cb(evutil_socket_t, short, void *);
 static void	service_timer_cb(evutil_socket_t, short, void *);
 
-static const struct hc_ops *const type_ops[] = {
-	[CHECK_DNS] = &check_dns_ops,
-	[CHECK_TCP] = &check_tcp_ops,
-	[CHECK_EXEC] = &check_exec_ops,
-	[CHECK_FILE] = &check_file_ops,
-	[CHECK_BFD] = &check_bfd_ops,
-};
-
-struct timeval
-hc_tv(uint64_t ms)
-{
-	struct timeval tv;
-
-	tv.tv_sec = (time_t)(ms / 1000);
-	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
-	return tv;
-}
-
 static uint64_t
 now_us(void)
 {
@@ -79,7 +61,7 @@ first_splay(uint64_t interval)
 static void
 schedule(struct hc_check *ck, uint64_t ms)
 {
-	struct timeval tv = hc_tv(ms);
+	struct timeval tv = util_tv(ms);
 
 	evtimer_add(ck->timer, &tv);
 }
@@ -92,8 +74,8 @@ check_free(struct hc_check *ck)
 	if (ck->running)
 		ck->ops->cancel(ck);
 	watch_list_free(ck->watches);
-	if (ck->ops == &check_bfd_ops)
-		check_bfd_release(ck);
+	if (ck->ops->state_free)
+		ck->ops->state_free(ck);
 	event_free(ck->timer);
 	free(ck);
 }
@@ -107,7 +89,7 @@ check_new(struct hc_engine *e, struct hc_service *svc,
 
 	ck->svc = svc;
 	ck->conf = cc;
-	ck->ops = type_ops[cc->type];
+	ck->ops = check_desc_of(cc->type)->ops;
 	if (target)
 		ck->target = *target;
 	hc_track_init(&ck->track, util_now_ms());
@@ -122,7 +104,7 @@ check_new(struct hc_engine *e, struct hc_service *svc,
 	 * check once to a random phase of its interval -- earlier, never
 	 * later.  A maintenance file is looked at before anything can come up.
 	 */
-	schedule(ck, cc->type == CHECK_FILE ? 0 :
+	schedule(ck, check_is_maint(cc->type) ? 0 :
 	    util_random() % (first_splay(cc->interval) + 1));
 	ck->watches = watch_list_start(ck, e->base);
 	return ck;
@@ -402,7 +384,7 @@ hc_service_eval(struct hc_service *svc)
 	free(in);
 	evtimer_del(svc->timer);
 	if ((at = svc_next_event(&svc->st, svc->conf, now)) != 0) {
-		struct timeval tv = hc_tv(at > now ? at - now : 0);
+		struct timeval tv = util_tv(at > now ? at - now : 0);
 
 		evtimer_add(svc->timer, &tv);
 	}

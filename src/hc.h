@@ -17,10 +17,18 @@
 struct hc_check;
 struct hc_service;
 
-/* One check type: start a probe; it ends by calling hc_report() once. */
+/*
+ * The engine's half of a check type's descriptor (check_desc.h): start a
+ * probe, which ends by calling hc_report() once; abandon one in flight.
+ * A check's own state (hc_check.state: the dns check's p95 window, the
+ * BFD session) is made by the type when it first needs it, kept with
+ * the check across a reload that keeps the check (as its counters are),
+ * and freed by state_free (NULL: it has none).
+ */
 struct hc_ops {
 	void	(*start)(struct hc_check *);
 	void	(*cancel)(struct hc_check *);	/* abandon a probe in flight */
+	void	(*state_free)(struct hc_check *);
 };
 
 struct hc_check {
@@ -31,6 +39,7 @@ struct hc_check {
 	struct hc_track		 track;
 	struct event		*timer;
 	void			*probe;		/* the type's in-flight state */
+	void			*state;		/* the type's own, see hc_ops */
 	struct watch		*watches;	/* watch.h */
 	int			 running;
 	int			 phased;	/* moved to a random phase */
@@ -57,14 +66,6 @@ struct hc_engine {
 	hc_change_fn		 on_change;
 };
 
-extern const struct hc_ops check_dns_ops;
-extern const struct hc_ops check_tcp_ops;
-extern const struct hc_ops check_exec_ops;
-extern const struct hc_ops check_file_ops;
-extern const struct hc_ops check_bfd_ops;
-/* check_bfd.c: a BFD check holds its session until it is freed. */
-void	 check_bfd_release(struct hc_check *);
-
 void	 hc_init(struct hc_engine *, struct event_base *, hc_change_fn);
 /* Take CONF's services; checks equal to running ones keep their state. */
 void	 hc_configure(struct hc_engine *, const struct conf *);
@@ -74,8 +75,6 @@ void	 hc_report(struct hc_check *, const struct hc_result *);
 void	 hc_service_eval(struct hc_service *);
 struct hc_service *hc_service_find(struct hc_engine *, const char *);
 
-/* For checks: a timeout in ms as a timeval. */
-struct timeval hc_tv(uint64_t ms);
 uint64_t hc_elapsed_us(const struct hc_check *);
 /* A probe that waited before it started: its RTT counts from now. */
 void	 hc_clock_restart(struct hc_check *);

@@ -101,7 +101,7 @@ static enum hc_state
 verdict(const struct hc_track *t, const struct check_conf *c,
     const struct hc_result *r)
 {
-	if (c->type == CHECK_FILE)
+	if (check_is_maint(c->type))
 		return r->status == HC_MAINT ? HC_STATE_MAINT : HC_STATE_UP;
 	switch (t->state) {
 	case HC_STATE_INIT:
@@ -157,7 +157,7 @@ explain(struct hc_track *t, const struct check_conf *c,
 			    r->detail);
 		break;
 	case HC_STATE_UP:
-		if (c->type == CHECK_FILE)
+		if (check_is_maint(c->type))
 			snprintf(t->why, sizeof(t->why), "%s: no maintenance "
 			    "file", c->name);
 		else

@@ -494,7 +494,7 @@ kout_act(struct kout *k)
 	if (k->retry_ms > RETRY_MAX_MS)
 		k->retry_ms = RETRY_MAX_MS;
 	{
-		struct timeval tv = hc_tv(k->retry_ms);
+		struct timeval tv = util_tv(k->retry_ms);
 
 		evtimer_add(k->retry, &tv);
 	}
@@ -514,7 +514,7 @@ kout_sync(struct kout *k)
 		want(k, svc);
 	/* Until the kernel could be read, nothing is known to be ours. */
 	if (!k->scanned && kout_scan(k) == -1) {
-		struct timeval tv = hc_tv(RETRY_MIN_MS);
+		struct timeval tv = util_tv(RETRY_MIN_MS);
 
 		evtimer_add(k->retry, &tv);
 		return;

@@ -391,7 +391,7 @@ kick(struct kout *k)
 
 	if (evtimer_pending(k->kick, NULL))
 		return;
-	tv = hc_tv(k->last_scan + KICK_MIN_MS > now ?
+	tv = util_tv(k->last_scan + KICK_MIN_MS > now ?
 	    k->last_scan + KICK_MIN_MS - now : 0);
 	evtimer_add(k->kick, &tv);
 }
@@ -408,7 +408,7 @@ kout_scan_start(struct kout *k)
 		if (k->kick == NULL || k->scan_timer == NULL)
 			fatalx_oom();
 	}
-	tv = hc_tv(k->scan_ms);
+	tv = util_tv(k->scan_ms);
 	event_add(k->scan_timer, &tv);
 }
 

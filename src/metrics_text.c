@@ -240,7 +240,8 @@ exec_metrics(struct evbuffer *out, const struct hc_engine *hc)
 	    "Time exec check probes waited for a slot (exec limit).");
 	for (svc = hc->services; svc; svc = svc->next)
 		for (i = 0; i < svc->nchecks; i++) {
-			if (svc->checks[i]->conf->type != CHECK_EXEC)
+			if (!(check_desc_of(svc->checks[i]->conf->type)->flags &
+			    CT_SLOTS))
 				continue;
 			check_labels(l, svc->checks[i]);
 			metrics_sample(out, "anycastd_check_late_seconds_total", l, 2,
@@ -277,7 +278,7 @@ check_metrics(struct evbuffer *out, const struct hc_engine *hc)
 	    "exchange, an exec check's run time).");
 	for (svc = hc->services; svc; svc = svc->next)
 		for (i = 0; i < svc->nchecks; i++)
-			if (svc->checks[i]->conf->type != CHECK_FILE)
+			if (!check_is_maint(svc->checks[i]->conf->type))
 				check_histogram(out, svc->checks[i]);
 	exec_metrics(out, hc);
 }

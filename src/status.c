@@ -61,7 +61,7 @@ service_json(const struct hc_service *svc, uint64_t now)
 	for (i = 0; i < svc->nchecks; i++) {
 		enum hc_state s = svc->checks[i]->track.state;
 
-		if (svc->checks[i]->conf->type == CHECK_FILE)
+		if (check_is_maint(svc->checks[i]->conf->type))
 			continue;
 		total++;
 		pass += s == HC_STATE_UP || s == HC_STATE_DEGRADED;
@@ -177,31 +177,21 @@ rtt_json(const struct hc_track *t)
 	return o;
 }
 
+/* What a check looks at: its type says, or the address and port. */
 static void
 target(const struct hc_check *ck, char *buf, size_t len)
 {
-	char a[64];
+	const struct check_desc	*ct = check_desc_of(ck->conf->type);
+	struct check_net	 n;
+	char			 a[64];
 
-	switch (ck->conf->type) {
-	case CHECK_DNS:
+	if (ct->target != NULL)
+		ct->target(ck, buf, len);
+	else if (conf_check_net(ck->conf, &n) == 0)
 		snprintf(buf, len, "%s port %u", util_fmt_addr(&ck->target, a,
-		    sizeof(a)), ck->conf->u.dns.port);
-		break;
-	case CHECK_TCP:
-		snprintf(buf, len, "%s port %u", util_fmt_addr(&ck->target, a,
-		    sizeof(a)), ck->conf->u.tcp.port);
-		break;
-	case CHECK_EXEC:
-		snprintf(buf, len, "%s", ck->conf->u.exec.argv[0]);
-		break;
-	case CHECK_FILE:
-		snprintf(buf, len, "%s", ck->conf->u.file.path);
-		break;
-	case CHECK_BFD:
-		snprintf(buf, len, "BFD to %s", util_fmt_addr(&ck->target, a,
-		    sizeof(a)));
-		break;
-	}
+		    sizeof(a)), *n.port);
+	else
+		snprintf(buf, len, "%s", ct->name);
 }
 
 /* The watches of a check (anycastd.conf(5) "Watches"), or null. */
@@ -279,7 +269,7 @@ check_json(const struct hc_check *ck, uint64_t now)
 	json_object_object_add(o, "rise", json_object_new_int((int)ck->conf->rise));
 	json_object_object_add(o, "fall", json_object_new_int((int)ck->conf->fall));
 	json_object_object_add(o, "watches", watches_json(ck));
-	if (ck->conf->type == CHECK_EXEC)
+	if (check_desc_of(ck->conf->type)->flags & CT_SLOTS)
 		json_object_object_add(o, "late_ms", late_json(ck));
 	return o;
 }

@@ -96,7 +96,7 @@ combine_checks(const struct service_conf *sc, const struct svc_input *in, size_t
 	size_t			 i;
 
 	for (i = 0; i < n; i++) {
-		if (in[i].type == CHECK_FILE || in[i].backend >= 0)
+		if (check_is_maint(in[i].type) || in[i].backend >= 0)
 			continue;
 		total++;
 		switch (in[i].state) {
@@ -147,7 +147,7 @@ combine(const struct service_conf *sc, const struct svc_input *in, size_t n,
 	size_t		 i, own = 0;
 
 	for (i = 0; i < n; i++)
-		own += in[i].type != CHECK_FILE && in[i].backend < 0;
+		own += !check_is_maint(in[i].type) && in[i].backend < 0;
 	if (sc->route.nvias == 0)
 		return combine_checks(sc, in, n, why, len);
 	b = backends(in, n, sc->route.nvias, bwhy, sizeof(bwhy));
@@ -285,7 +285,8 @@ maintenance(const struct svc_input *in, size_t n, char *why, size_t len)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (in[i].type == CHECK_FILE && in[i].state == HC_STATE_MAINT) {
+		if (check_is_maint(in[i].type) &&
+		    in[i].state == HC_STATE_MAINT) {
 			snprintf(why, len, "maintenance: %s", in[i].why);
 			return 1;
 		}

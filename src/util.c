@@ -68,6 +68,16 @@ util_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+struct timeval
+util_tv(uint64_t ms)
+{
+	struct timeval tv;
+
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+	return tv;
+}
+
 void
 util_clock_set(uint64_t ms)
 {
@@ -75,48 +85,78 @@ util_clock_set(uint64_t ms)
 }
 
 /*
- * "1500ms", "2s", "1m30s", "1h": a sequence of number+unit pairs.  A bare
- * number is refused: a duration without a unit is a mistake waiting to
- * happen (seconds or milliseconds?).
+ * "1500ms", "2s", "1m30s", "1h": a sequence of number+unit pairs, at
+ * most MAX ms in all.  A bare number is refused: a duration without a
+ * unit is a mistake waiting to happen (seconds or milliseconds?).  The
+ * config and anycastctl both parse with this, each with its own MAX.
  */
 int
-util_parse_duration(const char *s, uint64_t *ms)
+util_parse_duration_max(const char *s, uint64_t max, uint64_t *ms,
+    const char **why)
 {
 	static const struct { const char *unit; uint64_t ms; } units[] = {
 		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
 		{ "d", 86400000 },
 	};
-	uint64_t total = 0;
+	const char	*u;
+	uint64_t	 total = 0, n, mult;
+	size_t		 i, ulen;
 
-	if (*s == '\0')
+	if (*s == '\0') {
+		*why = "empty duration";
 		return -1;
-	while (*s) {
-		uint64_t n = 0;
-		size_t	 i, ulen;
-		int	 digits = 0;
-
-		for (; *s >= '0' && *s <= '9'; s++, digits++) {
-			if (n > UINT32_MAX)
+	}
+	while (*s != '\0') {
+		if (*s < '0' || *s > '9') {
+			*why = "expected a number, as in 300ms, 10s, 5m, 1h "
+			    "or 1m30s";
+			return -1;
+		}
+		for (n = 0; *s >= '0' && *s <= '9'; s++) {
+			if (n > (max - (uint64_t)(*s - '0')) / 10) {
+				*why = "duration too long";
 				return -1;
+			}
 			n = n * 10 + (uint64_t)(*s - '0');
 		}
-		if (!digits)
+		if (*s == '.') {
+			*why = "whole numbers only: write 1s500ms, not 1.5s";
 			return -1;
-		/* "ms" is listed before "m" so that it wins. */
-		for (i = 0; i < nitems(units); i++) {
-			ulen = strlen(units[i].unit);
-			if (strncmp(s, units[i].unit, ulen) == 0)
-				break;
 		}
-		if (i == nitems(units))
+		for (u = s; (*s >= 'a' && *s <= 'z') || (*s >= 'A' &&
+		    *s <= 'Z'); s++)
+			;
+		if ((ulen = (size_t)(s - u)) == 0) {
+			*why = "number without a unit (ms, s, m, h or d)";
 			return -1;
-		total += n * units[i].ms;
-		if (total > (uint64_t)UINT32_MAX * 1000)
+		}
+		mult = 0;
+		for (i = 0; i < nitems(units); i++)
+			if (strlen(units[i].unit) == ulen &&
+			    strncmp(units[i].unit, u, ulen) == 0)
+				mult = units[i].ms;
+		if (mult == 0) {
+			*why = "unknown unit (use ms, s, m, h or d)";
 			return -1;
-		s += strlen(units[i].unit);
+		}
+		if (n > (max - total) / mult) {
+			*why = "duration too long";
+			return -1;
+		}
+		total += n * mult;
 	}
 	*ms = total;
 	return 0;
+}
+
+/* A config's duration: at most 2^32-1 seconds. */
+int
+util_parse_duration(const char *s, uint64_t *ms)
+{
+	const char *why;
+
+	return util_parse_duration_max(s, (uint64_t)UINT32_MAX * 1000, ms,
+	    &why);
 }
 
 /* The shortest exact form: 1500 -> "1500ms", 90000 -> "1m30s". */

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <netinet/in.h>
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
@@ -30,9 +31,14 @@ char	*xstrdup(const char *);
 
 /* Monotonic milliseconds; tests may freeze it with util_clock_set(). */
 uint64_t util_now_ms(void);
+/* A duration in ms as a timeval, for libevent's timers. */
+struct timeval util_tv(uint64_t ms);
 void	 util_clock_set(uint64_t ms);	/* 0 = back to the real clock */
 
 int	 util_parse_duration(const char *, uint64_t *ms);
+/* The same with a limit, saying why a string is refused. */
+int	 util_parse_duration_max(const char *, uint64_t max, uint64_t *ms,
+	    const char **why);
 void	 util_fmt_duration(uint64_t ms, char *, size_t);
 int	 util_parse_addr(const char *, struct addr *);
 int	 util_parse_prefix(const char *, struct prefix *);

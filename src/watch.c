@@ -94,9 +94,10 @@ watch_target(const struct watch *w)
 uint16_t
 watch_port(const struct watch *w)
 {
-	const struct check_conf *c = w->ck->conf;
+	const struct check_conf	*c = w->ck->conf;
+	struct check_net	 n;
 
 	if (w->conf->port)
 		return w->conf->port;
-	return c->type == CHECK_DNS ? c->u.dns.port : c->u.tcp.port;
+	return conf_check_net(c, &n) == -1 ? 0 : *n.port;
 }

@@ -258,7 +258,7 @@ scan_cb(evutil_socket_t fd, short ev, void *arg)
 		log_warn("watch listener: sock_diag dump");
 	if (sd.list == NULL)
 		return;
-	tv = hc_tv(period());
+	tv = util_tv(period());
 	evtimer_add(sd.scan, &tv);
 }
 
@@ -272,7 +272,7 @@ scan_soon(void)
 	if (sd.scan_soon)
 		return;
 	if (now - sd.last_scan < LOOK_GAP_MS)
-		tv = hc_tv(LOOK_GAP_MS - (now - sd.last_scan));
+		tv = util_tv(LOOK_GAP_MS - (now - sd.last_scan));
 	sd.scan_soon = 1;
 	evtimer_add(sd.scan, &tv);
 }

@@ -104,7 +104,7 @@ sess_close(struct wsess *s)
 static void
 after(struct wsess *s, uint64_t ms)
 {
-	struct timeval tv = hc_tv(ms);
+	struct timeval tv = util_tv(ms);
 
 	evtimer_add(s->timer, &tv);
 }
@@ -235,7 +235,7 @@ sess_connect(struct wsess *s)
 {
 	const struct check_conf	*c = s->w->ck->conf;
 	struct hc_result	 res;
-	struct timeval		 tv = hc_tv(c->timeout);
+	struct timeval		 tv = util_tv(c->timeout);
 
 	memset(&res, 0, sizeof(res));
 	s->st = S_CONNECTING;

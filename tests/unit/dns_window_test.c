@@ -2,8 +2,8 @@
 /*
  * Unit tests for src/dns_window.c: the nearest-rank p95 of a ring of
  * round-trip times, the hysteresis of `degraded latency p95` (degraded
- * above the limit, up again only below 80% of it), and the store that
- * keeps one window per check across probes.
+ * above the limit, up again only below 80% of it).  That a window lives
+ * as long as its check, across reloads, is tests/unit/hc_state_test.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -125,35 +125,6 @@ test_reason(void **state)
 	dns_window_free(&w);
 }
 
-static void
-test_store(void **state)
-{
-	struct dns_window *a, *b, *c;
-
-	(void)state;
-	a = dns_window_get("dns", "auth", 10, 1000, 60000);
-	dns_window_add(a, 5);
-	/* The same check gets the same window back, samples and all. */
-	b = dns_window_get("dns", "auth", 10, 2000, 60000);
-	assert_ptr_equal(a, b);
-	assert_int_equal(b->n, 1);
-	/* Another check, another window. */
-	c = dns_window_get("dns", "resolver", 10, 2000, 60000);
-	assert_ptr_not_equal(a, c);
-	assert_int_equal(c->n, 0);
-	/* A new window size starts empty. */
-	b = dns_window_get("dns", "auth", 20, 3000, 60000);
-	assert_int_equal(b->cap, 20);
-	assert_int_equal(b->n, 0);
-	dns_window_add(b, 7);
-	/* Unused for longer than keep: freed by the next look-up, so the
-	 * check that comes back (a reload) starts afresh. */
-	c = dns_window_get("dns", "resolver", 10, 200000, 60000);
-	b = dns_window_get("dns", "auth", 20, 200001, 60000);
-	assert_int_equal(b->n, 0);
-	dns_window_clear();
-}
-
 int
 main(void)
 {
@@ -161,7 +132,6 @@ main(void)
 		cmocka_unit_test(test_p95_nearest_rank),
 		cmocka_unit_test(test_hysteresis),
 		cmocka_unit_test(test_reason),
-		cmocka_unit_test(test_store),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -178,24 +178,278 @@ expect_fail(const struct hc_result *res, enum hc_reason r, const char *det)
 		assert_string_equal(res->detail, det);
 }
 
+/*
+ * One answer judged: the answer, the query (query()'s name and type
+ * unless QNAME or QTYPE say otherwise),
+ * the expectations (none when NO_EXPECT), and what the judge must say.
+ * Most of the judge's rules are a row here; what needs more than one
+ * exchange or a computed buffer keeps a test of its own below.
+ */
+struct judge_case {
+	const char		*what;
+	struct answer		 a;
+	const char		*qname;
+	uint16_t		 qtype;
+	struct dns_expect	 e;
+	int			 no_expect;
+	enum hc_status		 status;
+	enum hc_reason		 reason;
+	const char		*detail;	/* NULL: not compared */
+	int			 tc;		/* -1: not compared */
+};
+
+#define Q_A	"www.example.com. IN A"
+#define RR_A	"www.example.com. 300 IN A 192.0.2.1"
+#define RR_A2	"www.example.com. 300 IN A 192.0.2.2"
+#define OURS	.id = ID, .qr = 1
+#define LIST(...)	((char *const []){ __VA_ARGS__ })
+#define NLIST(...)	(sizeof(LIST(__VA_ARGS__)) / sizeof(char *))
+#define CONTAINS(...)	.e = { .contains = LIST(__VA_ARGS__), \
+			    .ncontains = NLIST(__VA_ARGS__) }
+
+static const struct judge_case judge_cases[] = {
+	/* Good answers. */
+	{ "good", { OURS, .aa = 1, .question = { Q_A }, .rrs = { RR_A } },
+	    .e = { .aa = 1, .answer = 1 }, .status = HC_OK,
+	    .detail = "NOERROR aa, 1 answer", .tc = 0 },
+	{ "no expectations: NOERROR only", { OURS, .aa = 1,
+	    .question = { Q_A }, .rrs = { RR_A } }, .no_expect = 1,
+	    .status = HC_OK, .tc = 0 },
+	{ "qname in any case", { OURS, .aa = 1,
+	    .question = { "WwW.ExAmPlE.cOm. IN A" },
+	    .rrs = { "WWW.EXAMPLE.COM. 300 IN A 192.0.2.1" } },
+	    .qname = "www.Example.COM.", .e = { .answer = 1 },
+	    .status = HC_OK, .tc = 0 },
+
+	/* Not an answer to our question. */
+	{ "wrong id", { .id = ID + 1, .qr = 1, .aa = 1, .question = { Q_A },
+	    .rrs = { RR_A } }, .no_expect = 1, .status = HC_FAIL,
+	    .reason = HC_R_BOGUS_ID, .detail = "id 4661, expected 4660",
+	    .tc = 0 },
+	{ "the id before TC: a stray TC is not ours", { .id = ID + 1,
+	    .qr = 1, .aa = 1, .tc = 1, .question = { Q_A },
+	    .rrs = { RR_A } }, .no_expect = 1, .status = HC_FAIL,
+	    .reason = HC_R_BOGUS_ID, .tc = 0 },
+	{ "wrong qname", { OURS, .question = { "ww.example.com. IN A" },
+	    .rrs = { RR_A } }, .no_expect = 1, .status = HC_FAIL,
+	    .reason = HC_R_BOGUS_QUESTION,
+	    .detail = "answers another question: ww.example.com. A IN",
+	    .tc = -1 },
+	{ "qname with a suffix", { OURS,
+	    .question = { "www.example.com.evil. IN A" }, .rrs = { RR_A } },
+	    .no_expect = 1, .status = HC_FAIL,
+	    .reason = HC_R_BOGUS_QUESTION, .tc = -1 },
+	{ "wrong qtype", { OURS, .question = { "www.example.com. IN AAAA" },
+	    .rrs = { RR_A } }, .no_expect = 1, .status = HC_FAIL,
+	    .reason = HC_R_BOGUS_QUESTION,
+	    .detail = "answers another question: www.example.com. AAAA IN",
+	    .tc = -1 },
+	{ "wrong qclass", { OURS, .question = { "www.example.com. CH A" },
+	    .rrs = { RR_A } }, .no_expect = 1, .status = HC_FAIL,
+	    .reason = HC_R_BOGUS_QUESTION, .tc = -1 },
+	{ "two questions", { OURS, .question = { Q_A, Q_A },
+	    .rrs = { RR_A } }, .no_expect = 1, .status = HC_FAIL,
+	    .reason = HC_R_BOGUS_QUESTION,
+	    .detail = "2 questions, expected 1", .tc = -1 },
+	{ "opcode NOTIFY", { OURS, .opcode = LDNS_PACKET_NOTIFY,
+	    .question = { Q_A }, .rrs = { RR_A } }, .no_expect = 1,
+	    .status = HC_FAIL, .reason = HC_R_BOGUS_QUESTION,
+	    .detail = "opcode 4, expected QUERY", .tc = -1 },
+
+	/* Truncation, and rcodes. */
+	{ "TC bit", { OURS, .aa = 1, .tc = 1, .question = { Q_A } },
+	    .no_expect = 1, .status = HC_FAIL, .reason = HC_R_TRUNCATED,
+	    .detail = "truncated (TC bit set)", .tc = 1 },
+	{ "TC wins over a bad rcode: the full answer may differ", { OURS,
+	    .aa = 1, .tc = 1, .rcode = LDNS_RCODE_SERVFAIL,
+	    .question = { Q_A } }, .no_expect = 1, .status = HC_FAIL,
+	    .reason = HC_R_TRUNCATED, .tc = 1 },
+	{ "SERVFAIL", { OURS, .aa = 1, .rcode = LDNS_RCODE_SERVFAIL,
+	    .question = { Q_A } }, .no_expect = 1, .status = HC_FAIL,
+	    .reason = HC_R_RCODE, .detail = "rcode SERVFAIL", .tc = -1 },
+	{ "REFUSED", { OURS, .aa = 1, .rcode = LDNS_RCODE_REFUSED,
+	    .question = { Q_A } }, .no_expect = 1, .status = HC_FAIL,
+	    .reason = HC_R_RCODE, .detail = "rcode REFUSED", .tc = -1 },
+	/* RFC 6891 6.1.3: BADVERS is 16, only reachable through OPT. */
+	{ "BADVERS", { OURS, .aa = 1, .rcode = 16, .question = { Q_A } },
+	    .no_expect = 1, .status = HC_FAIL, .reason = HC_R_RCODE,
+	    .detail = "rcode BADVERS", .tc = -1 },
+	{ "an extended rcode without a name", { OURS, .aa = 1,
+	    .rcode = 0x123, .question = { Q_A } }, .no_expect = 1,
+	    .status = HC_FAIL, .reason = HC_R_RCODE,
+	    .detail = "rcode RCODE291", .tc = -1 },
+	{ "NXDOMAIN not accepted", { OURS, .aa = 1,
+	    .rcode = LDNS_RCODE_NXDOMAIN, .question = { Q_A } },
+	    .status = HC_FAIL, .reason = HC_R_RCODE,
+	    .detail = "rcode NXDOMAIN", .tc = -1 },
+	{ "NXDOMAIN accepted", { OURS, .aa = 1,
+	    .rcode = LDNS_RCODE_NXDOMAIN, .question = { Q_A } },
+	    .e = { .rcodes = 1U << LDNS_RCODE_NOERROR |
+	    1U << LDNS_RCODE_NXDOMAIN }, .status = HC_OK,
+	    .detail = "NXDOMAIN aa, 0 answers", .tc = -1 },
+	{ "accepting NXDOMAIN alone refuses NOERROR", { OURS, .aa = 1,
+	    .question = { Q_A } }, .e = { .rcodes = 1U << LDNS_RCODE_NXDOMAIN },
+	    .status = HC_FAIL, .reason = HC_R_RCODE,
+	    .detail = "rcode NOERROR", .tc = -1 },
+	{ "an extended rcode above 31 is never in the set", { OURS,
+	    .aa = 1, .rcode = 0x40, .question = { Q_A } },
+	    .e = { .rcodes = 0xffffffffU }, .status = HC_FAIL,
+	    .reason = HC_R_RCODE, .tc = -1 },
+
+	/* AA and the answer section. */
+	{ "AA required", { OURS, .question = { Q_A }, .rrs = { RR_A } },
+	    .e = { .aa = 1 }, .status = HC_FAIL, .reason = HC_R_NOT_AUTH,
+	    .detail = "not authoritative (AA bit clear)", .tc = -1 },
+	{ "AA not required", { OURS, .question = { Q_A }, .rrs = { RR_A } },
+	    .status = HC_OK, .detail = "NOERROR, 1 answer", .tc = -1 },
+	{ "answer required", { OURS, .aa = 1, .question = { Q_A } },
+	    .e = { .answer = 1 }, .status = HC_FAIL,
+	    .reason = HC_R_NO_ANSWER,
+	    .detail = "NOERROR, empty answer section", .tc = -1 },
+	{ "answer not required", { OURS, .aa = 1, .question = { Q_A } },
+	    .status = HC_OK, .detail = "NOERROR aa, 0 answers", .tc = -1 },
+
+	/* expect answer contains. */
+	{ "contains A", { OURS, .aa = 1, .question = { Q_A },
+	    .rrs = { RR_A } }, CONTAINS("192.0.2.1"), .status = HC_OK,
+	    .tc = -1 },
+	{ "contains both of two", { OURS, .aa = 1, .question = { Q_A },
+	    .rrs = { RR_A, RR_A2 } }, CONTAINS("192.0.2.2", "192.0.2.1"),
+	    .status = HC_OK, .detail = "NOERROR aa, 2 answers", .tc = -1 },
+	{ "contains MX, names in any case", { OURS, .aa = 1,
+	    .question = { "example.com. IN MX" },
+	    .rrs = { "example.com. 300 IN MX 10 Mail.Example.com." } },
+	    .qname = "example.com", .qtype = LDNS_RR_TYPE_MX,
+	    CONTAINS("10 mail.example.com"), .status = HC_OK, .tc = -1 },
+	{ "contains MX, absolute and upper case", { OURS, .aa = 1,
+	    .question = { "example.com. IN MX" },
+	    .rrs = { "example.com. 300 IN MX 10 Mail.Example.com." } },
+	    .qname = "example.com", .qtype = LDNS_RR_TYPE_MX,
+	    CONTAINS("10 MAIL.EXAMPLE.COM."), .status = HC_OK, .tc = -1 },
+	{ "contains TXT of two strings", { OURS, .aa = 1,
+	    .question = { "example.com. IN TXT" },
+	    .rrs = { "example.com. 300 IN TXT \"hello world\" \"two\"" } },
+	    .qname = "example.com", .qtype = LDNS_RR_TYPE_TXT,
+	    CONTAINS("\"hello world\" \"two\""), .status = HC_OK, .tc = -1 },
+	{ "contains SOA", { OURS, .aa = 1,
+	    .question = { "example.com. IN SOA" },
+	    .rrs = { "example.com. 300 IN SOA ns1.example.com. "
+	    "hostmaster.example.com. 2024010101 7200 3600 1209600 300" } },
+	    .qname = "example.com", .qtype = LDNS_RR_TYPE_SOA,
+	    CONTAINS("ns1.example.com hostmaster.example.com. 2024010101 "
+	    "7200 3600 1209600 300"), .status = HC_OK, .tc = -1 },
+	{ "lacks A", { OURS, .aa = 1, .question = { Q_A }, .rrs = { RR_A } },
+	    CONTAINS("192.0.2.9"), .status = HC_FAIL,
+	    .reason = HC_R_ANSWER_MISSING,
+	    .detail = "answer lacks \"192.0.2.9\"", .tc = -1 },
+	/* Whole fields only: no prefix, no extra field, no trailing dot. */
+	{ "no prefix", { OURS, .aa = 1, .question = { Q_A },
+	    .rrs = { "www.example.com. 300 IN A 192.0.2.10" } },
+	    CONTAINS("192.0.2.1"), .status = HC_FAIL,
+	    .reason = HC_R_ANSWER_MISSING, .tc = -1 },
+	{ "no extra field", { OURS, .aa = 1, .question = { Q_A },
+	    .rrs = { "www.example.com. 300 IN A 192.0.2.10" } },
+	    CONTAINS("192.0.2.10 1"), .status = HC_FAIL,
+	    .reason = HC_R_ANSWER_MISSING, .tc = -1 },
+	{ "no trailing dot on an address", { OURS, .aa = 1,
+	    .question = { Q_A },
+	    .rrs = { "www.example.com. 300 IN A 192.0.2.10" } },
+	    CONTAINS("192.0.2.10."), .status = HC_FAIL,
+	    .reason = HC_R_ANSWER_MISSING, .tc = -1 },
+	{ "an empty expectation", { OURS, .aa = 1, .question = { Q_A },
+	    .rrs = { "www.example.com. 300 IN A 192.0.2.10" } },
+	    CONTAINS(""), .status = HC_FAIL,
+	    .reason = HC_R_ANSWER_MISSING, .tc = -1 },
+	{ "the right RDATA under another owner", { OURS, .aa = 1,
+	    .question = { Q_A },
+	    .rrs = { "www.example.com. 300 IN CNAME web.example.com.",
+	    "web.example.com. 300 IN A 192.0.2.1" } },
+	    CONTAINS("192.0.2.1"), .status = HC_FAIL,
+	    .reason = HC_R_ANSWER_MISSING, .tc = -1 },
+	{ "a name that merely starts with the wanted one", { OURS, .aa = 1,
+	    .question = { "example.com. IN NS" },
+	    .rrs = { "example.com. 300 IN NS ns1.example.com.evil." } },
+	    .qname = "example.com.", .qtype = LDNS_RR_TYPE_NS,
+	    CONTAINS("ns1.example.com"), .status = HC_FAIL,
+	    .reason = HC_R_ANSWER_MISSING, .tc = -1 },
+	{ "a TXT expectation is quoted already: not quoted twice", { OURS,
+	    .aa = 1, .question = { "example.com. IN TXT" },
+	    .rrs = { "example.com. 300 IN TXT \"site-b\"" } },
+	    .qname = "example.com.", .qtype = LDNS_RR_TYPE_TXT,
+	    CONTAINS("\"site-a\""), .status = HC_FAIL,
+	    .reason = HC_R_ANSWER_MISSING,
+	    .detail = "answer lacks \"site-a\"", .tc = -1 },
+
+	/* expect nsid. */
+	{ "NSID matches", { OURS, .aa = 1, .question = { Q_A },
+	    .rrs = { RR_A }, .nsid = "ns1.ams", .nsidlen = 7 },
+	    .e = { .nsid = "ns1.ams" }, .status = HC_OK, .tc = -1 },
+	{ "an empty NSID equals an empty expectation", { OURS, .aa = 1,
+	    .question = { Q_A }, .rrs = { RR_A }, .nsid = "",
+	    .nsidlen = 0 }, .e = { .nsid = "" }, .status = HC_OK, .tc = -1 },
+	{ "another NSID", { OURS, .aa = 1, .question = { Q_A },
+	    .rrs = { RR_A }, .nsid = "ns2.fra", .nsidlen = 7 },
+	    .e = { .nsid = "ns1.ams" }, .status = HC_FAIL,
+	    .reason = HC_R_NSID,
+	    .detail = "NSID \"ns2.fra\", expected \"ns1.ams\"", .tc = -1 },
+	{ "a longer NSID that starts with the expected one", { OURS,
+	    .aa = 1, .question = { Q_A }, .rrs = { RR_A },
+	    .nsid = "ns1.ams2", .nsidlen = 8 }, .e = { .nsid = "ns1.ams" },
+	    .status = HC_FAIL, .reason = HC_R_NSID, .tc = -1 },
+	{ "an NSID with a NUL, in hex", { OURS, .aa = 1,
+	    .question = { Q_A }, .rrs = { RR_A }, .nsid = "ns1\0ams",
+	    .nsidlen = 7 }, .e = { .nsid = "ns1.ams" }, .status = HC_FAIL,
+	    .reason = HC_R_NSID,
+	    .detail = "NSID 0x6e733100616d73, expected \"ns1.ams\"", .tc = -1 },
+	{ "a long NSID, cut", { OURS, .aa = 1, .question = { Q_A },
+	    .rrs = { RR_A }, .nsid = "0123456789012345678901234567890123456789",
+	    .nsidlen = 40 }, .e = { .nsid = "ns1.ams" }, .status = HC_FAIL,
+	    .reason = HC_R_NSID, .detail = "NSID \"01234567890123456789012345"
+	    "678901\"..., expected \"ns1.ams\"", .tc = -1 },
+	{ "no OPT record", { OURS, .aa = 1, .question = { Q_A },
+	    .rrs = { RR_A } }, .e = { .nsid = "ns1.ams" }, .status = HC_FAIL,
+	    .reason = HC_R_NSID, .detail = "no OPT record, no NSID",
+	    .tc = -1 },
+	{ "OPT without NSID", { OURS, .aa = 1, .question = { Q_A },
+	    .rrs = { RR_A }, .edns = 1 }, .e = { .nsid = "ns1.ams" },
+	    .status = HC_FAIL, .reason = HC_R_NSID,
+	    .detail = "no NSID in answer", .tc = -1 },
+	{ "malformed options", { OURS, .aa = 1, .question = { Q_A },
+	    .rrs = { RR_A }, .edns = 1, .bad_options = 1 },
+	    .e = { .nsid = "ns1.ams" }, .status = HC_FAIL,
+	    .reason = HC_R_MALFORMED, .detail = "malformed EDNS options",
+	    .tc = -1 },
+	{ "without an NSID expectation the options are not looked at",
+	    { OURS, .aa = 1, .question = { Q_A }, .rrs = { RR_A },
+	    .edns = 1, .bad_options = 1 }, .status = HC_OK, .tc = -1 },
+};
+
 static void
-test_good_ldns(void **state)
+test_judge_table(void **state)
 {
-	struct answer		 a = good();
-	struct dns_query	 q = query();
-	struct dns_expect	 e = { .aa = 1, .answer = 1 };
+	const struct judge_case	*c;
+	struct dns_query	 q;
 	struct hc_result	 res;
+	size_t			 i;
 	int			 tc;
 
 	(void)state;
-	res = judge(&a, &q, &e, &tc);
-	assert_int_equal(res.status, HC_OK);
-	assert_int_equal(res.reason, HC_R_OK);
-	assert_int_equal(tc, 0);
-	assert_string_equal(res.detail, "NOERROR aa, 1 answer");
-	/* No expectations at all means NOERROR only. */
-	res = judge(&a, &q, NULL, &tc);
-	assert_int_equal(res.status, HC_OK);
+	for (i = 0; i < sizeof(judge_cases) / sizeof(judge_cases[0]); i++) {
+		c = &judge_cases[i];
+		q = query();
+		if (c->qname != NULL)
+			q.qname = c->qname;
+		if (c->qtype != 0)
+			q.qtype = c->qtype;
+		res = judge(&c->a, &q, c->no_expect ? NULL : &c->e, &tc);
+		if (res.status != c->status || (c->status == HC_FAIL &&
+		    res.reason != c->reason) || (c->detail != NULL &&
+		    strcmp(res.detail, c->detail) != 0) ||
+		    (c->tc != -1 && tc != c->tc))
+			fail_msg("%s: got %s %s \"%s\" tc %d", c->what,
+			    hc_status_name(res.status),
+			    hc_reason_name(res.reason), res.detail, tc);
+	}
 }
 
 static void
@@ -210,92 +464,6 @@ test_good_raw(void **state)
 	res = judge_raw(raw_good, sizeof(raw_good), &q, &e, &tc);
 	assert_int_equal(res.status, HC_OK);
 	assert_string_equal(res.detail, "NOERROR aa, 1 answer");
-}
-
-static void
-test_qname_case(void **state)
-{
-	struct answer		 a = good();
-	struct dns_query	 q = query();
-	struct dns_expect	 e = { .answer = 1 };
-	struct hc_result	 res;
-	int			 tc;
-
-	(void)state;
-	a.question[0] = "WwW.ExAmPlE.cOm. IN A";
-	a.rrs[0] = "WWW.EXAMPLE.COM. 300 IN A 192.0.2.1";
-	q.qname = "www.Example.COM.";
-	res = judge(&a, &q, &e, &tc);
-	assert_int_equal(res.status, HC_OK);
-}
-
-static void
-test_wrong_id(void **state)
-{
-	struct answer		 a = good();
-	struct dns_query	 q = query();
-	struct hc_result	 res;
-	int			 tc;
-
-	(void)state;
-	a.id = ID + 1;
-	res = judge(&a, &q, NULL, &tc);
-	expect_fail(&res, HC_R_BOGUS_ID, "id 4661, expected 4660");
-	/* The id is checked before the TC bit: a stray TC is not ours. */
-	a.tc = 1;
-	res = judge(&a, &q, NULL, &tc);
-	expect_fail(&res, HC_R_BOGUS_ID, NULL);
-	assert_int_equal(tc, 0);
-}
-
-static void
-test_wrong_qname(void **state)
-{
-	struct answer		 a = good();
-	struct dns_query	 q = query();
-	struct hc_result	 res;
-	int			 tc;
-
-	(void)state;
-	a.question[0] = "ww.example.com. IN A";
-	res = judge(&a, &q, NULL, &tc);
-	expect_fail(&res, HC_R_BOGUS_QUESTION,
-	    "answers another question: ww.example.com. A IN");
-	a.question[0] = "www.example.com.evil. IN A";
-	res = judge(&a, &q, NULL, &tc);
-	expect_fail(&res, HC_R_BOGUS_QUESTION, NULL);
-}
-
-static void
-test_wrong_qtype_qclass(void **state)
-{
-	struct answer		 a = good();
-	struct dns_query	 q = query();
-	struct hc_result	 res;
-	int			 tc;
-
-	(void)state;
-	a.question[0] = "www.example.com. IN AAAA";
-	res = judge(&a, &q, NULL, &tc);
-	expect_fail(&res, HC_R_BOGUS_QUESTION,
-	    "answers another question: www.example.com. AAAA IN");
-	a.question[0] = "www.example.com. CH A";
-	res = judge(&a, &q, NULL, &tc);
-	expect_fail(&res, HC_R_BOGUS_QUESTION, NULL);
-}
-
-static void
-test_two_questions(void **state)
-{
-	struct answer		 a = good();
-	struct dns_query	 q = query();
-	struct hc_result	 res;
-	int			 tc;
-
-	(void)state;
-	a.question[1] = "www.example.com. IN A";
-	res = judge(&a, &q, NULL, &tc);
-	expect_fail(&res, HC_R_BOGUS_QUESTION, "2 questions, expected 1");
 }
 
 static void
@@ -329,20 +497,6 @@ test_qr_clear(void **state)
 	b[2] &= 0x7f;
 	res = judge_raw(b, sizeof(b), &q, NULL, &tc);
 	expect_fail(&res, HC_R_MALFORMED, "not a response (QR bit clear)");
-}
-
-static void
-test_opcode(void **state)
-{
-	struct answer		 a = good();
-	struct dns_query	 q = query();
-	struct hc_result	 res;
-	int			 tc;
-
-	(void)state;
-	a.opcode = LDNS_PACKET_NOTIFY;
-	res = judge(&a, &q, NULL, &tc);
-	expect_fail(&res, HC_R_BOGUS_QUESTION, "opcode 4, expected QUERY");
 }
 
 /* Every strict prefix of BUF is malformed: never OK, never a crash. */
@@ -416,310 +570,44 @@ test_garbage(void **state)
 	expect_fail(&res, HC_R_MALFORMED, NULL);
 }
 
+/* TRUNCATED may be a NULL pointer. */
 static void
-test_tc(void **state)
+test_tc_null(void **state)
 {
 	struct answer		 a = good();
 	struct dns_query	 q = query();
 	struct hc_result	 res;
-	int			 tc;
+	uint8_t			*w;
+	size_t			 len;
 
 	(void)state;
 	a.tc = 1;
 	a.rrs[0] = NULL;
-	res = judge(&a, &q, NULL, &tc);
-	expect_fail(&res, HC_R_TRUNCATED, "truncated (TC bit set)");
-	assert_int_equal(tc, 1);
-	/* TC wins over a bad rcode: the full answer may differ. */
-	a.rcode = LDNS_RCODE_SERVFAIL;
-	res = judge(&a, &q, NULL, &tc);
+	w = build(&a, &len);
+	dns_wire_judge(w, len, &q, NULL, &res, NULL);
+	free(w);
 	expect_fail(&res, HC_R_TRUNCATED, NULL);
-	/* A NULL pointer for TRUNCATED is allowed. */
-	{
-		uint8_t *w;
-		size_t len;
-
-		w = build(&a, &len);
-		dns_wire_judge(w, len, &q, NULL, &res, NULL);
-		free(w);
-		expect_fail(&res, HC_R_TRUNCATED, NULL);
-	}
 }
 
+/* A long expectation still gives a bounded detail. */
 static void
-test_servfail_refused(void **state)
+test_contains_bounded(void **state)
 {
 	struct answer		 a = good();
 	struct dns_query	 q = query();
-	struct hc_result	 res;
-	int			 tc;
-
-	(void)state;
-	a.rrs[0] = NULL;
-	a.rcode = LDNS_RCODE_SERVFAIL;
-	res = judge(&a, &q, NULL, &tc);
-	expect_fail(&res, HC_R_RCODE, "rcode SERVFAIL");
-	a.rcode = LDNS_RCODE_REFUSED;
-	res = judge(&a, &q, NULL, &tc);
-	expect_fail(&res, HC_R_RCODE, "rcode REFUSED");
-	/* RFC 6891 6.1.3: BADVERS is 16, only reachable through OPT. */
-	a.rcode = 16;
-	res = judge(&a, &q, NULL, &tc);
-	expect_fail(&res, HC_R_RCODE, "rcode BADVERS");
-	a.rcode = 0x123;
-	res = judge(&a, &q, NULL, &tc);
-	expect_fail(&res, HC_R_RCODE, "rcode RCODE291");
-}
-
-static void
-test_accepted_rcodes(void **state)
-{
-	struct answer		 a = good();
-	struct dns_query	 q = query();
-	struct dns_expect	 e = { 0 };
-	struct hc_result	 res;
-	int			 tc;
-
-	(void)state;
-	a.rrs[0] = NULL;
-	a.rcode = LDNS_RCODE_NXDOMAIN;
-	res = judge(&a, &q, &e, &tc);
-	expect_fail(&res, HC_R_RCODE, "rcode NXDOMAIN");
-	e.rcodes = 1U << LDNS_RCODE_NOERROR | 1U << LDNS_RCODE_NXDOMAIN;
-	res = judge(&a, &q, &e, &tc);
-	assert_int_equal(res.status, HC_OK);
-	assert_string_equal(res.detail, "NXDOMAIN aa, 0 answers");
-	/* Accepting NXDOMAIN alone refuses NOERROR. */
-	e.rcodes = 1U << LDNS_RCODE_NXDOMAIN;
-	a.rcode = LDNS_RCODE_NOERROR;
-	res = judge(&a, &q, &e, &tc);
-	expect_fail(&res, HC_R_RCODE, "rcode NOERROR");
-	/* An extended rcode above 31 is never in the 32-bit set. */
-	e.rcodes = 0xffffffffU;
-	a.rcode = 0x40;
-	res = judge(&a, &q, &e, &tc);
-	expect_fail(&res, HC_R_RCODE, NULL);
-}
-
-static void
-test_aa(void **state)
-{
-	struct answer		 a = good();
-	struct dns_query	 q = query();
-	struct dns_expect	 e = { .aa = 1 };
-	struct hc_result	 res;
-	int			 tc;
-
-	(void)state;
-	a.aa = 0;
-	res = judge(&a, &q, &e, &tc);
-	expect_fail(&res, HC_R_NOT_AUTH, "not authoritative (AA bit clear)");
-	e.aa = 0;
-	res = judge(&a, &q, &e, &tc);
-	assert_int_equal(res.status, HC_OK);
-	assert_string_equal(res.detail, "NOERROR, 1 answer");
-}
-
-static void
-test_empty_answer(void **state)
-{
-	struct answer		 a = good();
-	struct dns_query	 q = query();
-	struct dns_expect	 e = { .answer = 1 };
-	struct hc_result	 res;
-	int			 tc;
-
-	(void)state;
-	a.rrs[0] = NULL;
-	res = judge(&a, &q, &e, &tc);
-	expect_fail(&res, HC_R_NO_ANSWER, "NOERROR, empty answer section");
-	e.answer = 0;
-	res = judge(&a, &q, &e, &tc);
-	assert_int_equal(res.status, HC_OK);
-	assert_string_equal(res.detail, "NOERROR aa, 0 answers");
-}
-
-static struct hc_result
-judge_contains(const struct answer *a, const struct dns_query *q,
-    const char *want)
-{
-	char *const		 list[] = { (char *)want };
-	struct dns_expect	 e = { .contains = list, .ncontains = 1 };
-	int			 tc;
-
-	return judge(a, q, &e, &tc);
-}
-
-static void
-test_contains_match(void **state)
-{
-	struct answer		 a = good();
-	struct dns_query	 q = query();
-	char *const		 both[] = { "192.0.2.2", "192.0.2.1" };
-	struct dns_expect	 e = { .contains = both, .ncontains = 2 };
-	struct hc_result	 res;
-	int			 tc;
-
-	(void)state;
-	res = judge_contains(&a, &q, "192.0.2.1");
-	assert_int_equal(res.status, HC_OK);
-	a.rrs[1] = "www.example.com. 300 IN A 192.0.2.2";
-	res = judge(&a, &q, &e, &tc);
-	assert_int_equal(res.status, HC_OK);
-	assert_string_equal(res.detail, "NOERROR aa, 2 answers");
-
-	a = good();
-	a.question[0] = "example.com. IN MX";
-	a.rrs[0] = "example.com. 300 IN MX 10 Mail.Example.com.";
-	q.qname = "example.com";
-	q.qtype = LDNS_RR_TYPE_MX;
-	res = judge_contains(&a, &q, "10 mail.example.com");
-	assert_int_equal(res.status, HC_OK);
-	res = judge_contains(&a, &q, "10 MAIL.EXAMPLE.COM.");
-	assert_int_equal(res.status, HC_OK);
-
-	a.question[0] = "example.com. IN TXT";
-	a.rrs[0] = "example.com. 300 IN TXT \"hello world\" \"two\"";
-	q.qtype = LDNS_RR_TYPE_TXT;
-	res = judge_contains(&a, &q, "\"hello world\" \"two\"");
-	assert_int_equal(res.status, HC_OK);
-
-	a.question[0] = "example.com. IN SOA";
-	a.rrs[0] = "example.com. 300 IN SOA ns1.example.com. "
-	    "hostmaster.example.com. 2024010101 7200 3600 1209600 300";
-	q.qtype = LDNS_RR_TYPE_SOA;
-	res = judge_contains(&a, &q, "ns1.example.com hostmaster.example.com."
-	    " 2024010101 7200 3600 1209600 300");
-	assert_int_equal(res.status, HC_OK);
-}
-
-static void
-test_contains_mismatch(void **state)
-{
-	struct answer		 a = good();
-	struct dns_query	 q = query();
-	struct hc_result	 res;
 	char			 big[400];
+	char *const		 list[] = { big };
+	struct dns_expect	 e = { .contains = list, .ncontains = 1 };
+	struct hc_result	 res;
+	int			 tc;
 
 	(void)state;
-	res = judge_contains(&a, &q, "192.0.2.9");
-	expect_fail(&res, HC_R_ANSWER_MISSING,
-	    "answer lacks \"192.0.2.9\"");
-	/* Whole fields only: no prefix, no extra field, no trailing dot. */
-	a.rrs[0] = "www.example.com. 300 IN A 192.0.2.10";
-	res = judge_contains(&a, &q, "192.0.2.1");
-	expect_fail(&res, HC_R_ANSWER_MISSING, NULL);
-	res = judge_contains(&a, &q, "192.0.2.10 1");
-	expect_fail(&res, HC_R_ANSWER_MISSING, NULL);
-	res = judge_contains(&a, &q, "192.0.2.10.");
-	expect_fail(&res, HC_R_ANSWER_MISSING, NULL);
-	res = judge_contains(&a, &q, "");
-	expect_fail(&res, HC_R_ANSWER_MISSING, NULL);
-	/* The right RDATA under another owner does not count. */
-	a.rrs[0] = "www.example.com. 300 IN CNAME web.example.com.";
-	a.rrs[1] = "web.example.com. 300 IN A 192.0.2.1";
-	res = judge_contains(&a, &q, "192.0.2.1");
-	expect_fail(&res, HC_R_ANSWER_MISSING, NULL);
-	/* Nor does a name that merely starts with the wanted one. */
-	a = good();
-	a.question[0] = "example.com. IN NS";
-	a.rrs[0] = "example.com. 300 IN NS ns1.example.com.evil.";
-	q.qname = "example.com.";
-	q.qtype = LDNS_RR_TYPE_NS;
-	res = judge_contains(&a, &q, "ns1.example.com");
-	expect_fail(&res, HC_R_ANSWER_MISSING, NULL);
-	/* A TXT expectation is quoted already: not quoted twice. */
-	a = good();
-	a.question[0] = "example.com. IN TXT";
-	a.rrs[0] = "example.com. 300 IN TXT \"site-b\"";
-	q.qname = "example.com.";
-	q.qtype = LDNS_RR_TYPE_TXT;
-	res = judge_contains(&a, &q, "\"site-a\"");
-	expect_fail(&res, HC_R_ANSWER_MISSING, "answer lacks \"site-a\"");
-	/* A long expectation still gives a bounded detail. */
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	res = judge_contains(&a, &q, big);
+	res = judge(&a, &q, &e, &tc);
 	expect_fail(&res, HC_R_ANSWER_MISSING, NULL);
 	assert_true(strlen(res.detail) < sizeof(res.detail));
 	assert_non_null(strstr(res.detail, "answer lacks \"aaaa"));
-}
-
-static void
-test_nsid_match(void **state)
-{
-	struct answer		 a = good();
-	struct dns_query	 q = query();
-	struct dns_expect	 e = { .nsid = "ns1.ams" };
-	struct hc_result	 res;
-	int			 tc;
-
-	(void)state;
-	a.nsid = "ns1.ams";
-	a.nsidlen = 7;
-	res = judge(&a, &q, &e, &tc);
-	assert_int_equal(res.status, HC_OK);
-	/* An empty NSID equals an empty expectation. */
-	a.nsid = "";
-	a.nsidlen = 0;
-	e.nsid = "";
-	res = judge(&a, &q, &e, &tc);
-	assert_int_equal(res.status, HC_OK);
-}
-
-static void
-test_nsid_mismatch(void **state)
-{
-	struct answer		 a = good();
-	struct dns_query	 q = query();
-	struct dns_expect	 e = { .nsid = "ns1.ams" };
-	struct hc_result	 res;
-	int			 tc;
-
-	(void)state;
-	a.nsid = "ns2.fra";
-	a.nsidlen = 7;
-	res = judge(&a, &q, &e, &tc);
-	expect_fail(&res, HC_R_NSID, "NSID \"ns2.fra\", expected \"ns1.ams\"");
-	/* A longer NSID that starts with the expected one is different. */
-	a.nsid = "ns1.ams2";
-	a.nsidlen = 8;
-	res = judge(&a, &q, &e, &tc);
-	expect_fail(&res, HC_R_NSID, NULL);
-	a.nsid = "ns1\0ams";
-	a.nsidlen = 7;
-	res = judge(&a, &q, &e, &tc);
-	expect_fail(&res, HC_R_NSID,
-	    "NSID 0x6e733100616d73, expected \"ns1.ams\"");
-	a.nsid = "0123456789012345678901234567890123456789";
-	a.nsidlen = 40;
-	res = judge(&a, &q, &e, &tc);
-	expect_fail(&res, HC_R_NSID, "NSID \"01234567890123456789012345678901"
-	    "\"..., expected \"ns1.ams\"");
-}
-
-static void
-test_nsid_missing(void **state)
-{
-	struct answer		 a = good();
-	struct dns_query	 q = query();
-	struct dns_expect	 e = { .nsid = "ns1.ams" };
-	struct hc_result	 res;
-	int			 tc;
-
-	(void)state;
-	res = judge(&a, &q, &e, &tc);
-	expect_fail(&res, HC_R_NSID, "no OPT record, no NSID");
-	a.edns = 1;
-	res = judge(&a, &q, &e, &tc);
-	expect_fail(&res, HC_R_NSID, "no NSID in answer");
-	a.bad_options = 1;
-	res = judge(&a, &q, &e, &tc);
-	expect_fail(&res, HC_R_MALFORMED, "malformed EDNS options");
-	/* Without an NSID expectation the options are not looked at. */
-	e.nsid = NULL;
-	res = judge(&a, &q, &e, &tc);
-	assert_int_equal(res.status, HC_OK);
 }
 
 static ldns_pkt *
@@ -943,6 +831,86 @@ test_query_bad_qname(void **state)
 	free(buf);
 }
 
+struct word_value {
+	const char	*word;
+	int		 value;
+};
+
+#define CHECK_WORDS(fn, w) \
+	check_words(fn, #fn, w, sizeof(w) / sizeof(w[0]))
+
+static void
+check_words(int (*fn)(const char *), const char *name,
+    const struct word_value *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (fn(w[i].word) != w[i].value)
+			fail_msg("%s(\"%s\") != %d", name,
+			    w[i].word ? w[i].word : "NULL", w[i].value);
+}
+
+/* What dns_wire_type() makes of words: a number, or -1. */
+static const struct word_value type_words[] = {
+	{ "aaaa", 28 },
+	{ "Txt", 16 },
+	{ "soa", 6 },
+	{ "ns", 2 },
+	{ "MX", 15 },
+	{ "cname", 5 },
+	{ "PTR", 12 },
+	{ "srv", 33 },
+	{ "dnskey", 48 },
+	{ "DS", 43 },
+	{ "rrsig", 46 },
+	{ "nsec", 47 },
+	{ "NSEC3", 50 },
+	{ "caa", 257 },
+	{ "any", 255 },
+	{ "type65535", 65535 },
+	{ "TYPE0", 0 },
+	{ "TYPE65536", -1 },
+	{ "TYPE1x", -1 },
+	{ "TYPE-1", -1 },
+	{ "TYPE", -1 },
+	{ "TYPE0000001", -1 },
+	{ "FOO", -1 },
+	{ "", -1 },
+	{ NULL, -1 },
+};
+
+/* What dns_wire_class() makes of words: a number, or -1. */
+static const struct word_value class_words[] = {
+	{ "in", 1 },
+	{ "Ch", 3 },
+	{ "HS", 4 },
+	{ "any", 255 },
+	{ "class42", 42 },
+	{ "CLASS70000", -1 },
+	{ "INX", -1 },
+	{ NULL, -1 },
+};
+
+/* What dns_wire_rcode() makes of words: a number, or -1. */
+static const struct word_value rcode_words[] = {
+	{ "noerror", 0 },
+	{ "FormErr", 1 },
+	{ "servfail", 2 },
+	{ "nxdomain", 3 },
+	{ "NOTIMP", 4 },
+	{ "refused", 5 },
+	{ "YXDOMAIN", 6 },
+	{ "yxrrset", 7 },
+	{ "NXRRSET", 8 },
+	{ "notauth", 9 },
+	{ "NOTZONE", 10 },
+	{ "BADVERS", 16 },
+	{ "RCODE4096", -1 },
+	{ "NOPE", -1 },
+	{ NULL, -1 },
+};
+
 static void
 test_type_names(void **state)
 {
@@ -959,31 +927,7 @@ test_type_names(void **state)
 	assert_string_equal(dns_wire_type_name(1, buf, sizeof(buf)), "A");
 	assert_string_equal(dns_wire_type_name(65280, buf, sizeof(buf)),
 	    "TYPE65280");
-	assert_int_equal(dns_wire_type("aaaa"), 28);
-	assert_int_equal(dns_wire_type("Txt"), 16);
-	assert_int_equal(dns_wire_type("soa"), 6);
-	assert_int_equal(dns_wire_type("ns"), 2);
-	assert_int_equal(dns_wire_type("MX"), 15);
-	assert_int_equal(dns_wire_type("cname"), 5);
-	assert_int_equal(dns_wire_type("PTR"), 12);
-	assert_int_equal(dns_wire_type("srv"), 33);
-	assert_int_equal(dns_wire_type("dnskey"), 48);
-	assert_int_equal(dns_wire_type("DS"), 43);
-	assert_int_equal(dns_wire_type("rrsig"), 46);
-	assert_int_equal(dns_wire_type("nsec"), 47);
-	assert_int_equal(dns_wire_type("NSEC3"), 50);
-	assert_int_equal(dns_wire_type("caa"), 257);
-	assert_int_equal(dns_wire_type("any"), 255);
-	assert_int_equal(dns_wire_type("type65535"), 65535);
-	assert_int_equal(dns_wire_type("TYPE0"), 0);
-	assert_int_equal(dns_wire_type("TYPE65536"), -1);
-	assert_int_equal(dns_wire_type("TYPE1x"), -1);
-	assert_int_equal(dns_wire_type("TYPE-1"), -1);
-	assert_int_equal(dns_wire_type("TYPE"), -1);
-	assert_int_equal(dns_wire_type("TYPE0000001"), -1);
-	assert_int_equal(dns_wire_type("FOO"), -1);
-	assert_int_equal(dns_wire_type(""), -1);
-	assert_int_equal(dns_wire_type(NULL), -1);
+	CHECK_WORDS(dns_wire_type, type_words);
 	/* A short buffer truncates but stays a string. */
 	assert_string_equal(dns_wire_type_name(48, buf, 4), "DNS");
 }
@@ -999,14 +943,7 @@ test_class_rcode_names(void **state)
 		dns_wire_class_name((uint16_t)c, buf, sizeof(buf));
 		assert_int_equal(dns_wire_class(buf), (int)c);
 	}
-	assert_int_equal(dns_wire_class("in"), 1);
-	assert_int_equal(dns_wire_class("Ch"), 3);
-	assert_int_equal(dns_wire_class("HS"), 4);
-	assert_int_equal(dns_wire_class("any"), 255);
-	assert_int_equal(dns_wire_class("class42"), 42);
-	assert_int_equal(dns_wire_class("CLASS70000"), -1);
-	assert_int_equal(dns_wire_class("INX"), -1);
-	assert_int_equal(dns_wire_class(NULL), -1);
+	CHECK_WORDS(dns_wire_class, class_words);
 	assert_string_equal(dns_wire_class_name(3, buf, sizeof(buf)), "CH");
 	assert_string_equal(dns_wire_class_name(255, buf, sizeof(buf)), "ANY");
 	assert_string_equal(dns_wire_class_name(42, buf, sizeof(buf)),
@@ -1016,21 +953,7 @@ test_class_rcode_names(void **state)
 		dns_wire_rcode_name(c, buf, sizeof(buf));
 		assert_int_equal(dns_wire_rcode(buf), (int)c);
 	}
-	assert_int_equal(dns_wire_rcode("noerror"), 0);
-	assert_int_equal(dns_wire_rcode("FormErr"), 1);
-	assert_int_equal(dns_wire_rcode("servfail"), 2);
-	assert_int_equal(dns_wire_rcode("nxdomain"), 3);
-	assert_int_equal(dns_wire_rcode("NOTIMP"), 4);
-	assert_int_equal(dns_wire_rcode("refused"), 5);
-	assert_int_equal(dns_wire_rcode("YXDOMAIN"), 6);
-	assert_int_equal(dns_wire_rcode("yxrrset"), 7);
-	assert_int_equal(dns_wire_rcode("NXRRSET"), 8);
-	assert_int_equal(dns_wire_rcode("notauth"), 9);
-	assert_int_equal(dns_wire_rcode("NOTZONE"), 10);
-	assert_int_equal(dns_wire_rcode("BADVERS"), 16);
-	assert_int_equal(dns_wire_rcode("RCODE4096"), -1);
-	assert_int_equal(dns_wire_rcode("NOPE"), -1);
-	assert_int_equal(dns_wire_rcode(NULL), -1);
+	CHECK_WORDS(dns_wire_rcode, rcode_words);
 	assert_string_equal(dns_wire_rcode_name(4, buf, sizeof(buf)),
 	    "NOTIMP");
 	assert_string_equal(dns_wire_rcode_name(3, buf, sizeof(buf)),
@@ -1043,28 +966,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good_ldns),
 		cmocka_unit_test(test_good_raw),
-		cmocka_unit_test(test_qname_case),
-		cmocka_unit_test(test_wrong_id),
-		cmocka_unit_test(test_wrong_qname),
-		cmocka_unit_test(test_wrong_qtype_qclass),
-		cmocka_unit_test(test_two_questions),
 		cmocka_unit_test(test_zero_questions),
 		cmocka_unit_test(test_qr_clear),
-		cmocka_unit_test(test_opcode),
 		cmocka_unit_test(test_truncated_bytes),
 		cmocka_unit_test(test_garbage),
-		cmocka_unit_test(test_tc),
-		cmocka_unit_test(test_servfail_refused),
-		cmocka_unit_test(test_accepted_rcodes),
-		cmocka_unit_test(test_aa),
-		cmocka_unit_test(test_empty_answer),
-		cmocka_unit_test(test_contains_match),
-		cmocka_unit_test(test_contains_mismatch),
-		cmocka_unit_test(test_nsid_match),
-		cmocka_unit_test(test_nsid_mismatch),
-		cmocka_unit_test(test_nsid_missing),
+		cmocka_unit_test(test_judge_table),
+		cmocka_unit_test(test_tc_null),
+		cmocka_unit_test(test_contains_bounded),
 		cmocka_unit_test(test_query_roundtrip),
 		cmocka_unit_test(test_query_edns_variants),
 		cmocka_unit_test(test_query_answer_roundtrip),

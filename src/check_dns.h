@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: ISC */
+#ifndef ANYCASTD_CHECK_DNS_H
+#define ANYCASTD_CHECK_DNS_H
+
+#include "conf_int.h"
+
+/*
+ * Between the dns check's two files -- check_dns.c probes,
+ * check_dns_conf.c has its config and its descriptor (check_desc.h) --
+ * and for a type that speaks DNS another way, which takes the dns
+ * check's settings (check_conf.u.dns), keywords and config hooks into
+ * its own descriptor.
+ */
+
+struct hc_ops;
+
+extern const struct hc_ops	check_dns_ops;
+extern const struct keyword	check_dns_keywords[];
+
+void	check_dns_init(struct check_conf *);
+int	check_dns_finish(struct parser *, struct check_conf *);
+void	check_dns_print(FILE *, const char *ind, const struct check_conf *);
+void	check_dns_free(struct check_conf *);
+void	check_dns_net(struct check_conf *, struct check_net *);
+
+#endif
