@@ -47,6 +47,12 @@ void		 watch_list_rebind(struct watch *, const struct watch_conf *);
 /* The first failing watch of a list, or NULL. */
 const struct watch *watch_list_failing(const struct watch *);
 
+/*
+ * The open tcp-session of a watch list, for probes to pipeline on;
+ * NULL when there is none, or it is not open now (*HAS says which).
+ */
+struct dns_pipe	*watch_session_pipe(const struct watch *, int *has);
+
 /* For the types: say what the watch sees now. */
 void		 watch_set(struct watch *, int failing, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
