@@ -38,6 +38,7 @@ struct watch_ops {
 extern const struct watch_ops watch_process_ops;
 extern const struct watch_ops watch_listener_ops;
 extern const struct watch_ops watch_session_ops;
+extern const struct watch_ops watch_unit_ops;
 
 /* The watches of CK's config, started. */
 struct watch	*watch_list_start(struct hc_check *, struct event_base *);
@@ -70,6 +71,10 @@ int		 watch_process_parse_pid(const char *, int *);
  */
 int		 watch_process_exit_text(const char *, int zero_ok, char *,
 		    size_t);
+/* How the process at /proc/PID (PROCFD) exited, as above, else
+ * "exited"; its name (comm), else "process". */
+void		 watch_process_how(int procfd, char *, size_t);
+void		 watch_process_comm(int procfd, char *, size_t);
 /* Whether a dumped socket (family, local address, port, IPV6_V6ONLY)
  * serves ADDR port PORT. */
 int		 watch_listener_serves(int, const void *, uint16_t, int,
