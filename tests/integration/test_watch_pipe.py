@@ -72,10 +72,12 @@ def counters(ns):
 
 
 def server_connections(ns):
-    """The server's established TCP connections on port 53."""
+    """The server's established TCP connections on port 53, as (local,
+    peer) address pairs (not the queue sizes, which move)."""
     out = ns.run(["ss", "-Htn", "state", "established", "sport",
                   "=", ":53"]).stdout
-    return [line for line in out.splitlines() if line.strip()]
+    return [tuple(line.split()[-2:]) for line in out.splitlines()
+            if line.strip()]
 
 
 def results_during(site, seconds):
