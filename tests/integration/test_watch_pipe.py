@@ -17,6 +17,9 @@ connections), UDP datagrams, and TCP segments carrying data (PSH).
     meanwhile (the datagrams grow, the log says "tcp session down: over
     udp").  Accepted again: a new session, the check up after rise, and
     the probes back on it (no more UDP).
+
+And `watch process unit` where there is no unit to follow (the lab's
+host boots no systemd): a failure with its reason, not an error.
 """
 
 import re
@@ -161,3 +164,32 @@ def test_probes_fall_back_to_udp_while_the_session_is_refused(
     lab_module.wait_until(lambda: len(server_connections(host_ns)) == 1,
                           5, "a new session")
     assert_on_session(site, host_ns, 3.0)
+
+
+UNIT_CHECK = """
+                check dns {{
+                    query example.test SOA;
+                    watch process unit "acd-test-absent.service";
+                }}"""
+
+
+def test_unit_watch_without_the_unit_is_a_failure_not_an_error(
+        lab, host_ns, binaries):
+    """watch process unit where the unit cannot be followed: no system
+    bus (this lab's host does not boot systemd), or, on a host that has
+    one, no such unit.  Either way the check is down with the reason and
+    anycastd runs on (tests/systemd follows a real unit)."""
+    site = WatchSite(lab, host_ns, "nsd", UNIT_CHECK)
+    site.acd.wait_state("dns", "down", 5)
+    reason = site.acd.service("dns")["reason"]
+    assert "dns check failed at once: watch process: " \
+        "acd-test-absent.service" in reason, reason
+    assert re.search(r"acd-test-absent\.service(: system bus: cannot "
+                     r"connect: | is not loaded \(not-found\))", reason), \
+        reason
+    # it stays down (the server answers: only the watch holds it), and a
+    # reload keeps the watch
+    assert site.acd.watch("dns", 1.0) == ["down"]
+    site.acd.ctl("reload")
+    assert site.acd.watch("dns", 1.0) == ["down"]
+    assert site.acd.alive()
