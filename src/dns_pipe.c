@@ -258,8 +258,7 @@ dns_pipe_new(struct event_base *base, int fd, dns_pipe_end_cb end, void *arg)
 	if (!p->in || !p->out || !p->rd || !p->wr || !p->ending)
 		fatalx_oom();
 	event_add(p->rd, NULL);
-	p->last_send = util_now_ms();
-	return p;
+	return p;		/* last_send 0: nothing sent yet */
 }
 
 void

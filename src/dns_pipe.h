@@ -51,7 +51,8 @@ int		 dns_pipe_send(struct dns_pipe *, struct dns_pipe_user *,
 /* U no longer waits (answered elsewhere, given up); a late answer to
  * its id is ignored.  Nothing when U is not in flight. */
 void		 dns_pipe_forget(struct dns_pipe_user *);
-/* Monotonic ms of the last query sent; queries in flight. */
+/* util_now_ms() of the last query sent (0: none yet); queries in
+ * flight. */
 uint64_t	 dns_pipe_last_send(const struct dns_pipe *);
 size_t		 dns_pipe_in_flight(const struct dns_pipe *);
 /* Answers that matched no query in flight (late or stray). */

@@ -160,7 +160,9 @@ sess_ended(struct wsess *s, const char *how)
 	sess_connect(s);
 }
 
-/* Our own query, when nothing else went on the session for a while. */
+/* Our own query: first on a new session, so that the server hears of
+ * the keepalive at once, then when nothing else went on it for a
+ * while. */
 static void
 sess_keepalive(struct wsess *s)
 {
