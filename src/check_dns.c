@@ -11,6 +11,10 @@
  * dns_zones (one socket, a bounded window).  The probe has one deadline,
  * and ends with exactly one hc_report(): the worst of its verdicts, in a
  * fixed order of precedence, so the reason names what matters most.
+ *
+ * With a `watch tcp-session`, the queries to the checked server go on
+ * that kept session while it is open (watch_session_pipe()), and the
+ * usual way -- said in the result -- while it is not.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +29,7 @@
 #include "dns_xfer.h"
 #include "dns_zones.h"
 #include "hc.h"
+#include "watch.h"
 
 /* The queries of a probe. */
 enum part { P_MAIN, P_SERVED, P_PRIMARY, P_ID, P_SERVFAIL, P_DNSKEY, P_MAX };
@@ -63,6 +68,7 @@ struct dns_probe {
 	struct dns_ident_wait	 id_wait;
 	struct event		*id_woken;	/* that query ended */
 	char			 id_note[128];
+	char			 via[48];	/* the session is down */
 };
 
 static void	conclude(struct dns_probe *);
@@ -448,6 +454,10 @@ combine(struct dns_probe *p, struct hc_result *res)
 		if (p->id_note[0] != '\0')
 			snprintf(res->detail + len, sizeof(res->detail) - len,
 			    "; %s", p->id_note);
+		len = strlen(res->detail);
+		if (p->via[0] != '\0')
+			snprintf(res->detail + len, sizeof(res->detail) - len,
+			    "; %s", p->via);
 	} else if (more > 0)
 		snprintf(res->detail + len, sizeof(res->detail) - len,
 		    " (+%zu more)", more);
@@ -471,6 +481,26 @@ conclude(struct dns_probe *p)
 	hc_report(ck, &res);
 }
 
+/*
+ * The check's kept session to its server, if it has one and it is open;
+ * when it has one that is down, the probe says it went the usual way.
+ */
+static struct dns_pipe *
+session(struct dns_probe *p)
+{
+	struct dns_pipe	*pipe;
+	int		 has;
+
+	pipe = watch_session_pipe(p->ck->watches, &has);
+	if (has && pipe == NULL && p->via[0] == '\0') {
+		snprintf(p->via, sizeof(p->via), "tcp session down: over %s",
+		    dconf(p)->tcp ? "tcp" : "udp");
+		log_debug("check %s/%s: %s", p->ck->svc->conf->name,
+		    p->ck->conf->name, p->via);
+	}
+	return pipe;
+}
+
 /* Start query WHICH; a failure to start is its verdict at once. */
 static void
 ask(struct dns_probe *p, enum part which, const struct addr *to,
@@ -485,6 +515,8 @@ ask(struct dns_probe *p, enum part which, const struct addr *to,
 	xc.port = port;
 	xc.source = &c->source;
 	xc.tcp = c->tcp;
+	if (to == &p->ck->target && port == c->port)
+		xc.pipe = session(p);
 	p->ctx[which].p = p;
 	p->ctx[which].which = which;
 	memset(&r, 0, sizeof(r));

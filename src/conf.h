@@ -127,7 +127,8 @@ struct watch_conf {
 	struct watch_conf	*next;
 	struct conf_pos		 pos;
 	enum watch_type		 type;
-	char			*pidfile;	/* process */
+	char			*pidfile;	/* process, or: */
+	char			*unit;		/* process: a systemd unit */
 	int			 proto;		/* listener: IPPROTO_UDP/TCP */
 	struct addr		 addr;		/* listener: 0 = the target */
 	uint16_t		 port;		/* listener */

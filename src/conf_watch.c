@@ -7,6 +7,7 @@
  * backend's check fails only that backend.
  *
  *	watch process pidfile "/run/nsd/nsd.pid";
+ *	watch process unit "nsd.service";
  *	watch listener udp|tcp [ADDR] [port N];
  *	watch tcp-session;
  *	immediate on|off;
@@ -32,15 +33,59 @@ watch_add(struct check_conf *ck, enum watch_type type, const struct tok *kw)
 	return w;
 }
 
-/* process pidfile "PATH" */
+/*
+ * A service unit's name as systemd spells it (systemd.unit(5)): letters,
+ * digits and ":-_.\\", an optional "@instance", ".service" at the end.
+ */
+static int
+unit_name_ok(const char *s)
+{
+	size_t	len = strlen(s), sfx = strlen(".service");
+	size_t	i;
+
+	if (len <= sfx || len > 255 || strcmp(s + len - sfx, ".service") != 0 ||
+	    s[0] == '@' || s[0] == '.')
+		return 0;
+	for (i = 0; i < len - sfx; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') ||
+		    strchr(":-_.\\@", s[i]) != NULL))
+			return 0;
+	return strchr(s, '@') == strrchr(s, '@');
+}
+
+/* process unit "NAME.service" */
+static int
+watch_unit(struct parser *p, struct watch_conf *w)
+{
+	if (conf_string_arg(p, &w->unit, "a unit name in quotes") == -1)
+		return -1;
+#ifndef HAVE_SYSTEMD
+	return conf_error(p, &w->pos, "watch process unit: this anycastd was "
+	    "built without systemd (libsystemd); use watch process pidfile");
+#endif
+	if (!unit_name_ok(w->unit))
+		return conf_error(p, &w->pos, "watch process unit: \"%s\" is "
+		    "not a service unit name (NAME.service)", w->unit);
+	return conf_semi(p);
+}
+
+/* process pidfile "PATH" | process unit "NAME.service" */
 static int
 watch_process(struct parser *p, struct watch_conf *w)
 {
-	static const char *const how[] = { "pidfile", NULL };
+	static const char *const how[] = { "pidfile", "unit", NULL };
 
-	/* `unit NAME` is not offered: see "Watches" in anycastd.conf(5). */
-	if (conf_choice(p, how, "pidfile \"PATH\"") == -1 ||
-	    conf_string_arg(p, &w->pidfile, "a pid file path in quotes") == -1)
+	switch (conf_choice(p, how, "pidfile \"PATH\" or unit \"NAME\"")) {
+	case 0:
+		break;
+	case 1:
+		return watch_unit(p, w);
+	default:
+		return -1;
+	}
+	if (conf_string_arg(p, &w->pidfile, "a pid file path in quotes") == -1)
 		return -1;
 	if (w->pidfile[0] != '/')
 		return conf_error(p, &w->pos, "watch process: the pid file "
@@ -150,6 +195,9 @@ watch_same(const struct watch_conf *a, const struct watch_conf *b)
 		return 0;
 	switch (a->type) {
 	case WATCH_PROCESS:
+		if (a->unit || b->unit)
+			return a->unit && b->unit && strcmp(a->unit, b->unit)
+			    == 0;
 		return strcmp(a->pidfile, b->pidfile) == 0;
 	case WATCH_LISTENER:
 		return a->proto == b->proto && a->port == b->port &&
@@ -192,8 +240,9 @@ conf_print_watches(FILE *f, const struct check_conf *ck, const char *ind)
 	for (w = ck->watches; w; w = w->next) {
 		switch (w->type) {
 		case WATCH_PROCESS:
-			fprintf(f, "%swatch process pidfile ", ind);
-			conf_print_string(f, w->pidfile);
+			fprintf(f, "%swatch process %s ", ind, w->unit ?
+			    "unit" : "pidfile");
+			conf_print_string(f, w->unit ? w->unit : w->pidfile);
 			fprintf(f, ";\n");
 			break;
 		case WATCH_LISTENER:
@@ -222,6 +271,7 @@ conf_free_watches(struct watch_conf *w)
 	for (; w; w = next) {
 		next = w->next;
 		free(w->pidfile);
+		free(w->unit);
 		free(w);
 	}
 }

@@ -9,8 +9,15 @@
  * is counted as bogus and ignored, so a spoofed or stray packet can
  * neither pass nor end the exchange.  Over TCP the peer is the server
  * itself: whatever it sends is its answer, bogus or not.
+ *
+ * With a kept session (dns_xfer_conf.pipe) the query is pipelined on it
+ * instead: no socket of its own.  There an answer is ours when its id
+ * and question are (several queries share the connection, so another
+ * question is ignored as bogus, not an end); if the session ends before
+ * the answer, the query is sent again the usual way.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +36,9 @@ struct dns_xfer {
 	struct addr		 source;
 	uint16_t		 port;
 	int			 tcp;
+	int			 want_tcp;	/* the usual way is TCP only */
+	struct dns_pipe_user	 pu;		/* on the kept session */
+	int			 piped;		/* sent on it */
 	struct dns_query	 q;
 	char			*qname;		/* q.qname points here */
 	int			 fd;
@@ -59,6 +69,7 @@ dns_xfer_now_us(void)
 static void
 xfer_close(struct dns_xfer *x)
 {
+	dns_pipe_forget(&x->pu);
 	if (x->io)
 		event_free(x->io);
 	x->io = NULL;
@@ -98,6 +109,7 @@ complete(struct dns_xfer *x, const uint8_t *msg, size_t len,
 	r.msg = msg;
 	r.len = len;
 	r.rtt_us = dns_xfer_now_us() - x->started_us;
+	r.piped = x->piped && msg != NULL;
 	if (r.rtt_us == 0)
 		r.rtt_us = 1;		/* 0 means "no RTT" */
 	if (err != NULL)
@@ -289,6 +301,61 @@ build(struct dns_xfer *x, const struct dns_query *q)
 	return 0;
 }
 
+/* Open the usual transport and send (TCP sends once connected). */
+static int
+transport_start(struct dns_xfer *x, struct hc_result *err)
+{
+	if (x->want_tcp)
+		return open_io(x, SOCK_STREAM, EV_WRITE | EV_PERSIST, err);
+	if (open_io(x, SOCK_DGRAM, EV_READ | EV_PERSIST, err) == -1)
+		return -1;
+	if (send(x->fd, x->query + 2, x->qlen - 2, 0) != -1)
+		return 0;
+	check_sock_error(errno, "udp send", err);
+	return -1;
+}
+
+static struct dns_xfer *
+of_user(struct dns_pipe_user *u)
+{
+	return (struct dns_xfer *)(void *)((char *)u -
+	    offsetof(struct dns_xfer, pu));
+}
+
+/* An answer with our id on the session: ours if its question is too. */
+static void
+pipe_answer(struct dns_pipe_user *u, const uint8_t *msg, size_t len)
+{
+	struct dns_xfer		*x = of_user(u);
+	struct hc_result	 res;
+
+	memset(&res, 0, sizeof(res));
+	if (dns_wire_classify(msg, len, &x->q, &res) == DNS_WIRE_NOT_OURS) {
+		x->bogus++;
+		x->bogus_reason = res.reason;
+		log_debug("dns %s: ignored bogus answer on the tcp session: "
+		    "%s", x->qname, res.detail);
+		return;
+	}
+	/* Truncated even over TCP: the judge of the answer says so. */
+	complete(x, msg, len, NULL);
+}
+
+/* The session ended before our answer: ask again the usual way. */
+static void
+pipe_lost(struct dns_pipe_user *u, const char *why)
+{
+	struct dns_xfer		*x = of_user(u);
+	struct hc_result	 err;
+
+	x->piped = 0;
+	log_debug("dns %s: tcp session %s before the answer: asked again "
+	    "over %s", x->qname, why, x->want_tcp ? "tcp" : "udp");
+	memset(&err, 0, sizeof(err));
+	if (transport_start(x, &err) == -1)
+		complete(x, NULL, 0, &err);
+}
+
 struct dns_xfer *
 dns_xfer_start(struct event_base *base, const struct dns_xfer_conf *c,
     const struct dns_query *q, dns_xfer_cb cb, void *arg,
@@ -314,16 +381,29 @@ dns_xfer_start(struct event_base *base, const struct dns_xfer_conf *c,
 		dns_xfer_free(x);
 		return NULL;
 	}
-	if (c->tcp) {
-		if (open_io(x, SOCK_STREAM, EV_WRITE | EV_PERSIST, err) == 0)
+	x->want_tcp = c->tcp;
+	if (c->pipe != NULL) {
+		x->pu.answer = pipe_answer;
+		x->pu.lost = pipe_lost;
+		if (dns_pipe_send(c->pipe, &x->pu, x->query, x->qlen) == 0) {
+			x->q.id = x->pu.id;	/* maybe changed */
+			x->piped = 1;
+			x->tcp = 1;
 			return x;
-	} else if (open_io(x, SOCK_DGRAM, EV_READ | EV_PERSIST, err) == 0) {
-		if (send(x->fd, x->query + 2, x->qlen - 2, 0) != -1)
-			return x;
-		check_sock_error(errno, "udp send", err);
+		}
 	}
+	if (transport_start(x, err) == 0)
+		return x;
 	dns_xfer_free(x);
 	return NULL;
+}
+
+static const char *
+over(const struct dns_xfer *x)
+{
+	if (x->piped)
+		return " on the tcp session";
+	return x->tcp ? " over tcp" : "";
 }
 
 void
@@ -339,9 +419,9 @@ dns_xfer_timeout(const struct dns_xfer *x, uint64_t timeout_ms,
 	util_fmt_duration(timeout_ms, t, sizeof(t));
 	if (x->bogus)
 		snprintf(res->detail, sizeof(res->detail), "timeout after %s%s "
-		    "(%u bogus answers ignored: %s)", t, x->tcp ? " over tcp" :
-		    "", x->bogus, hc_reason_name(x->bogus_reason));
+		    "(%u bogus answers ignored: %s)", t, over(x), x->bogus,
+		    hc_reason_name(x->bogus_reason));
 	else
 		snprintf(res->detail, sizeof(res->detail), "timeout after %s%s",
-		    t, x->tcp ? " over tcp" : "");
+		    t, over(x));
 }

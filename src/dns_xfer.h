@@ -4,6 +4,7 @@
 
 #include <event2/event.h>
 
+#include "dns_pipe.h"
 #include "dns_wire.h"
 #include "hc_result.h"
 #include "util.h"
@@ -24,12 +25,16 @@ struct dns_xfer_conf {
 	uint16_t		 port;
 	const struct addr	*source;	/* family 0: the kernel picks */
 	int			 tcp;		/* TCP only */
+	/* A kept session to the same server (dns_pipe.h): the query goes
+	 * on it, and the usual way when it is gone or ends first. */
+	struct dns_pipe		*pipe;
 };
 
 struct dns_xfer_result {
 	const uint8_t	*msg;		/* the answer (ours), NULL when none */
 	size_t		 len;
 	uint64_t	 rtt_us;	/* from the start to the answer */
+	int		 piped;		/* the answer came on the session */
 	struct hc_result err;		/* why there is no answer */
 };
 

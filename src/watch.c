@@ -2,8 +2,8 @@
 /*
  * The watches of one check: started with it, freed with it, and kept
  * with it across a reload that does not change the check.  Each type
- * lives in its own file (watch_process.c, watch_listener.c,
- * watch_session.c) and only ever calls watch_set().
+ * lives in its own file (watch_process.c, watch_unit.c,
+ * watch_listener.c, watch_session.c) and only ever calls watch_set().
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +17,14 @@ static const struct watch_ops *const ops[] = {
 	[WATCH_LISTENER] = &watch_listener_ops,
 	[WATCH_TCP_SESSION] = &watch_session_ops,
 };
+
+static const struct watch_ops *
+ops_of(const struct watch_conf *wc)
+{
+	if (wc->type == WATCH_PROCESS && wc->unit != NULL)
+		return &watch_unit_ops;
+	return ops[wc->type];
+}
 
 struct watch *
 watch_list_start(struct hc_check *ck, struct event_base *base)
@@ -32,7 +40,7 @@ watch_list_start(struct hc_check *ck, struct event_base *base)
 		snprintf(w->detail, sizeof(w->detail), "starting");
 		*tail = w;
 		tail = &w->next;
-		ops[wc->type]->start(w);
+		ops_of(wc)->start(w);
 	}
 	return list;
 }
@@ -44,7 +52,7 @@ watch_list_free(struct watch *w)
 
 	for (; w; w = next) {
 		next = w->next;
-		ops[w->conf->type]->stop(w);
+		ops_of(w->conf)->stop(w);
 		free(w);
 	}
 }

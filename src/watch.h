@@ -38,6 +38,7 @@ struct watch_ops {
 extern const struct watch_ops watch_process_ops;
 extern const struct watch_ops watch_listener_ops;
 extern const struct watch_ops watch_session_ops;
+extern const struct watch_ops watch_unit_ops;
 
 /* The watches of CK's config, started. */
 struct watch	*watch_list_start(struct hc_check *, struct event_base *);
@@ -46,6 +47,12 @@ void		 watch_list_free(struct watch *);
 void		 watch_list_rebind(struct watch *, const struct watch_conf *);
 /* The first failing watch of a list, or NULL. */
 const struct watch *watch_list_failing(const struct watch *);
+
+/*
+ * The open tcp-session of a watch list, for probes to pipeline on;
+ * NULL when there is none, or it is not open now (*HAS says which).
+ */
+struct dns_pipe	*watch_session_pipe(const struct watch *, int *has);
 
 /* For the types: say what the watch sees now. */
 void		 watch_set(struct watch *, int failing, const char *, ...)
@@ -64,6 +71,10 @@ int		 watch_process_parse_pid(const char *, int *);
  */
 int		 watch_process_exit_text(const char *, int zero_ok, char *,
 		    size_t);
+/* How the process at /proc/PID (PROCFD) exited, as above, else
+ * "exited"; its name (comm), else "process". */
+void		 watch_process_how(int procfd, char *, size_t);
+void		 watch_process_comm(int procfd, char *, size_t);
 /* Whether a dumped socket (family, local address, port, IPV6_V6ONLY)
  * serves ADDR port PORT. */
 int		 watch_listener_serves(int, const void *, uint16_t, int,

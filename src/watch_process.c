@@ -173,23 +173,29 @@ may_trace(int procfd)
 	return n > 0;
 }
 
-static void
-exit_text(struct wproc *wp, char *buf, size_t len)
+void
+watch_process_how(int procfd, char *buf, size_t len)
 {
 	char	 stat[1024];
 	ssize_t	 n;
 	int	 fd;
 
 	snprintf(buf, len, "exited");
-	if (wp->procfd == -1 ||
-	    (fd = openat(wp->procfd, "stat", O_RDONLY | O_CLOEXEC)) == -1)
+	if (procfd == -1 ||
+	    (fd = openat(procfd, "stat", O_RDONLY | O_CLOEXEC)) == -1)
 		return;
 	n = read(fd, stat, sizeof(stat) - 1);
 	close(fd);
 	if (n <= 0)
 		return;
 	stat[n] = '\0';
-	watch_process_exit_text(stat, may_trace(wp->procfd), buf, len);
+	watch_process_exit_text(stat, may_trace(procfd), buf, len);
+}
+
+static void
+exit_text(struct wproc *wp, char *buf, size_t len)
+{
+	watch_process_how(wp->procfd, buf, len);
 }
 
 static void
@@ -207,23 +213,30 @@ pid_cb(evutil_socket_t fd, short ev, void *arg)
 	reread(wp);	/* a new one may be written already */
 }
 
-static void
-read_comm(struct wproc *wp)
+void
+watch_process_comm(int procfd, char *comm, size_t len)
 {
 	ssize_t	n;
 	int	fd;
 
-	snprintf(wp->comm, sizeof(wp->comm), "process");
-	if ((fd = openat(wp->procfd, "comm", O_RDONLY | O_CLOEXEC)) == -1)
+	snprintf(comm, len, "process");
+	if (procfd == -1 ||
+	    (fd = openat(procfd, "comm", O_RDONLY | O_CLOEXEC)) == -1)
 		return;
-	n = read(fd, wp->comm, sizeof(wp->comm) - 1);
+	n = read(fd, comm, len - 1);
 	close(fd);
 	if (n <= 0) {
-		snprintf(wp->comm, sizeof(wp->comm), "process");
+		snprintf(comm, len, "process");
 		return;
 	}
-	wp->comm[n] = '\0';
-	wp->comm[strcspn(wp->comm, "\n")] = '\0';
+	comm[n] = '\0';
+	comm[strcspn(comm, "\n")] = '\0';
+}
+
+static void
+read_comm(struct wproc *wp)
+{
+	watch_process_comm(wp->procfd, wp->comm, sizeof(wp->comm));
 }
 
 static void

@@ -11,9 +11,14 @@
  * connection limits, a reload.  So an end is not a failure by itself:
  * we connect again at once, and only when that new connection is
  * refused, reset or not made within the check's timeout does the watch
- * fail.  The session carries the check's own query every SESSION_IDLE
- * (or every interval, if longer), which keeps it from looking idle; the
- * answers are not judged (the probes do that), only read.
+ * fail.
+ *
+ * While the session is open, the check's probes are pipelined on it
+ * (dns_pipe.h, watch_session_pipe(); RFC 7766 6.2.1.1): no socket per
+ * probe, and a server that keeps answering them keeps the session busy.
+ * When nothing went on it for SESSION_IDLE (or for an interval, if
+ * longer), the check's own query goes, so that it does not look idle;
+ * those answers are not judged (the probes do that), only read.
  */
 #include <sys/socket.h>
 
@@ -24,6 +29,7 @@
 #include <unistd.h>
 
 #include "check_sock.h"
+#include "dns_pipe.h"
 #include "dns_wire.h"
 #include "hc.h"
 #include "watch.h"
@@ -36,9 +42,11 @@ enum sess_st { S_CONNECTING, S_OPEN, S_WAIT };
 struct wsess {
 	struct watch	*w;
 	enum sess_st	 st;
-	int		 fd;
+	int		 fd;		/* while connecting */
 	int		 retry;		/* this connection replaces a closed one */
-	struct event	*ev;		/* the socket */
+	struct event	*ev;		/* the socket, while connecting */
+	struct dns_pipe	*pipe;		/* the open session */
+	struct dns_pipe_user ka;	/* our own query on it */
 	struct event	*timer;	/* connect timeout, next query, retry */
 	uint8_t		*query;		/* 2-byte length, then the message */
 	size_t		 qlen;
@@ -91,6 +99,8 @@ watch_session_query(const struct dns_check_conf *d, uint16_t id,
 static void
 sess_close(struct wsess *s)
 {
+	dns_pipe_free(s->pipe, "closed by us");
+	s->pipe = NULL;
 	if (s->ev) {
 		event_free(s->ev);
 		s->ev = NULL;
@@ -150,36 +160,49 @@ sess_ended(struct wsess *s, const char *how)
 	sess_connect(s);
 }
 
+/* Our own query: first on a new session, so that the server hears of
+ * the keepalive at once, then when nothing else went on it for a
+ * while. */
 static void
-sess_send(struct wsess *s)
+sess_keepalive(struct wsess *s)
 {
-	ssize_t n;
+	uint64_t now = util_now_ms(), last = dns_pipe_last_send(s->pipe);
 
-	s->id++;
-	s->query[2] = (uint8_t)(s->id >> 8);
-	s->query[3] = (uint8_t)s->id;
-	n = send(s->fd, s->query, s->qlen, MSG_NOSIGNAL);
-	if (n == -1 && errno != EAGAIN) {
-		sess_ended(s, errno == ECONNRESET || errno == EPIPE ?
-		    "reset by the server" : strerror(errno));
+	if (now - last < idle_ms(s)) {
+		after(s, idle_ms(s) - (now - last));
 		return;
 	}
+	s->id = (uint16_t)util_random();
+	s->query[2] = (uint8_t)(s->id >> 8);
+	s->query[3] = (uint8_t)s->id;
+	/* Only fails on a pipe that is ending: its end callback follows. */
+	(void)dns_pipe_send(s->pipe, &s->ka, s->query, s->qlen);
 	after(s, idle_ms(s));
 }
 
 static void
-sess_read(struct wsess *s)
+ka_answer(struct dns_pipe_user *u, const uint8_t *msg, size_t len)
 {
-	uint8_t	buf[SESSION_BUF];
-	ssize_t	n;
+	(void)msg;
+	(void)len;
+	dns_pipe_forget(u);
+}
 
-	while ((n = recv(s->fd, buf, sizeof(buf), 0)) > 0)
-		;	/* answers are for keeping the session, not judged */
-	if (n == 0)
-		sess_ended(s, "closed by the server (FIN)");
-	else if (errno != EAGAIN && errno != EWOULDBLOCK)
-		sess_ended(s, errno == ECONNRESET ? "reset by the server "
-		    "(RST)" : strerror(errno));
+static void
+ka_lost(struct dns_pipe_user *u, const char *why)
+{
+	(void)u;
+	(void)why;
+}
+
+/* The server ended the session (dns_pipe.h): 0 for a FIN. */
+static void
+pipe_ended(void *arg, int err)
+{
+	struct wsess *s = arg;
+
+	sess_ended(s, err == 0 ? "closed by the server (FIN)" :
+	    err == ECONNRESET ? "reset by the server (RST)" : strerror(err));
 }
 
 static void
@@ -205,11 +228,6 @@ sock_cb(evutil_socket_t fd, short ev, void *arg)
 	int		 err = 0;
 	socklen_t	 len = sizeof(err);
 
-	if (s->st == S_OPEN) {
-		sess_read(s);
-		return;
-	}
-	/* S_CONNECTING */
 	if (ev & EV_TIMEOUT) {
 		sess_failed(s, "connect timed out");
 		return;
@@ -222,12 +240,11 @@ sock_cb(evutil_socket_t fd, short ev, void *arg)
 		return;
 	}
 	event_free(s->ev);
-	if ((s->ev = event_new(s->w->base, s->fd, EV_READ | EV_PERSIST,
-	    sock_cb, s)) == NULL)
-		fatalx_oom();
-	event_add(s->ev, NULL);
+	s->ev = NULL;
+	s->pipe = dns_pipe_new(s->w->base, s->fd, pipe_ended, s);
+	s->fd = -1;		/* the pipe's now */
 	sess_open(s);
-	sess_send(s);
+	sess_keepalive(s);
 }
 
 static void
@@ -258,7 +275,7 @@ timer_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)fd;
 	(void)ev;
 	if (s->st == S_OPEN)
-		sess_send(s);
+		sess_keepalive(s);
 	else if (s->st == S_WAIT)
 		sess_connect(s);
 }
@@ -271,6 +288,8 @@ session_start(struct watch *w)
 	s->w = w;
 	w->impl = s;
 	s->fd = -1;
+	s->ka.answer = ka_answer;
+	s->ka.lost = ka_lost;
 	s->id = (uint16_t)util_random();
 	if ((s->timer = evtimer_new(w->base, timer_cb, s)) == NULL)
 		fatalx_oom();
@@ -295,6 +314,22 @@ session_stop(struct watch *w)
 	event_free(s->timer);
 	free(s->query);
 	free(s);
+}
+
+struct dns_pipe *
+watch_session_pipe(const struct watch *w, int *has)
+{
+	const struct wsess *s;
+
+	*has = 0;
+	for (; w; w = w->next) {
+		if (w->conf->type != WATCH_TCP_SESSION || w->impl == NULL)
+			continue;
+		*has = 1;
+		s = w->impl;
+		return s->st == S_OPEN ? s->pipe : NULL;
+	}
+	return NULL;
 }
 
 const struct watch_ops watch_session_ops = {
