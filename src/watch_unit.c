@@ -207,8 +207,8 @@ pid_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)ev;
 	watch_process_how(wu->procfd, how, sizeof(how));
 	wu->dead = wu->pid;
-	watch_set(wu->w, 1, "%s main process %s (pid %d) %s", wu->unit,
-	    wu->comm, (int)wu->pid, how);
+	watch_set(wu->w, 1, "%s main process%s%s (pid %d) %s", wu->unit,
+	    wu->comm[0] ? " " : "", wu->comm, (int)wu->pid, how);
 	disarm(wu);
 	refresh(wu);	/* systemd may have a new one already */
 }
@@ -228,12 +228,16 @@ arm(struct wunit *wu, pid_t pid)
 	wu->procfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	wu->pid = pid;
 	watch_process_comm(wu->procfd, wu->comm, sizeof(wu->comm));
+	/* Under a hidden /proc the name is not known: the unit says enough
+	 * ("nsd.service main process (pid 1234)"). */
+	if (wu->procfd == -1 || strcmp(wu->comm, "process") == 0)
+		wu->comm[0] = '\0';
 	if ((wu->pid_ev = event_new(wu->w->base, wu->pidfd, EV_READ, pid_cb,
 	    wu)) == NULL)
 		fatalx_oom();
 	event_add(wu->pid_ev, NULL);
-	watch_set(wu->w, 0, "%s main process %s (pid %d) running", wu->unit,
-	    wu->comm, (int)pid);
+	watch_set(wu->w, 0, "%s main process%s%s (pid %d) running", wu->unit,
+	    wu->comm[0] ? " " : "", wu->comm, (int)pid);
 }
 
 /* All three properties are in: follow the main process, or say why
