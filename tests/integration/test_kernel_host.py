@@ -120,7 +120,7 @@ def test_dynamic_address_follows_state(lab, binaries):
     before = kernel_state(ns)
     acd = Anycastd(lab, ns, service(
         "dns", ["192.0.2.53/32", "2001:db8::53/128"], "address lo dynamic;",
-        flag, drain="600ms"), shutdown_wait=5)
+        flag, drain="3s"), shutdown_wait=10)
     acd.wait_state("dns", "up", START_TIMEOUT)
     wait_addrs(ns, want, True)
 
@@ -138,10 +138,13 @@ def test_dynamic_address_follows_state(lab, binaries):
     wait_addrs(ns, want, True)
 
     # Draining: kept while the withdrawal runs (drain time), then removed.
+    # The drain time is long enough that a loaded machine still sees the
+    # addresses between "draining" and the look at the kernel (600 ms
+    # was not, under ASan beside other work).
     acd.ctl("drain", "dns")
     acd.wait_state("dns", "draining", 1)
     wait_addrs(ns, want, True, timeout=0)
-    wait_addrs(ns, want, False, timeout=0.6 + CHANGE_TIMEOUT)
+    wait_addrs(ns, want, False, timeout=3 + CHANGE_TIMEOUT)
     acd.ctl("undrain", "dns")
     acd.wait_state("dns", "up", CHANGE_TIMEOUT)
     wait_addrs(ns, want, True)
@@ -149,7 +152,7 @@ def test_dynamic_address_follows_state(lab, binaries):
 
     # Exit removes them (after the drain), and only them.
     acd.signal(signal.SIGTERM)
-    assert acd.wait_exit(5) == 0, acd.log()
+    assert acd.wait_exit(10) == 0, acd.log()
     wait_addrs(ns, want, False, timeout=0)
     assert kernel_state(ns) == before
 
