@@ -157,6 +157,42 @@ conf_name_ok(const char *s)
 	return 0;
 }
 
+/* The field of a scalar keyword's row (conf_int.h) in BASE. */
+uint64_t
+conf_row_get(const struct kw_scalar *k, const void *base)
+{
+	const char *f = (const char *)base + k->field.off;
+
+	switch (k->field.size) {
+	case sizeof(uint16_t):
+		return *(const uint16_t *)(const void *)f;
+	case sizeof(uint32_t):
+		return *(const uint32_t *)(const void *)f;
+	case sizeof(uint64_t):
+		return *(const uint64_t *)(const void *)f;
+	}
+	fatal("a keyword's field of %u bytes", k->field.size);
+}
+
+void
+conf_row_set(const struct kw_scalar *k, void *base, uint64_t v)
+{
+	char *f = (char *)base + k->field.off;
+
+	switch (k->field.size) {
+	case sizeof(uint16_t):
+		*(uint16_t *)(void *)f = (uint16_t)v;
+		return;
+	case sizeof(uint32_t):
+		*(uint32_t *)(void *)f = (uint32_t)v;
+		return;
+	case sizeof(uint64_t):
+		*(uint64_t *)(void *)f = v;
+		return;
+	}
+	fatal("a keyword's field of %u bytes", k->field.size);
+}
+
 const char *
 conf_check_type_name(enum check_type t)
 {

@@ -28,18 +28,6 @@ asn_arg(struct parser *p, uint32_t *asn)
 }
 
 static int
-kw_local(struct parser *p, void *ctx, const struct tok *kw)
-{
-	static const char *const as[] = { "as", NULL };
-
-	(void)kw;
-	if (conf_choice(p, as, "as") == -1 ||
-	    asn_arg(p, &((struct bgp_conf *)ctx)->local_as) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
 kw_neighbor(struct parser *p, void *ctx, const struct tok *kw)
 {
 	static const char *const as[] = { "as", NULL };
@@ -49,18 +37,6 @@ kw_neighbor(struct parser *p, void *ctx, const struct tok *kw)
 	if (conf_addr_arg(p, &b->neighbor) == -1 ||
 	    conf_choice(p, as, "as") == -1 || asn_arg(p, &b->remote_as) == -1)
 		return -1;
-	return conf_semi(p);
-}
-
-static int
-kw_port(struct parser *p, void *ctx, const struct tok *kw)
-{
-	unsigned port;
-
-	(void)kw;
-	if (conf_uint_arg(p, &port, 1, 65535) == -1)
-		return -1;
-	((struct bgp_conf *)ctx)->port = (uint16_t)port;
 	return conf_semi(p);
 }
 
@@ -100,44 +76,6 @@ kw_hold(struct parser *p, void *ctx, const struct tok *kw)
 	    b->hold_time > 65535000 || b->hold_time % 1000)
 		return conf_error(p, &kw->pos, "hold time must be 0 or whole "
 		    "seconds from 3s to 65535s (RFC 4271 4.2)");
-	return conf_semi(p);
-}
-
-static int
-kw_connect(struct parser *p, void *ctx, const struct tok *kw)
-{
-	static const char *const retry[] = { "retry", NULL };
-
-	(void)kw;
-	if (conf_choice(p, retry, "retry") == -1 ||
-	    conf_duration_arg(p, &((struct bgp_conf *)ctx)->connect_retry,
-	    100) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
-kw_passive(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	((struct bgp_conf *)ctx)->passive = 1;
-	return conf_semi(p);
-}
-
-static int
-kw_multihop(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_uint_arg(p, &((struct bgp_conf *)ctx)->multihop, 1, 255) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
-kw_ttl_security(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	((struct bgp_conf *)ctx)->ttl_security = 1;
 	return conf_semi(p);
 }
 
@@ -195,17 +133,24 @@ kw_bfd(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_bfd_arg(p, &((struct bgp_conf *)ctx)->bfd);
 }
 
+#define BGP(m)	KW_FIELD(struct bgp_conf, m)
+
 static const struct keyword bgp_kw[] = {
-	{ "local", kw_local, 0, 0 },
+	{ "local", KW_ROW(.kind = KW_UINT, .pre = "as",
+	    .field = BGP(local_as), .min = 1, .max = UINT32_MAX) },
 	{ "neighbor", kw_neighbor, 0, 0 },
-	{ "port", kw_port, 0, 0 },
+	{ "port", KW_ROW(.kind = KW_UINT, .field = BGP(port), .min = 1,
+	    .max = 65535) },
 	{ "source", kw_source, 0, 0 },
 	{ "router-id", kw_router_id, 0, 0 },
 	{ "hold", kw_hold, 0, 0 },
-	{ "connect", kw_connect, 0, 0 },
-	{ "passive", kw_passive, 0, 0 },
-	{ "multihop", kw_multihop, 0, 0 },
-	{ "ttl-security", kw_ttl_security, 0, 0 },
+	{ "connect", KW_ROW(.kind = KW_DURATION, .pre = "retry",
+	    .field = BGP(connect_retry), .min = 100) },
+	{ "passive", KW_ROW(.kind = KW_FLAG, .field = BGP(passive)) },
+	{ "multihop", KW_ROW(.kind = KW_UINT, .field = BGP(multihop),
+	    .min = 1, .max = 255) },
+	{ "ttl-security", KW_ROW(.kind = KW_FLAG,
+	    .field = BGP(ttl_security)) },
 	{ "password", kw_password, 0, 0 },
 	{ "next-hop", kw_next_hop, 1, 0 },
 	{ "address-family", kw_address_family, 0, 0 },
@@ -422,16 +367,6 @@ kw_local_pref(struct parser *p, void *ctx, const struct tok *kw)
 }
 
 static int
-kw_prepend(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_uint_arg(p, &((struct announce_attrs *)ctx)->prepend, 1,
-	    16) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
 kw_origin(struct parser *p, void *ctx, const struct tok *kw)
 {
 	static const char *const origins[] = { "igp", "egp", "incomplete",
@@ -490,7 +425,9 @@ kw_bandwidth(struct parser *p, void *ctx, const struct tok *kw)
 	{ "large-community", kw_large_community, 1, 0 }, \
 	{ "med", kw_med, 0, 0 }, \
 	{ "local-pref", kw_local_pref, 0, 0 }, \
-	{ "prepend", kw_prepend, 0, 0 }, \
+	{ "prepend", KW_ROW(.kind = KW_UINT, \
+	    .field = KW_FIELD(struct announce_attrs, prepend), .min = 1, \
+	    .max = 16) }, \
 	{ "origin", kw_origin, 0, 0 }, \
 	{ "bandwidth", kw_bandwidth, 0, 0 }
 

@@ -4,6 +4,8 @@
 
 /* Shared between the config parser, its validation and the printer. */
 
+#include <stddef.h>
+
 #include "conf.h"
 #include "conf_lex.h"
 
@@ -19,13 +21,52 @@ struct parser {
 	int		 failed;
 };
 
-/* A keyword of a block: its handler reads the arguments and the ';'. */
+/*
+ * A scalar keyword: no handler of its own, the block driver reads one
+ * value into a field of the block's context (conf_scalar, conf_parse.c)
+ * and the printer writes it back (conf_print_rows, conf_print.c).
+ */
+enum kw_kind {
+	KW_UINT = 1,	/* NAME [PRE] N; a number from min to max */
+	KW_DURATION,	/* NAME [PRE] DURATION; at least min ms */
+	KW_FLAG,	/* NAME [PRE]; the field becomes 1 */
+	KW_ONOFF	/* NAME on|off; 1 or 0 */
+};
+
+/* Where the value goes: OFF bytes into the context, SIZE bytes wide (an
+ * int, unsigned, uint16_t, uint32_t or uint64_t); IN_CHECK: the context
+ * is a struct check_ctx and the field is in its check. */
+struct kw_field {
+	size_t		 off;
+	unsigned char	 size;
+	unsigned char	 in_check;
+};
+#define KW_FIELD(type, member)	{ offsetof(type, member), \
+	sizeof(((type *)0)->member), 0 }
+#define KW_CHECK(member)	{ offsetof(struct check_conf, member), \
+	sizeof(((struct check_conf *)0)->member), 1 }
+
+struct kw_scalar {
+	enum kw_kind	 kind;
+	struct kw_field	 field;
+	uint64_t	 min, max;	/* KW_UINT: both; KW_DURATION: min */
+	const char	*pre;		/* a fixed word before the value */
+	int		 if_set;	/* printed only when not 0 */
+};
+
+/*
+ * A keyword of a block: its handler reads the arguments and the ';', or
+ * (FN NULL) SCALAR says what it sets, written with KW_ROW, e.g.
+ *	{ "rise", KW_ROW(.kind = KW_UINT, .field = KW_CHECK(rise),
+ *	    .min = 1, .max = 100) },
+ */
 struct keyword {
 	const char	*name;
 	int		(*fn)(struct parser *, void *, const struct tok *);
 	int		 repeatable;
-	unsigned	 unused;	/* 0; once the check types' mask */
+	const struct kw_scalar *scalar;
 };
+#define KW_ROW(...)	NULL, 0, &(const struct kw_scalar){ __VA_ARGS__ }
 
 /*
  * What the keyword handlers of a check block get (a check type's own
@@ -36,6 +77,10 @@ struct check_ctx {
 	struct check_conf	*check;
 	unsigned		 seen;
 };
+
+/* A row's field in BASE (conf.c); an int field is written as unsigned. */
+uint64_t conf_row_get(const struct kw_scalar *, const void *base);
+void	 conf_row_set(const struct kw_scalar *, void *base, uint64_t);
 
 struct tok	*conf_peek(struct parser *);
 int	 conf_next(struct parser *, struct tok *);
@@ -88,7 +133,6 @@ int	 conf_name_ok(const char *);
 int	 conf_check_finish(struct parser *, struct check_conf *);
 int	 conf_watch_parse(struct parser *, struct check_conf *,
 	    const struct tok *);
-int	 conf_immediate_parse(struct parser *, struct check_conf *);
 int	 conf_watch_finish(struct parser *, struct check_conf *);
 void	 conf_print_watches(FILE *, const struct check_conf *, const char *);
 void	 conf_free_watches(struct watch_conf *);

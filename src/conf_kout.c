@@ -187,16 +187,6 @@ kw_table(struct parser *p, void *ctx, const struct tok *kw)
 }
 
 static int
-kw_metric(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_uint_arg(p, &((struct service_conf *)ctx)->route.metric, 0,
-	    UINT32_MAX) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
 kw_dev(struct parser *p, void *ctx, const struct tok *kw)
 {
 	(void)kw;
@@ -209,7 +199,9 @@ static const struct keyword route_kw[] = {
 	{ "via", kw_via, 1, 0 },
 	{ "dev", kw_dev, 0, 0 },
 	{ "table", kw_table, 0, 0 },
-	{ "metric", kw_metric, 0, 0 },
+	{ "metric", KW_ROW(.kind = KW_UINT,
+	    .field = KW_FIELD(struct service_conf, route.metric), .min = 0,
+	    .max = UINT32_MAX) },
 	{ NULL, NULL, 0, 0 }
 };
 

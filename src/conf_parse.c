@@ -266,6 +266,56 @@ conf_argv_arg(struct parser *p, char ***out, const char *what)
 	return conf_semi(p);
 }
 
+/* ---- scalar rows ---- */
+
+/* A row's one fixed word before its value, as in `drain time 5s`. */
+static int
+row_pre(struct parser *p, const struct kw_scalar *k)
+{
+	const char *const words[] = { k->pre, NULL };
+
+	return k->pre ? conf_choice(p, words, k->pre) : 0;
+}
+
+/* A row without a handler (conf_int.h): its value into its field. */
+static int
+conf_scalar(struct parser *p, const struct kw_scalar *k, void *ctx)
+{
+	static const char *const onoff[] = { "off", "on", NULL };
+	void		*base = k->field.in_check ?
+			    (void *)((struct check_ctx *)ctx)->check : ctx;
+	uint64_t	 ms;
+	unsigned	 n;
+	int		 i;
+
+	if (row_pre(p, k) == -1)
+		return -1;
+	switch (k->kind) {
+	case KW_UINT:
+		if (conf_uint_arg(p, &n, (unsigned)k->min,
+		    (unsigned)k->max) == -1)
+			return -1;
+		conf_row_set(k, base, n);
+		break;
+	case KW_DURATION:
+		if (conf_duration_arg(p, &ms, k->min) == -1)
+			return -1;
+		conf_row_set(k, base, ms);
+		break;
+	case KW_FLAG:
+		conf_row_set(k, base, 1);
+		break;
+	case KW_ONOFF:
+		if ((i = conf_choice(p, onoff, "on or off")) == -1)
+			return -1;
+		conf_row_set(k, base, (uint64_t)i);
+		break;
+	default:
+		fatal("a keyword row of kind %d", k->kind);
+	}
+	return conf_semi(p);
+}
+
 /* ---- blocks ---- */
 
 static int
@@ -591,7 +641,8 @@ statements(struct parser *p, const struct keyword *kws, void *ctx,
 			return -1;
 		}
 		seen |= 1ull << (k - kws);
-		if (k->fn(p, ctx, &t) == -1) {
+		if ((k->fn ? k->fn(p, ctx, &t) :
+		    conf_scalar(p, k->scalar, ctx)) == -1) {
 			lex_tok_free(&t);
 			return -1;
 		}

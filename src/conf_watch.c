@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The grammar of `watch` statements in a check block, and of
- * `immediate`.  A watch belongs to a check, not to the service: what it
+ * The grammar of `watch` statements in a check block (`immediate`
+ * is a row of conf_checks.c).  A watch belongs to a check, not to the service: what it
  * fails is that check, so the check's rise count is what brings it back,
  * its name is what the reasons say, and in router mode a watch on a
  * backend's check fails only that backend.
@@ -166,18 +166,6 @@ conf_watch_parse(struct parser *p, struct check_conf *ck, const struct tok *kw)
 		return conf_semi(p);
 	}
 	return -1;
-}
-
-int
-conf_immediate_parse(struct parser *p, struct check_conf *ck)
-{
-	static const char *const onoff[] = { "off", "on", NULL };
-	int v;
-
-	if ((v = conf_choice(p, onoff, "on or off")) == -1)
-		return -1;
-	ck->immediate = v;	/* else -1 until conf_watch_finish() */
-	return conf_semi(p);
 }
 
 static uint16_t
