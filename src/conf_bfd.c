@@ -113,20 +113,3 @@ conf_bfd_arg(struct parser *p, struct bfd_conf *b)
 	return conf_semi(p);
 }
 
-void
-conf_print_bfd(FILE *f, const char *ind, const struct bfd_conf *b)
-{
-	char buf[32];
-
-	if (!b->enabled)
-		return;
-	util_fmt_duration(b->interval, buf, sizeof(buf));
-	fprintf(f, "bfd%s {\n%s\tinterval %s;\n%s\tmultiplier %u;\n",
-	    b->strict ? " strict" : "", ind, buf, ind, b->multiplier);
-	if (b->auth)
-		fprintf(f, "%s\tauthentication %s key-id %u password \"%s\";\n",
-		    ind, b->auth == 4 ? "keyed-sha1" : "meticulous-keyed-sha1",
-		    b->key_id, b->key);
-	fputs(ind, f);
-	fputc('}', f);
-}

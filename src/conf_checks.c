@@ -83,7 +83,7 @@ static const struct keyword probe_kw[] = {
 	{ "fall", KW_ROW(.kind = KW_UINT, .field = KW_CHECK(fall), .min = 1,
 	    .max = 100) },
 	{ "watch", kw_watch, 1, 0 },
-	/* Else -1 until conf_watch_finish(). */
+	/* Else -1 until the check is finished (conf_finish.c). */
 	{ "immediate", KW_ROW(.kind = KW_ONOFF,
 	    .field = KW_CHECK(immediate)) },
 	{ NULL, NULL, 0, 0 }
