@@ -115,6 +115,7 @@ void	conf_warn(struct parser *, const struct conf_pos *, const char *, ...)
  *	conf_finish.c	what a read block or file must satisfy
  *	conf_watch.c, conf_bfd.c, conf_checks.c, conf_kout.c, conf_bgp.c,
  *	conf_service.c, conf_load.c	the grammar, one file per block
+ *			(calling the grammar of the blocks nested in its own)
  *	conf_print.c, conf_equal.c	the canonical print, and equality
  */
 
