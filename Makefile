@@ -91,6 +91,7 @@ fuzz-run: fuzz
 config-test: all
 	tests/config/run $(BUILD)/anycastd
 	tests/config/man-keywords .
+	scripts/conf-layers $(BUILD)
 	tests/import/run $(BUILD)/anycastd
 
 # The Prometheus alert rules (promtool) and the Grafana dashboard.

@@ -12,9 +12,9 @@
  * A check type's descriptor: everything anycastd knows of one kind of
  * check, in one struct, kept in its own file (check_NAME.c, and
  * check_dns_conf.c for the dns check's grammar).  The config (conf.c,
- * conf_checks.c, conf_print.c), the engine (hc.c), status.c and
- * metrics_text.c ask the descriptor and never switch on a type.  The
- * table of all types is check_types.h and check_types.c;
+ * conf_checks.c, conf_finish.c, conf_print.c), the engine (hc.c),
+ * status.c and metrics_text.c ask the descriptor and never switch on a
+ * type.  The table of all types is check_types.h and check_types.c;
  * docs/architecture.md has the recipe for adding one.
  *
  * This header is light on purpose: the pure modules (conf, hc_track,

@@ -92,43 +92,6 @@ kw_query(struct parser *p, void *ctx, const struct tok *kw)
 }
 
 static int
-kw_tcp(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	((struct check_ctx *)ctx)->check->u.dns.tcp = 1;
-	return conf_semi(p);
-}
-
-static int
-kw_edns(struct parser *p, void *ctx, const struct tok *kw)
-{
-	static const char *const onoff[] = { "off", "on", NULL };
-	int v;
-
-	(void)kw;
-	if ((v = conf_choice(p, onoff, "on or off")) == -1)
-		return -1;
-	((struct check_ctx *)ctx)->check->u.dns.edns = v;
-	return conf_semi(p);
-}
-
-static int
-kw_dnssec(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	((struct check_ctx *)ctx)->check->u.dns.dnssec_ok = 1;
-	return conf_semi(p);
-}
-
-static int
-kw_nsid(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	((struct check_ctx *)ctx)->check->u.dns.nsid = 1;
-	return conf_semi(p);
-}
-
-static int
 expect_rcodes(struct parser *p, struct dns_check_conf *d)
 {
 	struct tok	t;
@@ -456,14 +419,6 @@ expect_aware(struct parser *p, struct check_ctx *cc, const struct tok *kw,
 	}
 }
 
-static int
-kw_recursion(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	((struct check_ctx *)ctx)->check->u.dns.recursion = 1;
-	return conf_semi(p);
-}
-
 static void
 zones_add(struct dns_check_conf *d, char *name)
 {
@@ -672,13 +627,15 @@ kw_expect(struct parser *p, void *ctx, const struct tok *kw)
 
 const struct keyword check_dns_keywords[] = {
 	{ "query", kw_query, 0, 0 },
-	{ "tcp", kw_tcp, 0, 0 },
-	{ "edns", kw_edns, 0, 0 },
-	{ "dnssec", kw_dnssec, 0, 0 },
-	{ "nsid", kw_nsid, 0, 0 },
+	{ "tcp", KW_ROW(.kind = KW_FLAG, .field = KW_CHECK(u.dns.tcp)) },
+	{ "edns", KW_ROW(.kind = KW_ONOFF, .field = KW_CHECK(u.dns.edns)) },
+	{ "dnssec", KW_ROW(.kind = KW_FLAG,
+	    .field = KW_CHECK(u.dns.dnssec_ok)) },
+	{ "nsid", KW_ROW(.kind = KW_FLAG, .field = KW_CHECK(u.dns.nsid)) },
 	{ "expect", kw_expect, 1, 0 },
 	{ "degraded", kw_degraded, 1, 0 },
-	{ "recursion", kw_recursion, 0, 0 },
+	{ "recursion", KW_ROW(.kind = KW_FLAG,
+	    .field = KW_CHECK(u.dns.recursion)) },
 	{ "zones", kw_zones, 0, 0 },
 	{ NULL, NULL, 0, 0 }
 };

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * The config's life cycle around the parser: allocation with defaults,
- * reading files, the checks that need a whole block or the whole file,
- * comparison for reloads, and freeing.
+ * The config's data model around conf.h: allocation with defaults,
+ * reading files, what readers ask of it (a check's target, the announce
+ * block for a peer, ...), and freeing.  It is the bottom of the config's
+ * layers and calls no other config module (scripts/conf-layers).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -157,6 +158,42 @@ conf_name_ok(const char *s)
 	return 0;
 }
 
+/* The field of a scalar keyword's row (conf_int.h) in BASE. */
+uint64_t
+conf_row_get(const struct kw_scalar *k, const void *base)
+{
+	const char *f = (const char *)base + k->field.off;
+
+	switch (k->field.size) {
+	case sizeof(uint16_t):
+		return *(const uint16_t *)(const void *)f;
+	case sizeof(uint32_t):
+		return *(const uint32_t *)(const void *)f;
+	case sizeof(uint64_t):
+		return *(const uint64_t *)(const void *)f;
+	}
+	fatal("a keyword's field of %u bytes", k->field.size);
+}
+
+void
+conf_row_set(const struct kw_scalar *k, void *base, uint64_t v)
+{
+	char *f = (char *)base + k->field.off;
+
+	switch (k->field.size) {
+	case sizeof(uint16_t):
+		*(uint16_t *)(void *)f = (uint16_t)v;
+		return;
+	case sizeof(uint32_t):
+		*(uint32_t *)(void *)f = (uint32_t)v;
+		return;
+	case sizeof(uint64_t):
+		*(uint64_t *)(void *)f = v;
+		return;
+	}
+	fatal("a keyword's field of %u bytes", k->field.size);
+}
+
 const char *
 conf_check_type_name(enum check_type t)
 {
@@ -197,244 +234,38 @@ conf_check_target(const struct service_conf *svc, const struct check_conf *ck)
 	return a;
 }
 
-/* Defaults for what the block left out, then the block's own sanity. */
-int
-conf_check_finish(struct parser *p, struct check_conf *ck)
-{
-	const struct check_desc	*ct = check_desc_of(ck->type);
-	char			 a[32], b[32];
-
-	if (ck->interval == 0)
-		ck->interval = ct->interval;
-	if (ck->fast_interval == 0)
-		ck->fast_interval = CONF_DEFAULT_FAST < ck->interval ?
-		    CONF_DEFAULT_FAST : ck->interval;
-	if (ck->timeout == 0) {
-		ck->timeout = ct->timeout;
-		if (ck->timeout > ck->interval)
-			ck->timeout = ck->interval;
-	}
-	if (ck->rise == 0)
-		ck->rise = ct->rise;
-	if (ck->fall == 0)
-		ck->fall = ct->fall;
-	if (ct->flags & CT_MAINT) {
-		ck->timeout = 0;
-		ck->fast_interval = ck->interval;
-	}
-	if (ct->finish && ct->finish(p, ck) == -1)
-		return -1;
-	if (ck->timeout > ck->interval) {
-		util_fmt_duration(ck->timeout, a, sizeof(a));
-		util_fmt_duration(ck->interval, b, sizeof(b));
-		return conf_error(p, &ck->pos, "check %s: timeout %s is longer "
-		    "than interval %s", ck->name, a, b);
-	}
-	if (ck->fast_interval > ck->interval)
-		return conf_error(p, &ck->pos, "check %s: fast-interval is "
-		    "longer than interval", ck->name);
-	return conf_watch_finish(p, ck);
-}
-
-static int
-check_families(struct parser *p, const struct service_conf *svc,
-    struct check_conf *ck)
-{
-	const struct addr	*target = conf_check_target(svc, ck);
-	const struct addr	*src;
-	struct check_net	 n;
-	char			 a[64], b[64];
-
-	if (target == NULL || conf_check_net(ck, &n) == -1 ||
-	    (src = n.source)->family == 0)
-		return 0;
-	if (src->family != target->family)
-		return conf_error(p, &ck->pos, "check %s: source %s and server "
-		    "%s are not of the same address family", ck->name,
-		    util_fmt_addr(src, a, sizeof(a)),
-		    util_fmt_addr(target, b, sizeof(b)));
-	return 0;
-}
-
-/* One prefix of the file, for the overlap check. */
-struct placed {
-	const struct prefix		*pfx;
-	const struct service_conf	*svc;
-	size_t				 svc_no;	/* order in the file */
-	size_t				 idx;		/* in the service */
-};
-
-static int
-placed_cmp(const void *x, const void *y)
-{
-	const struct placed	*a = x, *b = y;
-	int			 c;
-
-	if (a->pfx->addr.family != b->pfx->addr.family)
-		return a->pfx->addr.family - b->pfx->addr.family;
-	if ((c = memcmp(&a->pfx->addr.u, &b->pfx->addr.u,
-	    a->pfx->addr.family == AF_INET ? 4 : 16)) != 0)
-		return c;
-	if (a->pfx->len != b->pfx->len)
-		return (int)a->pfx->len - (int)b->pfx->len;
-	if (a->svc_no != b->svc_no)
-		return a->svc_no < b->svc_no ? -1 : 1;
-	return a->idx < b->idx ? -1 : a->idx > b->idx;
-}
-
-static int
-overlap_error(struct parser *p, const struct placed *a, const struct placed *b)
-{
-	char x[64], y[64];
-
-	/* Blame the one written later. */
-	if (a->svc_no > b->svc_no || (a->svc_no == b->svc_no &&
-	    a->idx > b->idx)) {
-		const struct placed *t = a;
-
-		a = b;
-		b = t;
-	}
-	util_fmt_addr(&b->pfx->addr, x, sizeof(x));
-	util_fmt_addr(&a->pfx->addr, y, sizeof(y));
-	if (a->svc == b->svc)
-		return conf_error(p, &b->svc->prefix_pos[b->idx], "prefix "
-		    "%s/%u overlaps another prefix of service %s", x,
-		    b->pfx->len, b->svc->name);
-	return conf_error(p, &b->svc->pos, "service %s: prefix %s/%u overlaps "
-	    "%s/%u of service %s", b->svc->name, x, b->pfx->len, y,
-	    a->pfx->len, a->svc->name);
-}
-
 /*
- * No prefix may overlap another, in one service or across two: of ONLY,
- * or of the whole file when ONLY is NULL.  Sorted by address then
- * length, a prefix that holds others comes first and whatever sorts
- * between them lies inside it too, so comparing neighbours finds every
- * overlap: n log n for the 100,000 prefixes of a big service.
+ * Whether B can carry prefixes of FAMILY: the family is on and there is a
+ * next hop for it -- the session's own address, or `next-hop` when the
+ * session runs over the other family.
  */
-static int
-check_overlaps(struct parser *p, const struct conf *c,
-    const struct service_conf *only)
-{
-	const struct service_conf	*s;
-	struct placed			*all;
-	size_t				 n = 0, k = 0, i, svc_no = 0;
-	int				 rv = 0;
-
-	for (s = only ? only : c->services; s; s = only ? NULL : s->next)
-		n += s->nprefixes;
-	all = xcalloc(n, sizeof(*all));
-	for (s = only ? only : c->services; s; s = only ? NULL : s->next,
-	    svc_no++)
-		for (i = 0; i < s->nprefixes; i++, k++) {
-			all[k].pfx = &s->prefixes[i];
-			all[k].svc = s;
-			all[k].svc_no = svc_no;
-			all[k].idx = i;
-		}
-	qsort(all, n, sizeof(*all), placed_cmp);
-	for (k = 1; k < n && rv == 0; k++)
-		if (util_prefix_overlap(all[k - 1].pfx, all[k].pfx))
-			rv = overlap_error(p, &all[k - 1], &all[k]);
-	free(all);
-	return rv;
-}
-
 int
-conf_service_finish(struct parser *p, struct service_conf *svc)
+conf_bgp_carries(const struct bgp_conf *b, int family)
 {
-	struct check_conf	*ck, *o;
-	unsigned		 health = 0;
-
-	if (svc->nprefixes == 0)
-		return conf_error(p, &svc->pos, "service %s has no prefix",
-		    svc->name);
-	if (check_overlaps(p, NULL, svc) == -1)
-		return -1;
-	for (ck = svc->checks; ck; ck = ck->next) {
-		if (!check_is_maint(ck->type) && ck->backend < 0)
-			health++;
-		for (o = svc->checks; o != ck; o = o->next)
-			if (strcmp(o->name, ck->name) == 0)
-				return conf_error(p, &ck->pos, "service %s "
-				    "has two checks named %s; give one a name: "
-				    "check %s NAME { ... }", svc->name,
-				    ck->name, conf_check_type_name(ck->type));
-		if (check_families(p, svc, ck) == -1)
-			return -1;
-	}
-	if (health == 0 && svc->route.nvias == 0)
-		return conf_error(p, &svc->pos, "service %s has no dns, tcp or "
-		    "exec check: nothing would say it is healthy", svc->name);
-	if (conf_kout_finish(p, svc) == -1)
-		return -1;
-	if (svc->combine == COMBINE_THRESHOLD && svc->threshold > health)
-		return conf_error(p, &svc->pos, "service %s: threshold %u, but "
-		    "it has only %u dns, tcp or exec check%s (file checks do "
-		    "not count)", svc->name, svc->threshold, health,
-		    health == 1 ? "" : "s");
-	return 0;
+	if (!(b->families & (family == AF_INET ? CONF_AF_IPV4 : CONF_AF_IPV6)))
+		return 0;
+	return family == b->neighbor.family ||
+	    (family == AF_INET ? b->nexthop4.family : b->nexthop6.family) != 0;
 }
 
-/* What needs the whole file. */
-int
-conf_validate(struct parser *p, struct conf *c)
+const struct announce_conf *
+conf_announce_for(const struct service_conf *svc, const char *peer)
 {
-	if (check_overlaps(p, c, NULL) == -1)
-		return -1;
-	return conf_validate_bgp(p, c);
+	const struct announce_conf *a;
+
+	for (a = svc->announces; a; a = a->next)
+		if (strcmp(a->peer, "all") == 0 || strcmp(a->peer, peer) == 0)
+			return a;
+	return NULL;
 }
 
-/* Two checks are equal when they print alike: one source of truth. */
-static char *
-print_to_string(void (*fn)(FILE *, const void *), const void *arg)
+const char *
+conf_watch_type_name(enum watch_type t)
 {
-	char	*buf = NULL;
-	size_t	 len = 0;
-	FILE	*f = open_memstream(&buf, &len);
+	static const char *const names[] = { "process", "listener",
+	    "tcp-session" };
 
-	if (f == NULL)
-		fatalx_oom();
-	fn(f, arg);
-	fclose(f);
-	return buf;
-}
-
-static void
-print_check(FILE *f, const void *ck)
-{
-	conf_print_check(f, ck, "");
-}
-
-static void
-print_service_head(FILE *f, const void *svc)
-{
-	conf_print_service_head(f, svc);
-}
-
-int
-conf_printed_equal(void (*fn)(FILE *, const void *), const void *a, const void *b)
-{
-	char	*x = print_to_string(fn, a), *y = print_to_string(fn, b);
-	int	 eq = strcmp(x, y) == 0;
-
-	free(x);
-	free(y);
-	return eq;
-}
-
-int
-conf_check_equal(const struct check_conf *a, const struct check_conf *b)
-{
-	return conf_printed_equal(print_check, a, b);
-}
-
-/* The service's own settings, not its checks. */
-int
-conf_service_equal(const struct service_conf *a, const struct service_conf *b)
-{
-	return conf_printed_equal(print_service_head, a, b);
+	return (unsigned)t < nitems(names) ? names[t] : "?";
 }
 
 void
@@ -448,13 +279,59 @@ conf_free_argv(char **argv)
 }
 
 static void
+free_watches(struct watch_conf *w)
+{
+	struct watch_conf *next;
+
+	for (; w; w = next) {
+		next = w->next;
+		free(w->pidfile);
+		free(w->unit);
+		free(w);
+	}
+}
+
+static void
+attrs_free(struct announce_attrs *a)
+{
+	free(a->communities);
+	free(a->lcommunities);
+}
+
+static void
+free_announces(struct announce_conf *a)
+{
+	struct announce_conf *next;
+
+	for (; a; a = next) {
+		next = a->next;
+		attrs_free(&a->normal);
+		attrs_free(&a->degraded);
+		attrs_free(&a->draining);
+		free(a);
+	}
+}
+
+static void
+free_bgp(struct conf *c)
+{
+	struct bgp_conf *b, *next;
+
+	for (b = c->peers; b; b = next) {
+		next = b->next;
+		free(b->password);
+		free(b);
+	}
+}
+
+static void
 check_free(struct check_conf *ck)
 {
 	const struct check_desc *ct = check_desc_of(ck->type);
 
 	if (ct->free)
 		ct->free(ck);
-	conf_free_watches(ck->watches);
+	free_watches(ck->watches);
 	free(ck);
 }
 
@@ -476,11 +353,11 @@ conf_free(struct conf *c)
 		free(s->prefixes);
 		free(s->prefix_pos);
 		conf_free_argv(s->hook);
-		conf_free_announces(s->announces);
+		free_announces(s->announces);
 		free(s->route.vias);
 		free(s);
 	}
-	conf_free_bgp(c);
+	free_bgp(c);
 	for (i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
 	free(c->files);

@@ -33,16 +33,6 @@ kw_interval(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_semi(p);
 }
 
-static int
-kw_multiplier(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_uint_arg(p, &((struct bfd_conf *)ctx)->multiplier, 1,
-	    255) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
 /* RFC 5880 6.7.4: keyed-sha1 | meticulous-keyed-sha1 key-id N password S */
 static int
 kw_authentication(struct parser *p, void *ctx, const struct tok *kw)
@@ -75,7 +65,9 @@ kw_authentication(struct parser *p, void *ctx, const struct tok *kw)
 
 static const struct keyword bfd_kw[] = {
 	{ "interval", kw_interval, 0, 0 },
-	{ "multiplier", kw_multiplier, 0, 0 },
+	{ "multiplier", KW_ROW(.kind = KW_UINT,
+	    .field = KW_FIELD(struct bfd_conf, multiplier), .min = 1,
+	    .max = 255) },
 	{ "authentication", kw_authentication, 0, 0 },
 	{ NULL, NULL, 0, 0 }
 };
@@ -121,20 +113,3 @@ conf_bfd_arg(struct parser *p, struct bfd_conf *b)
 	return conf_semi(p);
 }
 
-void
-conf_print_bfd(FILE *f, const char *ind, const struct bfd_conf *b)
-{
-	char buf[32];
-
-	if (!b->enabled)
-		return;
-	util_fmt_duration(b->interval, buf, sizeof(buf));
-	fprintf(f, "bfd%s {\n%s\tinterval %s;\n%s\tmultiplier %u;\n",
-	    b->strict ? " strict" : "", ind, buf, ind, b->multiplier);
-	if (b->auth)
-		fprintf(f, "%s\tauthentication %s key-id %u password \"%s\";\n",
-		    ind, b->auth == 4 ? "keyed-sha1" : "meticulous-keyed-sha1",
-		    b->key_id, b->key);
-	fputs(ind, f);
-	fputc('}', f);
-}

@@ -28,18 +28,6 @@ asn_arg(struct parser *p, uint32_t *asn)
 }
 
 static int
-kw_local(struct parser *p, void *ctx, const struct tok *kw)
-{
-	static const char *const as[] = { "as", NULL };
-
-	(void)kw;
-	if (conf_choice(p, as, "as") == -1 ||
-	    asn_arg(p, &((struct bgp_conf *)ctx)->local_as) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
 kw_neighbor(struct parser *p, void *ctx, const struct tok *kw)
 {
 	static const char *const as[] = { "as", NULL };
@@ -49,18 +37,6 @@ kw_neighbor(struct parser *p, void *ctx, const struct tok *kw)
 	if (conf_addr_arg(p, &b->neighbor) == -1 ||
 	    conf_choice(p, as, "as") == -1 || asn_arg(p, &b->remote_as) == -1)
 		return -1;
-	return conf_semi(p);
-}
-
-static int
-kw_port(struct parser *p, void *ctx, const struct tok *kw)
-{
-	unsigned port;
-
-	(void)kw;
-	if (conf_uint_arg(p, &port, 1, 65535) == -1)
-		return -1;
-	((struct bgp_conf *)ctx)->port = (uint16_t)port;
 	return conf_semi(p);
 }
 
@@ -100,44 +76,6 @@ kw_hold(struct parser *p, void *ctx, const struct tok *kw)
 	    b->hold_time > 65535000 || b->hold_time % 1000)
 		return conf_error(p, &kw->pos, "hold time must be 0 or whole "
 		    "seconds from 3s to 65535s (RFC 4271 4.2)");
-	return conf_semi(p);
-}
-
-static int
-kw_connect(struct parser *p, void *ctx, const struct tok *kw)
-{
-	static const char *const retry[] = { "retry", NULL };
-
-	(void)kw;
-	if (conf_choice(p, retry, "retry") == -1 ||
-	    conf_duration_arg(p, &((struct bgp_conf *)ctx)->connect_retry,
-	    100) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
-kw_passive(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	((struct bgp_conf *)ctx)->passive = 1;
-	return conf_semi(p);
-}
-
-static int
-kw_multihop(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_uint_arg(p, &((struct bgp_conf *)ctx)->multihop, 1, 255) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
-kw_ttl_security(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	((struct bgp_conf *)ctx)->ttl_security = 1;
 	return conf_semi(p);
 }
 
@@ -195,17 +133,24 @@ kw_bfd(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_bfd_arg(p, &((struct bgp_conf *)ctx)->bfd);
 }
 
+#define BGP(m)	KW_FIELD(struct bgp_conf, m)
+
 static const struct keyword bgp_kw[] = {
-	{ "local", kw_local, 0, 0 },
+	{ "local", KW_ROW(.kind = KW_UINT, .pre = "as",
+	    .field = BGP(local_as), .min = 1, .max = UINT32_MAX) },
 	{ "neighbor", kw_neighbor, 0, 0 },
-	{ "port", kw_port, 0, 0 },
+	{ "port", KW_ROW(.kind = KW_UINT, .field = BGP(port), .min = 1,
+	    .max = 65535) },
 	{ "source", kw_source, 0, 0 },
 	{ "router-id", kw_router_id, 0, 0 },
 	{ "hold", kw_hold, 0, 0 },
-	{ "connect", kw_connect, 0, 0 },
-	{ "passive", kw_passive, 0, 0 },
-	{ "multihop", kw_multihop, 0, 0 },
-	{ "ttl-security", kw_ttl_security, 0, 0 },
+	{ "connect", KW_ROW(.kind = KW_DURATION, .pre = "retry",
+	    .field = BGP(connect_retry), .min = 100) },
+	{ "passive", KW_ROW(.kind = KW_FLAG, .field = BGP(passive)) },
+	{ "multihop", KW_ROW(.kind = KW_UINT, .field = BGP(multihop),
+	    .min = 1, .max = 255) },
+	{ "ttl-security", KW_ROW(.kind = KW_FLAG,
+	    .field = BGP(ttl_security)) },
 	{ "password", kw_password, 0, 0 },
 	{ "next-hop", kw_next_hop, 1, 0 },
 	{ "address-family", kw_address_family, 0, 0 },
@@ -422,16 +367,6 @@ kw_local_pref(struct parser *p, void *ctx, const struct tok *kw)
 }
 
 static int
-kw_prepend(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_uint_arg(p, &((struct announce_attrs *)ctx)->prepend, 1,
-	    16) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
 kw_origin(struct parser *p, void *ctx, const struct tok *kw)
 {
 	static const char *const origins[] = { "igp", "egp", "incomplete",
@@ -490,7 +425,9 @@ kw_bandwidth(struct parser *p, void *ctx, const struct tok *kw)
 	{ "large-community", kw_large_community, 1, 0 }, \
 	{ "med", kw_med, 0, 0 }, \
 	{ "local-pref", kw_local_pref, 0, 0 }, \
-	{ "prepend", kw_prepend, 0, 0 }, \
+	{ "prepend", KW_ROW(.kind = KW_UINT, \
+	    .field = KW_FIELD(struct announce_attrs, prepend), .min = 1, \
+	    .max = 16) }, \
 	{ "origin", kw_origin, 0, 0 }, \
 	{ "bandwidth", kw_bandwidth, 0, 0 }
 
@@ -562,194 +499,3 @@ conf_kw_announce(struct parser *p, void *ctx, const struct tok *kw)
 
 /* ---- whole-file rules, equality, freeing ---- */
 
-static int
-bgp_validate_peer(struct parser *p, struct conf *c, const struct bgp_conf *b)
-{
-	const struct bgp_conf	*o;
-	char			 why[300];
-
-	/* Without one, the host's address, as BIRD and FRR do. */
-	if (b->router_id.family == 0 && !c->have_router_id &&
-	    !c->router_id_auto) {
-		if (conf_host_router_id(c, &c->router_id, why,
-		    sizeof(why)) == -1)
-			return conf_error(p, &b->pos, "bgp %s has no router-id "
-			    "and %s: set 'router-id ADDRESS;' at the top or in "
-			    "the block", b->name, why);
-		c->router_id_auto = 1;
-	}
-	for (o = c->peers; o != b; o = o->next)
-		if (util_addr_eq(&o->neighbor, &b->neighbor) &&
-		    o->port == b->port)
-			return conf_error(p, &b->pos, "bgp %s: same neighbor "
-			    "as bgp %s", b->name, o->name);
-	return 0;
-}
-
-/*
- * Whether B can carry prefixes of FAMILY: the family is on and there is a
- * next hop for it -- the session's own address, or `next-hop` when the
- * session runs over the other family.
- */
-int
-conf_bgp_carries(const struct bgp_conf *b, int family)
-{
-	if (!(b->families & (family == AF_INET ? CONF_AF_IPV4 : CONF_AF_IPV6)))
-		return 0;
-	return family == b->neighbor.family ||
-	    (family == AF_INET ? b->nexthop4.family : b->nexthop6.family) != 0;
-}
-
-static int
-announced_to(const struct service_conf *svc, const struct bgp_conf *b)
-{
-	return conf_announce_for(svc, b->name) != NULL;
-}
-
-/*
- * Each prefix of SVC goes to the announced sessions that carry its family;
- * a service with an IPv4 and an IPv6 prefix may go to an IPv4 and an IPv6
- * session.  A prefix that no announced session carries is an error.
- */
-static int
-bgp_validate_prefixes(struct parser *p, const struct conf *c,
-    const struct service_conf *svc)
-{
-	const struct bgp_conf	*b, *off, *no_nh;
-	size_t			 i;
-	int			 fam, carried;
-	char			 buf[64];
-
-	for (i = 0; i < svc->nprefixes; i++) {
-		fam = svc->prefixes[i].addr.family;
-		carried = 0;
-		off = no_nh = NULL;
-		for (b = c->peers; b && !carried; b = b->next) {
-			if (!announced_to(svc, b))
-				continue;
-			if ((carried = conf_bgp_carries(b, fam)))
-				break;
-			if (b->families & (fam == AF_INET ? CONF_AF_IPV4 :
-			    CONF_AF_IPV6))
-				no_nh = b;
-			else
-				off = b;
-		}
-		if (carried)
-			continue;
-		util_fmt_addr(&svc->prefixes[i].addr, buf, sizeof(buf));
-		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "/%u",
-		    svc->prefixes[i].len);
-		if (no_nh)
-			return conf_error(p, &svc->announces->pos, "service "
-			    "%s: prefix %s goes to no bgp session: bgp %s runs "
-			    "over %s and needs 'next-hop ADDRESS;' of the "
-			    "prefix's family", svc->name, buf, no_nh->name,
-			    no_nh->neighbor.family == AF_INET ? "IPv4" :
-			    "IPv6");
-		return conf_error(p, &svc->announces->pos, "service %s: "
-		    "prefix %s goes to no bgp session: none it is announced "
-		    "to has address-family %s (bgp %s has it off)", svc->name,
-		    buf, fam == AF_INET ? "ipv4" : "ipv6", off->name);
-	}
-	return 0;
-}
-
-int
-conf_validate_bgp(struct parser *p, struct conf *c)
-{
-	const struct bgp_conf		*b;
-	const struct service_conf	*svc;
-	const struct announce_conf	*a;
-	int				 found;
-
-	for (b = c->peers; b; b = b->next)
-		if (bgp_validate_peer(p, c, b) == -1)
-			return -1;
-	for (svc = c->services; svc; svc = svc->next) {
-		for (a = svc->announces; a; a = a->next) {
-			found = 0;
-			for (b = c->peers; b && !found; b = b->next)
-				found = strcmp(a->peer, "all") == 0 ||
-				    strcmp(a->peer, b->name) == 0;
-			if (!found)
-				return conf_error(p, &a->pos, "service %s: "
-				    "announce %s: no such bgp block", svc->name,
-				    a->peer);
-		}
-		if (svc->announces && bgp_validate_prefixes(p, c, svc) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-const struct announce_conf *
-conf_announce_for(const struct service_conf *svc, const char *peer)
-{
-	const struct announce_conf *a;
-
-	for (a = svc->announces; a; a = a->next)
-		if (strcmp(a->peer, "all") == 0 || strcmp(a->peer, peer) == 0)
-			return a;
-	return NULL;
-}
-
-static void
-print_bgp(FILE *f, const void *b)
-{
-	conf_print_bgp(f, b);
-}
-
-static void
-print_announce(FILE *f, const void *a)
-{
-	conf_print_announce(f, a);
-}
-
-int
-conf_bgp_equal(const struct bgp_conf *a, const struct bgp_conf *b)
-{
-	return conf_printed_equal(print_bgp, a, b);
-}
-
-int
-conf_announce_equal(const struct announce_conf *a,
-    const struct announce_conf *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return conf_printed_equal(print_announce, a, b);
-}
-
-static void
-attrs_free(struct announce_attrs *a)
-{
-	free(a->communities);
-	free(a->lcommunities);
-}
-
-void
-conf_free_announces(struct announce_conf *a)
-{
-	struct announce_conf *next;
-
-	for (; a; a = next) {
-		next = a->next;
-		attrs_free(&a->normal);
-		attrs_free(&a->degraded);
-		attrs_free(&a->draining);
-		free(a);
-	}
-}
-
-void
-conf_free_bgp(struct conf *c)
-{
-	struct bgp_conf *b, *next;
-
-	for (b = c->peers; b; b = next) {
-		next = b->next;
-		free(b->password);
-		free(b);
-	}
-}

@@ -12,54 +12,6 @@
 
 /* ---- the keywords every check shares ---- */
 
-static int
-kw_interval(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_duration_arg(p, &((struct check_ctx *)ctx)->check->interval,
-	    10) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
-kw_fast_interval(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_duration_arg(p, &((struct check_ctx *)ctx)->check->fast_interval,
-	    10) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
-kw_timeout(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_duration_arg(p, &((struct check_ctx *)ctx)->check->timeout,
-	    1) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
-kw_rise(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_uint_arg(p, &((struct check_ctx *)ctx)->check->rise, 1, 100) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
-kw_fall(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_uint_arg(p, &((struct check_ctx *)ctx)->check->fall, 1, 100) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
 static struct check_net
 net_of(void *ctx)
 {
@@ -105,13 +57,6 @@ kw_watch(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_watch_parse(p, ((struct check_ctx *)ctx)->check, kw);
 }
 
-static int
-kw_immediate(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	return conf_immediate_parse(p, ((struct check_ctx *)ctx)->check);
-}
-
 /* Of a network probe (a descriptor with net), before its own. */
 static const struct keyword net_kw[] = {
 	{ "server", kw_server, 0, 0 },
@@ -122,18 +67,25 @@ static const struct keyword net_kw[] = {
 
 /* Of every check, after the type's own. */
 static const struct keyword every_kw[] = {
-	{ "interval", kw_interval, 0, 0 },
+	{ "interval", KW_ROW(.kind = KW_DURATION, .field = KW_CHECK(interval),
+	    .min = 10) },
 	{ NULL, NULL, 0, 0 }
 };
 
 /* Of every check but a maintenance flag (CT_MAINT). */
 static const struct keyword probe_kw[] = {
-	{ "fast-interval", kw_fast_interval, 0, 0 },
-	{ "timeout", kw_timeout, 0, 0 },
-	{ "rise", kw_rise, 0, 0 },
-	{ "fall", kw_fall, 0, 0 },
+	{ "fast-interval", KW_ROW(.kind = KW_DURATION,
+	    .field = KW_CHECK(fast_interval), .min = 10) },
+	{ "timeout", KW_ROW(.kind = KW_DURATION, .field = KW_CHECK(timeout),
+	    .min = 1) },
+	{ "rise", KW_ROW(.kind = KW_UINT, .field = KW_CHECK(rise), .min = 1,
+	    .max = 100) },
+	{ "fall", KW_ROW(.kind = KW_UINT, .field = KW_CHECK(fall), .min = 1,
+	    .max = 100) },
 	{ "watch", kw_watch, 1, 0 },
-	{ "immediate", kw_immediate, 0, 0 },
+	/* Else -1 until the check is finished (conf_finish.c). */
+	{ "immediate", KW_ROW(.kind = KW_ONOFF,
+	    .field = KW_CHECK(immediate)) },
 	{ NULL, NULL, 0, 0 }
 };
 

@@ -187,16 +187,6 @@ kw_table(struct parser *p, void *ctx, const struct tok *kw)
 }
 
 static int
-kw_metric(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_uint_arg(p, &((struct service_conf *)ctx)->route.metric, 0,
-	    UINT32_MAX) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
 kw_dev(struct parser *p, void *ctx, const struct tok *kw)
 {
 	(void)kw;
@@ -209,7 +199,9 @@ static const struct keyword route_kw[] = {
 	{ "via", kw_via, 1, 0 },
 	{ "dev", kw_dev, 0, 0 },
 	{ "table", kw_table, 0, 0 },
-	{ "metric", kw_metric, 0, 0 },
+	{ "metric", KW_ROW(.kind = KW_UINT,
+	    .field = KW_FIELD(struct service_conf, route.metric), .min = 0,
+	    .max = UINT32_MAX) },
 	{ NULL, NULL, 0, 0 }
 };
 
@@ -240,69 +232,3 @@ conf_kw_route(struct parser *p, void *ctx, const struct tok *kw)
 	return 0;
 }
 
-static void
-print_via(FILE *f, const struct service_conf *svc, size_t i)
-{
-	const struct via_conf	*v = &svc->route.vias[i];
-	const struct check_conf	*ck;
-	char			 a[64];
-
-	fprintf(f, "\t\tvia %s", util_fmt_addr(&v->gw, a, sizeof(a)));
-	if (v->dev[0])
-		fprintf(f, " dev %s", v->dev);
-	fprintf(f, " weight %u", v->weight);
-	if (v->degraded_weight)
-		fprintf(f, " degraded-weight %u", v->degraded_weight);
-	for (ck = svc->checks; ck; ck = ck->next)
-		if (ck->backend == (int)i) {
-			fprintf(f, "\n\t\t\t");
-			if (ck->type == CHECK_BFD)
-				conf_print_bfd(f, "\t\t\t", &ck->u.bfd);
-			else
-				conf_print_check_body(f, ck, "\t\t\t");
-		}
-	fprintf(f, ";\n");
-}
-
-void
-conf_print_kout(FILE *f, const struct service_conf *svc)
-{
-	const struct address_conf	*a = &svc->address;
-	const struct route_conf		*r = &svc->route;
-	size_t				 i;
-
-	if (a->present)
-		fprintf(f, "\taddress %s%s%s;\n", a->ifname,
-		    a->dynamic ? " dynamic" : "", a->create ? " create" : "");
-	if (!r->present)
-		return;
-	fprintf(f, "\troute {\n");
-	for (i = 0; i < r->nvias; i++)
-		print_via(f, svc, i);
-	if (r->nvias == 0)
-		fprintf(f, "\t\tdev %s;\n", r->dev);
-	fprintf(f, "\t\ttable %u;\n\t\tmetric %u;\n\t}\n", r->table,
-	    r->metric);
-}
-
-/* With the whole service read: every prefix has a backend of its family. */
-int
-conf_kout_finish(struct parser *p, const struct service_conf *svc)
-{
-	const struct route_conf	*r = &svc->route;
-	size_t			 i, j;
-	char			 a[64];
-
-	for (i = 0; i < svc->nprefixes && r->nvias; i++) {
-		for (j = 0; j < r->nvias; j++)
-			if (r->vias[j].gw.family ==
-			    svc->prefixes[i].addr.family)
-				break;
-		if (j == r->nvias)
-			return conf_error(p, &r->pos, "service %s: prefix %s "
-			    "has no via of its address family", svc->name,
-			    util_fmt_addr(&svc->prefixes[i].addr, a,
-			    sizeof(a)));
-	}
-	return 0;
-}

@@ -5,6 +5,7 @@
  * back to the same config (the golden tests check that), and reloads
  * compare checks by it.
  */
+#include <netinet/in.h>
 #include <stdio.h>
 
 #include "conf_int.h"
@@ -62,6 +63,39 @@ print_net(FILE *f, const char *ind, const struct check_conf *ck)
 	conf_print_addr(f, ind, "source", n.source);
 }
 
+/* The watches and `immediate`, printed only when a check has watches. */
+static void
+print_watches(FILE *f, const struct check_conf *ck, const char *ind)
+{
+	const struct watch_conf	*w;
+	char			 buf[64];
+
+	for (w = ck->watches; w; w = w->next) {
+		switch (w->type) {
+		case WATCH_PROCESS:
+			fprintf(f, "%swatch process %s ", ind, w->unit ?
+			    "unit" : "pidfile");
+			conf_print_string(f, w->unit ? w->unit : w->pidfile);
+			fprintf(f, ";\n");
+			break;
+		case WATCH_LISTENER:
+			fprintf(f, "%swatch listener %s", ind,
+			    w->proto == IPPROTO_TCP ? "tcp" : "udp");
+			if (w->addr.family)
+				fprintf(f, " %s", util_fmt_addr(&w->addr, buf,
+				    sizeof(buf)));
+			fprintf(f, " port %u;\n", w->port);
+			break;
+		case WATCH_TCP_SESSION:
+			fprintf(f, "%swatch tcp-session;\n", ind);
+			break;
+		}
+	}
+	if (ck->watches)
+		fprintf(f, "%simmediate %s;\n", ind, ck->immediate ? "on" :
+		    "off");
+}
+
 void
 conf_print_check(FILE *f, const struct check_conf *ck, const char *ind0)
 {
@@ -84,7 +118,7 @@ conf_print_check_body(FILE *f, const struct check_conf *ck, const char *ind0)
 		print_net(f, ind, ck);
 	if (ct->print)
 		ct->print(f, ind, ck);
-	conf_print_watches(f, ck, ind);
+	print_watches(f, ck, ind);
 	conf_print_duration(f, ind, "interval", ck->interval);
 	if (!(ct->flags & CT_MAINT)) {
 		conf_print_duration(f, ind, "fast-interval",
@@ -133,6 +167,51 @@ conf_print_service_head(FILE *f, const struct service_conf *s)
 	}
 }
 
+static void
+print_via(FILE *f, const struct service_conf *svc, size_t i)
+{
+	const struct via_conf	*v = &svc->route.vias[i];
+	const struct check_conf	*ck;
+	char			 a[64];
+
+	fprintf(f, "\t\tvia %s", util_fmt_addr(&v->gw, a, sizeof(a)));
+	if (v->dev[0])
+		fprintf(f, " dev %s", v->dev);
+	fprintf(f, " weight %u", v->weight);
+	if (v->degraded_weight)
+		fprintf(f, " degraded-weight %u", v->degraded_weight);
+	for (ck = svc->checks; ck; ck = ck->next)
+		if (ck->backend == (int)i) {
+			fprintf(f, "\n\t\t\t");
+			if (ck->type == CHECK_BFD)
+				conf_print_bfd(f, "\t\t\t", &ck->u.bfd);
+			else
+				conf_print_check_body(f, ck, "\t\t\t");
+		}
+	fprintf(f, ";\n");
+}
+
+static void
+print_kout(FILE *f, const struct service_conf *svc)
+{
+	const struct address_conf	*a = &svc->address;
+	const struct route_conf		*r = &svc->route;
+	size_t				 i;
+
+	if (a->present)
+		fprintf(f, "\taddress %s%s%s;\n", a->ifname,
+		    a->dynamic ? " dynamic" : "", a->create ? " create" : "");
+	if (!r->present)
+		return;
+	fprintf(f, "\troute {\n");
+	for (i = 0; i < r->nvias; i++)
+		print_via(f, svc, i);
+	if (r->nvias == 0)
+		fprintf(f, "\t\tdev %s;\n", r->dev);
+	fprintf(f, "\t\ttable %u;\n\t\tmetric %u;\n\t}\n", r->table,
+	    r->metric);
+}
+
 void
 conf_print(FILE *f, const struct conf *c)
 {
@@ -178,7 +257,7 @@ conf_print(FILE *f, const struct conf *c)
 		for (ck = s->checks; ck; ck = ck->next)
 			if (ck->backend < 0)
 				conf_print_check(f, ck, "\t");
-		conf_print_kout(f, s);
+		print_kout(f, s);
 		for (a = s->announces; a; a = a->next)
 			conf_print_announce(f, a);
 		fprintf(f, "}\n");
@@ -299,4 +378,22 @@ conf_print_bgp(FILE *f, const struct bgp_conf *b)
 		fputc('\n', f);
 	}
 	fprintf(f, "}\n");
+}
+
+void
+conf_print_bfd(FILE *f, const char *ind, const struct bfd_conf *b)
+{
+	char buf[32];
+
+	if (!b->enabled)
+		return;
+	util_fmt_duration(b->interval, buf, sizeof(buf));
+	fprintf(f, "bfd%s {\n%s\tinterval %s;\n%s\tmultiplier %u;\n",
+	    b->strict ? " strict" : "", ind, buf, ind, b->multiplier);
+	if (b->auth)
+		fprintf(f, "%s\tauthentication %s key-id %u password \"%s\";\n",
+		    ind, b->auth == 4 ? "keyed-sha1" : "meticulous-keyed-sha1",
+		    b->key_id, b->key);
+	fputs(ind, f);
+	fputc('}', f);
 }

@@ -11,62 +11,19 @@
 
 /* ---- damping ---- */
 
-static int
-kw_penalty(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_uint_arg(p, &((struct damping_conf *)ctx)->penalty, 1,
-	    100000) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
-kw_half_life(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_duration_arg(p, &((struct damping_conf *)ctx)->half_life,
-	    1000) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
-kw_suppress(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_uint_arg(p, &((struct damping_conf *)ctx)->suppress, 1,
-	    1000000) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
-kw_reuse(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_uint_arg(p, &((struct damping_conf *)ctx)->reuse, 1,
-	    1000000) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
-kw_max_suppress(struct parser *p, void *ctx, const struct tok *kw)
-{
-	(void)kw;
-	if (conf_duration_arg(p, &((struct damping_conf *)ctx)->max_suppress,
-	    1000) == -1)
-		return -1;
-	return conf_semi(p);
-}
+#define DAMPING(m)	KW_FIELD(struct damping_conf, m)
 
 static const struct keyword damping_kw[] = {
-	{ "penalty", kw_penalty, 0, 0 },
-	{ "half-life", kw_half_life, 0, 0 },
-	{ "suppress", kw_suppress, 0, 0 },
-	{ "reuse", kw_reuse, 0, 0 },
-	{ "max-suppress", kw_max_suppress, 0, 0 },
+	{ "penalty", KW_ROW(.kind = KW_UINT, .field = DAMPING(penalty),
+	    .min = 1, .max = 100000) },
+	{ "half-life", KW_ROW(.kind = KW_DURATION,
+	    .field = DAMPING(half_life), .min = 1000) },
+	{ "suppress", KW_ROW(.kind = KW_UINT, .field = DAMPING(suppress),
+	    .min = 1, .max = 1000000) },
+	{ "reuse", KW_ROW(.kind = KW_UINT, .field = DAMPING(reuse),
+	    .min = 1, .max = 1000000) },
+	{ "max-suppress", KW_ROW(.kind = KW_DURATION,
+	    .field = DAMPING(max_suppress), .min = 1000) },
 	{ NULL, NULL, 0, 0 }
 };
 
@@ -205,19 +162,6 @@ kw_delay(struct parser *p, void *ctx, const struct tok *kw)
 }
 
 static int
-kw_drain(struct parser *p, void *ctx, const struct tok *kw)
-{
-	static const char *const what[] = { "time", NULL };
-
-	(void)kw;
-	if (conf_choice(p, what, "time") == -1)
-		return -1;
-	if (conf_duration_arg(p, &((struct service_conf *)ctx)->drain_time, 0) == -1)
-		return -1;
-	return conf_semi(p);
-}
-
-static int
 kw_damping(struct parser *p, void *ctx, const struct tok *kw)
 {
 	struct damping_conf *d = &((struct service_conf *)ctx)->damping;
@@ -239,26 +183,16 @@ kw_hook(struct parser *p, void *ctx, const struct tok *kw)
 	    "a program and its arguments, each in quotes");
 }
 
-static int
-kw_protect(struct parser *p, void *ctx, const struct tok *kw)
-{
-	static const char *const what[] = { "last", NULL };
-
-	(void)kw;
-	if (conf_choice(p, what, "last") == -1)
-		return -1;
-	((struct service_conf *)ctx)->protect_last = 1;
-	return conf_semi(p);
-}
-
 static const struct keyword service_kw[] = {
 	{ "prefix", kw_prefix, 1, 0 },
 	{ "combine", kw_combine, 0, 0 },
 	{ "delay", kw_delay, 1, 0 },
-	{ "drain", kw_drain, 0, 0 },
+	{ "drain", KW_ROW(.kind = KW_DURATION, .pre = "time",
+	    .field = KW_FIELD(struct service_conf, drain_time)) },
 	{ "damping", kw_damping, 0, 0 },
 	{ "hook", kw_hook, 0, 0 },
-	{ "protect", kw_protect, 0, 0 },
+	{ "protect", KW_ROW(.kind = KW_FLAG, .pre = "last",
+	    .field = KW_FIELD(struct service_conf, protect_last)) },
 	{ "check", conf_kw_check, 1, 0 },
 	{ "announce", conf_kw_announce, 1, 0 },
 	{ "address", conf_kw_address, 0, 0 },

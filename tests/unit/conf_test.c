@@ -771,6 +771,41 @@ test_check_equal(void **state)
 #define VIA(extra)	"service s {\n\tprefix 192.0.2.53;\n\troute {\n\t\t" \
 			    "via 203.0.113.2 check tcp { }" extra ";\n\t}\n}\n"
 
+/*
+ * Scalar rows of the keyword tables (conf_int.h) write fields of every
+ * width: a uint16_t port, a uint32_t AS, a uint64_t duration after a
+ * fixed word, int flags; and say what the argument functions say.
+ */
+static void
+test_scalar_rows(void **state)
+{
+	struct conf *c;
+
+	(void)state;
+	c = load(BGP("\tport 1179;\n\tconnect retry 2s;\n\tpassive;\n"
+	    "\tttl-security;\n"));
+	assert_int_equal(c->peers->port, 1179);
+	assert_int_equal(c->peers->local_as, 65100);
+	assert_int_equal(c->peers->connect_retry, 2000);
+	assert_int_equal(c->peers->passive, 1);
+	assert_int_equal(c->peers->ttl_security, 1);
+	assert_int_equal(c->peers->multihop, 0);
+	conf_free(c);
+	c = load(BGP("\tmultihop 255;\n"));
+	assert_int_equal(c->peers->multihop, 255);
+	conf_free(c);
+	assert_string_equal(load_error(BGP("\tconnect 5s;\n")),
+	    "t.conf:5:10: expected retry, got '5s'");
+	assert_string_equal(load_error(BGP("\tconnect retry 50ms;\n")),
+	    "t.conf:5:16: duration 50ms is below the minimum 100ms");
+	assert_string_equal(load_error(BGP("\tport 70000;\n")),
+	    "t.conf:5:7: 70000 is out of range 1..65535");
+	assert_string_equal(load_error(BGP("\tpassive x;\n")),
+	    "t.conf:5:10: expected ';', got 'x'");
+	assert_string_equal(load_error(BGP("\tpassive;\n\tpassive;\n")),
+	    "t.conf:6:2: 'passive' given twice");
+}
+
 /* bfd in a bgp block and on a via: values, defaults, and reloads. */
 static void
 test_bfd(void **state)
@@ -1049,6 +1084,7 @@ main(void)
 		cmocka_unit_test(test_service_equal),
 		cmocka_unit_test(test_parse_duration),
 		cmocka_unit_test(test_bfd),
+		cmocka_unit_test(test_scalar_rows),
 		cmocka_unit_test(test_fmt_duration),
 		cmocka_unit_test(test_parse_prefix),
 		cmocka_unit_test(test_prefix_overlap),
