@@ -94,10 +94,11 @@ main_is_soa(const struct dns_check_conf *c)
 	    (c->zone == NULL || strcmp(c->zone, c->qname) == 0);
 }
 
-/* The main query and expectations, always from the current config. */
-static void
-spec(const struct dns_check_conf *c, uint16_t id, struct dns_query *q,
-    struct dns_expect *e)
+/* The main query and expectations, always from the current config; also
+ * the query of a type that speaks DNS another way (check_dns.h). */
+void
+check_dns_query(const struct dns_check_conf *c, uint16_t id,
+    struct dns_query *q, struct dns_expect *e)
 {
 	memset(q, 0, sizeof(*q));
 	q->qname = c->qname;
@@ -165,7 +166,7 @@ main_answer(struct dns_probe *p, const uint8_t *msg, size_t len)
 	struct hc_result		 r;
 	int				 tc;
 
-	spec(c, p->main_id, &q, &e);
+	check_dns_query(c, p->main_id, &q, &e);
 	dns_wire_judge(msg, len, &q, &e, &p->v[V_MAIN], &tc);
 	if (p->v[V_MAIN].status != HC_OK)
 		return;
@@ -676,7 +677,7 @@ dns_start(struct hc_check *ck)
 	if (p->deadline == NULL)
 		fatalx_oom();
 	p->main_id = (uint16_t)util_random();
-	spec(c, p->main_id, &q, &e);
+	check_dns_query(c, p->main_id, &q, &e);
 	ask(p, P_MAIN, &ck->target, c->port, &q);
 	if (p->v[V_MAIN].status == HC_OK) {
 		ask_more(p);

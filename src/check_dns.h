@@ -12,6 +12,8 @@
  * its own descriptor.
  */
 
+struct dns_expect;
+struct dns_query;
 struct hc_ops;
 
 extern const struct hc_ops	check_dns_ops;
@@ -22,5 +24,9 @@ int	check_dns_finish(struct parser *, struct check_conf *);
 void	check_dns_print(FILE *, const char *ind, const struct check_conf *);
 void	check_dns_free(struct check_conf *);
 void	check_dns_net(struct check_conf *, struct check_net *);
+/* The main query of a probe with id ID, and what its answer must be
+ * (dns_wire.h), from the check's settings. */
+void	check_dns_query(const struct dns_check_conf *, uint16_t id,
+	    struct dns_query *, struct dns_expect *);
 
 #endif
