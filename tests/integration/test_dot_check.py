@@ -11,12 +11,14 @@ Each test polls `anycastctl --json` until the service reaches the state
 the config promises.
 """
 
+import signal
 from pathlib import Path
 
 import pytest
 
 import lab
 from daemon import Anycastd, ms
+from lab import wait_until
 
 UNBOUND = "/usr/sbin/unbound"
 OPENSSL = "openssl"
@@ -236,3 +238,44 @@ def test_expected_rcode_and_answer_are_up(lab, host_ns, binaries, certs,
         certs, query="nothere.example.test A",
         extra=f'tls-name "{NAME}"; expect rcode nxdomain;'))
     acd.wait_state("dot", "up", START_TIMEOUT)
+
+
+def open_fds(acd):
+    return len(list(Path(f"/proc/{acd.proc.pid}/fd").iterdir()))
+
+
+def test_frozen_server_times_out_in_the_handshake(lab, host_ns, binaries,
+                                                  certs, unbound):
+    """SIGSTOP: the kernel still accepts the connection, nobody answers
+    the ClientHello; each probe ends at its timeout and leaves no socket
+    behind."""
+    acd = Anycastd(lab, host_ns, dot_service(
+        certs, extra=f'tls-name "{NAME}";'))
+    acd.wait_state("dot", "up", START_TIMEOUT)
+    before = open_fds(acd)
+    unbound.proc.signal_group(signal.SIGSTOP)
+    acd.wait_state("dot", "down", DOWN_BOUND + 5)
+    res = last(acd)
+    assert res["reason"] == "timeout", res
+    assert res["detail"] == f"TLS handshake: timeout after {ms(TIMEOUT)}", res
+    wait_until(lambda: acd.check("dot", "dot")["failures"] >= 8, 10,
+               "eight timed-out probes")
+    # One probe may be in flight at either count.
+    assert open_fds(acd) <= before + 1, (before, open_fds(acd))
+    unbound.proc.signal_group(signal.SIGCONT)
+    acd.wait_state("dot", "up", 10)
+
+
+def test_reload_reads_the_ca_file_again(lab, host_ns, binaries, certs,
+                                        unbound):
+    """The check is kept across the reload (same config), its CA file is
+    read anew: replaced by an unrelated CA, the server no longer
+    verifies."""
+    acd = Anycastd(lab, host_ns, dot_service(
+        certs, extra=f'tls-name "{NAME}";'))
+    acd.wait_state("dot", "up", START_TIMEOUT)
+    certs["ca"].write_bytes(certs["other"].read_bytes())
+    acd.signal(signal.SIGHUP)
+    acd.wait_state("dot", "down", DOWN_BOUND + 5)
+    assert last(acd)["reason"] == "tls", last(acd)
+    assert "kept across reload" in acd.log()
