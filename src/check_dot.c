@@ -402,9 +402,9 @@ read_cb(struct bufferevent *bev, void *arg)
 static void
 failed(struct dot_probe *p, short what, struct hc_result *res)
 {
+	int		 err = EVUTIL_SOCKET_ERROR();	/* before any call */
 	long		 v = SSL_get_verify_result(p->ssl);
 	unsigned long	 e = bufferevent_get_openssl_error(p->bev);
-	int		 err = EVUTIL_SOCKET_ERROR();
 
 	memset(res, 0, sizeof(*res));
 	if (v != X509_V_OK)
