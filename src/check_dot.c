@@ -87,6 +87,22 @@ ctx_load_pem(SSL_CTX *ctx, const char *buf, size_t len)
 	return n;
 }
 
+/*
+ * The system's CAs: OpenSSL's certificate directory (SSL_CERT_DIR, else
+ * /etc/ssl/certs on Debian), whose hashed names are looked up as a
+ * chain needs them.  Not SSL_CTX_set_default_verify_paths(): it also
+ * parses the whole bundle file at once, 20 ms and 0.9 MB a check.
+ */
+static int
+ctx_load_system(SSL_CTX *ctx)
+{
+	const char *dir = getenv(X509_get_default_cert_dir_env());
+
+	if (dir == NULL || dir[0] == '\0')
+		dir = X509_get_default_cert_dir();
+	return SSL_CTX_load_verify_dir(ctx, dir) == 1 ? 0 : -1;
+}
+
 /* ---- keywords ---- */
 
 /* tls-name "NAME"; the name the certificate must carry (RFC 6125). */
@@ -200,9 +216,9 @@ dot_finish(struct parser *p, struct check_conf *ck)
 		    "dns check beside it can)", ck->name, no);
 	if (d->ctx == NULL) {
 		d->ctx = ctx_new();
-		if (SSL_CTX_set_default_verify_paths(d->ctx) != 1)
+		if (ctx_load_system(d->ctx) == -1)
 			return conf_error(p, &ck->pos, "check %s: the system's "
-			    "CA store: %s", ck->name,
+			    "CA directory: %s", ck->name,
 			    ERR_reason_error_string(ERR_get_error()));
 	}
 	return 0;

@@ -279,3 +279,27 @@ def test_reload_reads_the_ca_file_again(lab, host_ns, binaries, certs,
     acd.wait_state("dot", "down", DOWN_BOUND + 5)
     assert last(acd)["reason"] == "tls", last(acd)
     assert "kept across reload" in acd.log()
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_system_store_without_ca_file(lab, host_ns, binaries, certs, unbound,
+                                      monkeypatch, trusted):
+    """Without ca-file the CAs are OpenSSL's directory: the host's, which
+    does not hold the test CA, or SSL_CERT_DIR's, made to hold it."""
+    if trusted:
+        hashed = Path(lab.workdir) / "certdir"
+        hashed.mkdir()
+        (hashed / "ca.pem").write_bytes(certs["ca"].read_bytes())
+        openssl("rehash", hashed)
+        hashed.chmod(0o755)
+        monkeypatch.setenv("SSL_CERT_DIR", str(hashed))
+    else:
+        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    config = dot_service(certs, extra=f'tls-name "{NAME}";').replace(
+        f'ca-file "{certs["ca"]}";', "")
+    acd = Anycastd(lab, host_ns, config)
+    acd.wait_state("dot", "up" if trusted else "down", START_TIMEOUT)
+    if not trusted:
+        assert last(acd)["detail"].startswith(
+            "TLS: certificate verify failed: unable to get local issuer"), \
+            last(acd)
