@@ -167,6 +167,8 @@ def test_verified_answer_is_up(lab, host_ns, binaries, certs, unbound,
     if by == "tls-name":
         assert chk["target"].endswith(f"tls-name {NAME}"), chk
     assert chk["failures"] == 0 and chk["rtt_ms"]["max"] > 0, chk
+    figure(f"probe: connect, handshake, answer ({by}, {prefix}), avg",
+           chk["rtt_ms"]["avg"] / 1000)
 
 
 def test_wrong_tls_name_is_down_with_a_verify_reason(lab, host_ns, binaries,
