@@ -194,8 +194,6 @@ more_than_one(const struct dns_check_conf *c)
 		return "expect servfail";
 	if (c->expect_dnskey)
 		return "expect dnskey";
-	if (c->p95_latency)
-		return "degraded latency p95";
 	/* The served serial comes from the answer: the zone's SOA. */
 	if (c->serial_age && (c->qtype != 6 || c->qclass != 1 ||
 	    (c->zone != NULL && strcmp(c->zone, c->qname) != 0)))
@@ -332,11 +330,11 @@ worst(struct hc_result *res, const struct hc_result *v)
 
 /* What the dns check judges of its main answer beyond dns_wire_judge. */
 static void
-judge_more(const struct check_conf *cc, const uint8_t *msg, size_t len,
+judge_more(struct hc_check *ck, const uint8_t *msg, size_t len,
     struct hc_result *res)
 {
-	const struct dns_check_conf	*c = &cc->u.dns;
-	struct hc_result		 v;
+	const struct dns_check_conf	*c = &ck->conf->u.dns;
+	struct hc_result		 v, p95;
 	uint32_t			 serial;
 	int64_t				 now = (int64_t)time(NULL);
 
@@ -358,13 +356,11 @@ judge_more(const struct check_conf *cc, const uint8_t *msg, size_t len,
 			    c->serial_age_down ? HC_FAIL : HC_DEGRADED, &v);
 		worst(res, &v);
 	}
-	if (c->degraded_latency && res->rtt_us > c->degraded_latency * 1000) {
-		memset(&v, 0, sizeof(v));
-		hc_result_set(&v, HC_DEGRADED, HC_R_LATENCY, "latency %.1fms "
-		    "> %llums", (double)res->rtt_us / 1000.0,
-		    (unsigned long long)c->degraded_latency);
-		worst(res, &v);
-	}
+	memset(&v, 0, sizeof(v));
+	memset(&p95, 0, sizeof(p95));
+	check_dns_latency(ck, res->rtt_us, &v, &p95);
+	worst(res, &v);
+	worst(res, &p95);
 }
 
 /*
@@ -401,7 +397,7 @@ answer(struct dot_probe *p, struct hc_result *res)
 		}
 		res->rtt_us = hc_elapsed_us(p->ck);
 		if (res->status == HC_OK)
-			judge_more(cc, msg, n, res);
+			judge_more(p->ck, msg, n, res);
 		free(msg);
 		return 1;
 	}
@@ -620,6 +616,7 @@ dot_cancel(struct hc_check *ck)
 static const struct hc_ops dot_ops = {
 	.start = dot_start,
 	.cancel = dot_cancel,
+	.state_free = check_dns_state_free,	/* the p95 window */
 };
 
 const struct check_desc check_desc_dot = {

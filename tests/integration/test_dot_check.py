@@ -305,3 +305,17 @@ def test_system_store_without_ca_file(lab, host_ns, binaries, certs, unbound,
         assert last(acd)["detail"].startswith(
             "TLS: certificate verify failed: unable to get local issuer"), \
             last(acd)
+
+
+@pytest.mark.parametrize("setting,reason", [
+    ("degraded latency 1ms;", "latency"),
+    ("degraded latency p95 1ms window 2;", "latency-p95"),
+])
+def test_slow_answer_is_degraded(lab, host_ns, binaries, certs, unbound,
+                                 setting, reason):
+    """No connection, handshake and answer takes under 1 ms: degraded,
+    for one answer's latency or the p95 of the check's window."""
+    acd = Anycastd(lab, host_ns, dot_service(
+        certs, extra=f'tls-name "{NAME}"; {setting}'))
+    acd.wait_state("dot", "degraded", START_TIMEOUT)
+    assert last(acd)["reason"] == reason, last(acd)
