@@ -9,7 +9,7 @@
 
 CC	?= cc
 BUILD	?= build
-PKGS	 = libevent ldns libmnl json-c
+PKGS	 = libevent libevent_openssl openssl ldns libmnl json-c
 HAVE_SYSTEMD := $(shell pkg-config --exists libsystemd && echo 1)
 ifeq ($(HAVE_SYSTEMD),1)
 PKGS	+= libsystemd

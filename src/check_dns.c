@@ -94,10 +94,11 @@ main_is_soa(const struct dns_check_conf *c)
 	    (c->zone == NULL || strcmp(c->zone, c->qname) == 0);
 }
 
-/* The main query and expectations, always from the current config. */
-static void
-spec(const struct dns_check_conf *c, uint16_t id, struct dns_query *q,
-    struct dns_expect *e)
+/* The main query and expectations, always from the current config; also
+ * the query of a type that speaks DNS another way (check_dns.h). */
+void
+check_dns_query(const struct dns_check_conf *c, uint16_t id,
+    struct dns_query *q, struct dns_expect *e)
 {
 	memset(q, 0, sizeof(*q));
 	q->qname = c->qname;
@@ -165,7 +166,7 @@ main_answer(struct dns_probe *p, const uint8_t *msg, size_t len)
 	struct hc_result		 r;
 	int				 tc;
 
-	spec(c, p->main_id, &q, &e);
+	check_dns_query(c, p->main_id, &q, &e);
 	dns_wire_judge(msg, len, &q, &e, &p->v[V_MAIN], &tc);
 	if (p->v[V_MAIN].status != HC_OK)
 		return;
@@ -369,33 +370,45 @@ window(struct hc_check *ck)
 	return ck->state;
 }
 
-/* Latency, one answer or the p95 of the window (dns_window.h). */
-static void
-latency(struct dns_probe *p)
+/*
+ * The latency verdicts of an answer that passed RTT_US after the probe
+ * began: one answer's (LAT) and the p95 of the check's window (P95; the
+ * window is the check's own state, check_dns_state_free).  Also those
+ * of a type that speaks DNS another way (check_dns.h).
+ */
+void
+check_dns_latency(struct hc_check *ck, uint64_t rtt_us, struct hc_result *lat,
+    struct hc_result *p95v)
 {
-	const struct dns_check_conf	*c = &p->ck->conf->u.dns;
+	const struct dns_check_conf	*c = &ck->conf->u.dns;
 	struct dns_window		*w;
 	uint64_t			 p95;
 
-	if (p->v[V_MAIN].status != HC_OK || p->rtt_us == 0)
-		return;
-	if (c->degraded_latency && p->rtt_us > c->degraded_latency * 1000) {
-		p->v[V_LATENCY].status = HC_DEGRADED;
-		p->v[V_LATENCY].reason = HC_R_LATENCY;
-		snprintf(p->v[V_LATENCY].detail, sizeof(p->v[V_LATENCY].detail),
-		    "latency %.1fms > %llums", (double)p->rtt_us / 1000.0,
+	if (c->degraded_latency && rtt_us > c->degraded_latency * 1000) {
+		lat->status = HC_DEGRADED;
+		lat->reason = HC_R_LATENCY;
+		snprintf(lat->detail, sizeof(lat->detail), "latency %.1fms > "
+		    "%llums", (double)rtt_us / 1000.0,
 		    (unsigned long long)c->degraded_latency);
 	}
 	if (c->p95_latency == 0)
 		return;
-	w = window(p->ck);
-	dns_window_add(w, p->rtt_us);
+	w = window(ck);
+	dns_window_add(w, rtt_us);
 	if (!dns_window_judge(w, c->p95_latency * 1000, &p95))
 		return;
-	p->v[V_P95].status = HC_DEGRADED;
-	p->v[V_P95].reason = HC_R_LATENCY_P95;
-	dns_window_reason(w, p95, c->p95_latency * 1000, p->v[V_P95].detail,
-	    sizeof(p->v[V_P95].detail));
+	p95v->status = HC_DEGRADED;
+	p95v->reason = HC_R_LATENCY_P95;
+	dns_window_reason(w, p95, c->p95_latency * 1000, p95v->detail,
+	    sizeof(p95v->detail));
+}
+
+static void
+latency(struct dns_probe *p)
+{
+	if (p->v[V_MAIN].status == HC_OK && p->rtt_us != 0)
+		check_dns_latency(p->ck, p->rtt_us, &p->v[V_LATENCY],
+		    &p->v[V_P95]);
 }
 
 /* The serials, once both answers are in. */
@@ -676,7 +689,7 @@ dns_start(struct hc_check *ck)
 	if (p->deadline == NULL)
 		fatalx_oom();
 	p->main_id = (uint16_t)util_random();
-	spec(c, p->main_id, &q, &e);
+	check_dns_query(c, p->main_id, &q, &e);
 	ask(p, P_MAIN, &ck->target, c->port, &q);
 	if (p->v[V_MAIN].status == HC_OK) {
 		ask_more(p);
@@ -700,8 +713,8 @@ dns_cancel(struct hc_check *ck)
 
 /* ---- the engine's half of the descriptor (check_dns_conf.c) ---- */
 
-static void
-dns_state_free(struct hc_check *ck)
+void
+check_dns_state_free(struct hc_check *ck)
 {
 	if (ck->state == NULL)
 		return;
@@ -713,5 +726,5 @@ dns_state_free(struct hc_check *ck)
 const struct hc_ops check_dns_ops = {
 	.start = dns_start,
 	.cancel = dns_cancel,
-	.state_free = dns_state_free,
+	.state_free = check_dns_state_free,
 };

@@ -16,6 +16,7 @@ static const struct check_desc *const table[CHECK_NTYPES] = {
 	[CHECK_EXEC] = &check_desc_exec,
 	[CHECK_FILE] = &check_desc_file,
 	[CHECK_BFD] = &check_desc_bfd,
+	[CHECK_DOT] = &check_desc_dot,
 };
 
 const struct check_desc *

@@ -8,7 +8,7 @@
  */
 
 enum check_type { CHECK_DNS, CHECK_TCP, CHECK_EXEC, CHECK_FILE, CHECK_BFD,
-	CHECK_NTYPES };
+	CHECK_DOT, CHECK_NTYPES };
 
 struct check_desc;
 
@@ -17,5 +17,6 @@ extern const struct check_desc check_desc_tcp;	/* check_tcp.c */
 extern const struct check_desc check_desc_exec;	/* check_exec.c */
 extern const struct check_desc check_desc_file;	/* check_file.c */
 extern const struct check_desc check_desc_bfd;	/* check_bfd.c */
+extern const struct check_desc check_desc_dot;	/* check_dot.c */
 
 #endif

@@ -47,6 +47,7 @@ static const char *const reason_names[HC_R_MAX] = {
 	[HC_R_WATCH_PROCESS] = "watch-process",
 	[HC_R_WATCH_LISTENER] = "watch-listener",
 	[HC_R_WATCH_SESSION] = "watch-tcp-session",
+	[HC_R_TLS] = "tls",
 };
 
 const char *

@@ -49,6 +49,7 @@ enum hc_reason {
 	HC_R_WATCH_PROCESS,	/* watch process: the server is not running */
 	HC_R_WATCH_LISTENER,	/* watch listener: its socket is gone */
 	HC_R_WATCH_SESSION,	/* watch tcp-session: closed by the server */
+	HC_R_TLS,		/* TLS: handshake or certificate refused */
 	HC_R_MAX
 };
 
