@@ -9,7 +9,10 @@
 
 CC	?= cc
 BUILD	?= build
-PKGS	 = libevent libevent_openssl openssl ldns libmnl json-c
+PKGS	 = libevent ldns libmnl json-c
+# TLS only for the daemon's dot check: anycastctl and the tests that do not
+# need it stay free of OpenSSL's start-up cost.
+TLS_PKGS = libevent_openssl openssl
 HAVE_SYSTEMD := $(shell pkg-config --exists libsystemd && echo 1)
 ifeq ($(HAVE_SYSTEMD),1)
 PKGS	+= libsystemd
@@ -19,8 +22,9 @@ endif
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 	   -Wmissing-prototypes -Wstrict-prototypes
-CPPFLAGS += -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS))
+CPPFLAGS += -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS) $(TLS_PKGS))
 LDLIBS	+= $(shell pkg-config --libs $(PKGS)) -lm
+TLS_LIBS = $(shell pkg-config --libs $(TLS_PKGS))
 ifeq ($(SAN),1)
 CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
 	   -fno-sanitize-recover=all
@@ -50,13 +54,13 @@ $(BUILD)/libanycastd.a: $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/anycastd: $(BUILD)/src/anycastd.o $(BUILD)/libanycastd.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) $(LDLIBS)
 
 $(BUILD)/anycastctl: $(CTL_OBJS) $(BUILD)/libanycastd.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/unit/%_test: $(BUILD)/tests/unit/%_test.o $(BUILD)/libanycastd.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 # Unit tests: every tests/unit/*_test.c, each a cmocka program.
 unit: $(UNIT_BINS)
@@ -75,7 +79,7 @@ fuzz:
 
 $(BUILD)/%_fuzz: tests/fuzz/%_fuzz.c $(BUILD)/libanycastd.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer,address,undefined \
-	    -o $@ $^ $(LDLIBS)
+	    -o $@ $^ $(TLS_LIBS) $(LDLIBS)
 
 FUZZ_SECONDS ?= 20
 fuzz-run: fuzz
