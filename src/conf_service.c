@@ -117,6 +117,25 @@ cisco_mask(struct parser *p, const struct tok *pt, struct prefix *pfx)
 	return 0;
 }
 
+/*
+ * Room for one more prefix.  The arrays double whenever the count reaches
+ * a power of two, so a service of 100,000 prefixes is 17 copies, not
+ * 100,000 (the count is the only size kept: no capacity field).
+ */
+static void
+grow_prefixes(struct service_conf *svc)
+{
+	size_t n = svc->nprefixes, cap;
+
+	if (n != 0 && (n & (n - 1)) != 0)
+		return;
+	cap = n ? n * 2 : 1;
+	svc->prefixes = xreallocarray(svc->prefixes, cap,
+	    sizeof(*svc->prefixes));
+	svc->prefix_pos = xreallocarray(svc->prefix_pos, cap,
+	    sizeof(*svc->prefix_pos));
+}
+
 static int
 kw_prefix(struct parser *p, void *ctx, const struct tok *kw)
 {
@@ -145,10 +164,7 @@ kw_prefix(struct parser *p, void *ctx, const struct tok *kw)
 	}
 	/* Overlaps are found once the file is read (conf_validate): here
 	 * they would cost a comparison with every earlier prefix. */
-	svc->prefixes = xreallocarray(svc->prefixes, svc->nprefixes + 1,
-	    sizeof(*svc->prefixes));
-	svc->prefix_pos = xreallocarray(svc->prefix_pos, svc->nprefixes + 1,
-	    sizeof(*svc->prefix_pos));
+	grow_prefixes(svc);
 	svc->prefix_pos[svc->nprefixes] = t.pos;
 	svc->prefixes[svc->nprefixes++] = pfx;
 	lex_tok_free(&t);
