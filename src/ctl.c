@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -391,17 +392,31 @@ refuse(int fd, const char *why)
 	close(fd);
 }
 
-/* The client that has been idle the longest, with nothing in flight. */
+/*
+ * Nothing in flight: no request or reply buffered, and none waiting in
+ * the socket (clients are served after the listener, so a busy client's
+ * next request may not have been read yet).
+ */
+static int
+is_idle(struct ctl_client *c)
+{
+	int pending = 0;
+
+	return !c->paused &&
+	    evbuffer_get_length(bufferevent_get_input(c->bev)) == 0 &&
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 &&
+	    ioctl(bufferevent_getfd(c->bev), FIONREAD, &pending) == 0 &&
+	    pending == 0;
+}
+
+/* The client that has been idle the longest. */
 static struct ctl_client *
 idlest(struct ctl *ctl)
 {
 	struct ctl_client *c, *best = NULL;
 
 	for (c = ctl->clients; c; c = c->next)
-		if (!c->paused &&
-		    evbuffer_get_length(bufferevent_get_input(c->bev)) == 0 &&
-		    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 &&
-		    (best == NULL || c->active < best->active))
+		if ((best == NULL || c->active < best->active) && is_idle(c))
 			best = c;
 	return best;
 }
