@@ -52,6 +52,7 @@ struct bgp_peer {
 	struct event		*retry_timer;
 	struct event		*hold_timer;
 	struct event		*keepalive_timer;
+	struct event		*read_timer;	/* reads paused while streaming */
 	unsigned		 retries;	/* since the last Established */
 	uint16_t		 hold;		/* negotiated, seconds */
 	struct bgp_codec	 codec;

@@ -248,6 +248,7 @@ peer_close(struct bgp_peer *p)
 			;
 	bufferevent_free(p->bev);
 	p->bev = NULL;
+	evtimer_del(p->read_timer);
 }
 
 static int
@@ -502,6 +503,28 @@ handle(struct bgp_peer *p, uint8_t type, const uint8_t *msg, size_t len)
 	}
 }
 
+/*
+ * A peer sending its table writes UPDATE after UPDATE, and each wake-up
+ * of the loop for the few that arrived costs more than decoding them
+ * (bench/rib-in: 500,000 routes, 60,000-110,000 wake-ups).  When one
+ * read brought at least STREAM_MSGS messages, reading pauses for
+ * STREAM_PAUSE_US so that the next read takes a bigger batch; a
+ * KEEPALIVE waits that long at most, far below any hold time.
+ */
+#define STREAM_MSGS	8
+#define STREAM_PAUSE_US	5000
+
+static void
+read_resume(evutil_socket_t fd, short ev, void *arg)
+{
+	struct bgp_peer *p = arg;
+
+	(void)fd;
+	(void)ev;
+	if (p->bev)
+		bufferevent_enable(p->bev, EV_READ);
+}
+
 /* Frame the stream: RFC 4271 4.1, a header gives each message's length. */
 static void
 peer_read(struct bufferevent *bev, void *arg)
@@ -510,7 +533,9 @@ peer_read(struct bufferevent *bev, void *arg)
 	struct evbuffer		*in = bufferevent_get_input(bev);
 	struct bgp_header	 hdr;
 	struct bgp_error	 err;
+	struct timeval		 pause = { 0, STREAM_PAUSE_US };
 	uint8_t			 head[BGP_HEADER_LEN], *msg;
+	int			 n = 0;
 
 	while (p->bev == bev && evbuffer_get_length(in) >= BGP_HEADER_LEN) {
 		evbuffer_copyout(in, head, sizeof(head));
@@ -519,13 +544,18 @@ peer_read(struct bufferevent *bev, void *arg)
 			return;
 		}
 		if (evbuffer_get_length(in) < hdr.len)
-			return;
+			break;
 		msg = evbuffer_pullup(in, hdr.len);
 		handle(p, hdr.type, msg, hdr.len);
 		/* The handler may have closed the session and its buffer. */
 		if (p->bev != bev)
 			return;
 		evbuffer_drain(in, hdr.len);
+		n++;
+	}
+	if (p->bev == bev && n >= STREAM_MSGS) {
+		bufferevent_disable(bev, EV_READ);
+		evtimer_add(p->read_timer, &pause);
 	}
 }
 
@@ -740,7 +770,9 @@ peer_new(struct bgp_engine *e, const struct bgp_conf *c)
 	p->retry_timer = evtimer_new(e->base, retry_cb, p);
 	p->hold_timer = evtimer_new(e->base, hold_cb, p);
 	p->keepalive_timer = evtimer_new(e->base, keepalive_cb, p);
-	if (!p->retry_timer || !p->hold_timer || !p->keepalive_timer)
+	p->read_timer = evtimer_new(e->base, read_resume, p);
+	if (!p->retry_timer || !p->hold_timer || !p->keepalive_timer ||
+	    !p->read_timer)
 		fatalx_oom();
 	if (c->bfd.enabled)
 		p->bfd = bfd_watch(e->base, &c->neighbor, &c->source, &c->bfd,
@@ -760,6 +792,7 @@ peer_free(struct bgp_peer *p, const char *msg)
 	event_free(p->retry_timer);
 	event_free(p->hold_timer);
 	event_free(p->keepalive_timer);
+	event_free(p->read_timer);
 	free(p->upd);
 	free(p);
 }

@@ -26,14 +26,15 @@ static void
 count_held(const struct bgp_engine *e, struct bgp_peer *p)
 {
 	const struct pfxset	*r = p->rib_in;
-	uint32_t		 idx;
+	struct prefix		 pfx;
+	uint32_t		 idx, unused;
 	size_t			 i;
 
 	free(p->svc_held);
 	p->svc_held = xcalloc(e->nsvc ? e->nsvc : 1, sizeof(*p->svc_held));
 	for (i = 0; r && i < r->cap; i++)
-		if (r->used[i] && pfxset_get(e->svc_prefixes, &r->slot[i],
-		    &idx))
+		if (pfxset_at(r, i, &pfx, &unused) &&
+		    pfxset_get(e->svc_prefixes, &pfx, &idx))
 			p->svc_held[idx]++;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -36,12 +37,20 @@
 /* accept() failing for lack of descriptors: wait, doubling, up to. */
 #define CTL_BACKOFF_MIN_MS	100
 #define CTL_BACKOFF_MAX_MS	5000
+/*
+ * Requests answered for one client per turn of the loop: a client
+ * pipelining thousands of `status` requests yields to probes, BGP and
+ * other clients after this many (bench/soak measures the probe gaps).
+ */
+#define CTL_BATCH		8
 
 struct ctl_client {
 	struct ctl_client	*next;
 	struct ctl		*ctl;
 	struct bufferevent	*bev;
+	struct event		*more;		/* lines left after a batch */
 	int			 paused;	/* output over CTL_MAX_OUTPUT */
+	int			 eof;		/* done writing, lines left */
 	uint64_t		 active;	/* ms: connected or last request */
 };
 
@@ -73,6 +82,7 @@ client_free(struct ctl_client *c)
 	 * never holds both the old descriptors and the new ones.
 	 */
 	fd = bufferevent_getfd(c->bev);
+	event_free(c->more);
 	bufferevent_free(c->bev);
 	if (fd != -1)
 		close(fd);
@@ -275,9 +285,11 @@ reply(struct ctl_client *c, const char *line)
 }
 
 /*
- * Answer every whole line, unless the replies already waiting exceed
- * CTL_MAX_OUTPUT: then stop reading until client_written sees them
+ * Answer up to CTL_BATCH whole lines, unless the replies already waiting
+ * exceed CTL_MAX_OUTPUT: then stop reading until client_written sees them
  * drained, so a client that writes without reading costs at most that.
+ * Lines left after a batch are taken up on a later turn through c->more:
+ * they are already read, so no socket event would bring them back.
  */
 static void
 client_read(struct bufferevent *bev, void *arg)
@@ -285,10 +297,12 @@ client_read(struct bufferevent *bev, void *arg)
 	struct ctl_client	*c = arg;
 	struct evbuffer		*in = bufferevent_get_input(bev);
 	struct evbuffer		*out = bufferevent_get_output(bev);
+	struct evbuffer_ptr	 eol;
 	char			*line;
 	size_t			 len;
+	int			 n;
 
-	for (;;) {
+	for (n = 0; n < CTL_BATCH; n++) {
 		if (evbuffer_get_length(out) > CTL_MAX_OUTPUT) {
 			c->paused = 1;
 			bufferevent_disable(bev, EV_READ);
@@ -300,11 +314,28 @@ client_read(struct bufferevent *bev, void *arg)
 		reply(c, line);
 		free(line);
 	}
-	if (evbuffer_get_length(in) > CTL_MAX_LINE) {
+	eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
+	if (eol.pos != -1)
+		event_active(c->more, EV_READ, 0);
+	else if (c->eof && evbuffer_get_length(out) == 0)
+		client_free(c);
+	else if (c->eof)	/* client_written closes once all is sent */
+		bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+	else if (evbuffer_get_length(in) > CTL_MAX_LINE) {
 		log_warn("control: request longer than %d bytes, closing",
 		    CTL_MAX_LINE);
 		client_free(c);
 	}
+}
+
+static void
+client_more(evutil_socket_t fd, short ev, void *arg)
+{
+	struct ctl_client *c = arg;
+
+	(void)fd;
+	(void)ev;
+	client_read(c->bev, c);
 }
 
 /* Called once the output is down to the low watermark. */
@@ -313,20 +344,38 @@ client_written(struct bufferevent *bev, void *arg)
 {
 	struct ctl_client *c = arg;
 
+	if (c->eof && !c->paused &&
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0 &&
+	    evbuffer_search_eol(bufferevent_get_input(bev), NULL, NULL,
+	    EVBUFFER_EOL_LF).pos == -1) {
+		client_free(c);
+		return;
+	}
 	if (!c->paused)
 		return;
 	c->paused = 0;
-	bufferevent_enable(bev, EV_READ);
+	if (!c->eof)
+		bufferevent_enable(bev, EV_READ);
 	client_read(bev, c);	/* the lines already read come first */
 }
 
-/* Close once the last response is written, when the client is done. */
+/*
+ * Close when the client is done, but a client that wrote its requests
+ * and shut down its side still gets the answers to the lines read.
+ */
 static void
 client_event(struct bufferevent *bev, short what, void *arg)
 {
-	(void)bev;
-	(void)what;
-	client_free(arg);
+	struct ctl_client	*c = arg;
+	struct evbuffer_ptr	 eol;
+
+	eol = evbuffer_search_eol(bufferevent_get_input(bev), NULL, NULL,
+	    EVBUFFER_EOL_LF);
+	if (what == (BEV_EVENT_READING | BEV_EVENT_EOF) && eol.pos != -1) {
+		c->eof = 1;
+		return;
+	}
+	client_free(c);
 }
 
 /* Best effort, never blocking: the socket is new and the line short. */
@@ -343,17 +392,31 @@ refuse(int fd, const char *why)
 	close(fd);
 }
 
-/* The client that has been idle the longest, with nothing in flight. */
+/*
+ * Nothing in flight: no request or reply buffered, and none waiting in
+ * the socket (clients are served after the listener, so a busy client's
+ * next request may not have been read yet).
+ */
+static int
+is_idle(struct ctl_client *c)
+{
+	int pending = 0;
+
+	return !c->paused &&
+	    evbuffer_get_length(bufferevent_get_input(c->bev)) == 0 &&
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 &&
+	    ioctl(bufferevent_getfd(c->bev), FIONREAD, &pending) == 0 &&
+	    pending == 0;
+}
+
+/* The client that has been idle the longest. */
 static struct ctl_client *
 idlest(struct ctl *ctl)
 {
 	struct ctl_client *c, *best = NULL;
 
 	for (c = ctl->clients; c; c = c->next)
-		if (!c->paused &&
-		    evbuffer_get_length(bufferevent_get_input(c->bev)) == 0 &&
-		    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 &&
-		    (best == NULL || c->active < best->active))
+		if ((best == NULL || c->active < best->active) && is_idle(c))
 			best = c;
 	return best;
 }
@@ -414,28 +477,39 @@ client_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
 	struct ctl		*ctl = arg;
+	struct event_base	*base = evconnlistener_get_base(l);
 	struct ctl_client	*c;
 	struct bufferevent	*bev;
+	/* The loop's last priority (bfd_event_base_new): probes, BGP and
+	 * timers are served before any control client. */
+	int			 low = event_base_get_npriorities(base) - 1;
 
 	(void)sa;
 	(void)salen;
 	ctl->backoff_ms = 0;
 	if (!room_for(ctl, fd))
 		return;
-	bev = bufferevent_socket_new(evconnlistener_get_base(l), fd, 0);
-	if (bev == NULL) {
+	bev = bufferevent_socket_new(base, fd, 0);
+	if (bev == NULL || bufferevent_priority_set(bev, low) == -1) {
+		if (bev)
+			bufferevent_free(bev);
 		close(fd);
 		return;
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->ctl = ctl;
 	c->bev = bev;
+	if ((c->more = event_new(base, -1, 0, client_more, c)) == NULL ||
+	    event_priority_set(c->more, low) == -1)
+		fatalx_oom();
 	c->active = util_now_ms();
 	c->next = ctl->clients;
 	ctl->clients = c;
 	ctl->nclients++;
 	bufferevent_setcb(bev, client_read, client_written, client_event, c);
 	bufferevent_setwatermark(bev, EV_WRITE, CTL_MAX_OUTPUT / 2, 0);
+	/* Lines wait their batch in the input; past this, in the socket. */
+	bufferevent_setwatermark(bev, EV_READ, 0, 2 * CTL_MAX_LINE);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 }
 

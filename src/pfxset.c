@@ -10,40 +10,49 @@
 
 #include "pfxset.h"
 
-/* The bytes that make a prefix what it is. */
-static size_t
-key(const struct prefix *p, uint8_t k[18])
+/* A prefix as a slot holds it: the key compared and hashed whole. */
+static void
+to_slot(const struct prefix *p, struct pfxset_slot *k)
 {
-	size_t alen = p->addr.family == AF_INET6 ? 16 : 4;
-
-	k[0] = (uint8_t)p->addr.family;
-	k[1] = p->len;
-	memcpy(k + 2, &p->addr.u, alen);
-	return alen + 2;
+	memset(k, 0, sizeof(*k));
+	if (p->addr.family == AF_INET6) {
+		memcpy(k->addr, &p->addr.u.v6, 16);
+		k->v6 = 2;
+	} else {
+		memcpy(k->addr, &p->addr.u.v4, 4);
+		k->v6 = 1;
+	}
+	k->len = p->len;
 }
 
 static int
-same(const struct prefix *a, const struct prefix *b)
+same(const struct pfxset_slot *a, const struct pfxset_slot *b)
 {
-	return a->len == b->len && util_addr_eq(&a->addr, &b->addr);
+	return a->v6 == b->v6 && a->len == b->len &&
+	    memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
 }
 
 static uint64_t
-hash(const struct pfxset *s, const struct prefix *p)
+mix(uint64_t h)
 {
-	uint8_t		k[18];
-	size_t		n = key(p, k), i;
-	uint64_t	h = s->seed ^ 0x9e3779b97f4a7c15ull;
-
-	for (i = 0; i < n; i++) {
-		h ^= k[i];
-		h *= 0x100000001b3ull;
-		h ^= h >> 29;
-	}
 	h ^= h >> 32;
 	h *= 0xd6e8feb86659fd93ull;
 	h ^= h >> 32;
 	return h;
+}
+
+/* Two words of address and one of family and length, each mixed in
+ * with the seed: a peer cannot aim its prefixes at one bucket. */
+static uint64_t
+hash(const struct pfxset *s, const struct pfxset_slot *k)
+{
+	uint64_t	w[2];
+	uint64_t	h = s->seed ^ 0x9e3779b97f4a7c15ull;
+
+	memcpy(w, k->addr, sizeof(w));
+	h = mix(h ^ w[0]);
+	h = mix(h ^ w[1]);
+	return mix(h ^ ((uint64_t)k->v6 << 8 | k->len));
 }
 
 void
@@ -57,20 +66,16 @@ void
 pfxset_free(struct pfxset *s)
 {
 	free(s->slot);
-	free(s->val);
-	free(s->used);
 	s->slot = NULL;
-	s->val = NULL;
-	s->used = NULL;
 	s->cap = s->n = 0;
 }
 
 static size_t
-find(const struct pfxset *s, const struct prefix *p)
+find(const struct pfxset *s, const struct pfxset_slot *k)
 {
-	size_t i = (size_t)hash(s, p) & (s->cap - 1);
+	size_t i = (size_t)hash(s, k) & (s->cap - 1);
 
-	while (s->used[i] && !same(&s->slot[i], p))
+	while (s->slot[i].v6 && !same(&s->slot[i], k))
 		i = (i + 1) & (s->cap - 1);
 	return i;
 }
@@ -78,53 +83,55 @@ find(const struct pfxset *s, const struct prefix *p)
 static void
 grow(struct pfxset *s)
 {
-	struct pfxset	old = *s;
-	size_t		i;
+	struct pfxset_slot	*old = s->slot;
+	size_t			 oldcap = s->cap, i;
 
-	s->cap = old.cap ? old.cap * 2 : 16;
-	s->slot = xreallocarray(NULL, s->cap, sizeof(*s->slot));
-	s->val = xreallocarray(NULL, s->cap, sizeof(*s->val));
-	s->used = xcalloc(s->cap, 1);
-	s->n = 0;
-	for (i = 0; i < old.cap; i++)
-		if (old.used[i])
-			pfxset_put(s, &old.slot[i], old.val[i]);
-	free(old.slot);
-	free(old.val);
-	free(old.used);
+	s->cap = oldcap ? oldcap * 2 : 16;
+	s->slot = xcalloc(s->cap, sizeof(*s->slot));
+	for (i = 0; i < oldcap; i++)
+		if (old[i].v6)
+			s->slot[find(s, &old[i])] = old[i];
+	free(old);
 }
 
 int
 pfxset_has(const struct pfxset *s, const struct prefix *p)
 {
-	return s->cap > 0 && s->used[find(s, p)];
+	uint32_t val;
+
+	return pfxset_get(s, p, &val);
 }
 
 int
 pfxset_get(const struct pfxset *s, const struct prefix *p, uint32_t *val)
 {
-	size_t i;
+	struct pfxset_slot	k;
+	size_t			i;
 
-	if (s->cap == 0 || !s->used[i = find(s, p)])
+	if (s->cap == 0)
 		return 0;
-	*val = s->val[i];
+	to_slot(p, &k);
+	if (!s->slot[i = find(s, &k)].v6)
+		return 0;
+	*val = s->slot[i].val;
 	return 1;
 }
 
 int
 pfxset_put(struct pfxset *s, const struct prefix *p, uint32_t val)
 {
-	size_t i;
+	struct pfxset_slot	k;
+	size_t			i;
 
 	if ((s->n + 1) * 2 > s->cap)
 		grow(s);
-	if (s->used[i = find(s, p)]) {
-		s->val[i] = val;
+	to_slot(p, &k);
+	if (s->slot[i = find(s, &k)].v6) {
+		s->slot[i].val = val;
 		return 0;
 	}
-	s->slot[i] = *p;
-	s->val[i] = val;
-	s->used[i] = 1;
+	k.val = val;
+	s->slot[i] = k;
 	s->n++;
 	return 1;
 }
@@ -140,23 +147,45 @@ pfxset_add(struct pfxset *s, const struct prefix *p)
 int
 pfxset_del(struct pfxset *s, const struct prefix *p)
 {
-	size_t	i, j, home, mask = s->cap - 1;
+	struct pfxset_slot	k;
+	size_t			i, j, home, mask = s->cap - 1;
 
-	if (s->cap == 0 || !s->used[i = find(s, p)])
+	if (s->cap == 0)
 		return 0;
-	s->used[i] = 0;
+	to_slot(p, &k);
+	if (!s->slot[i = find(s, &k)].v6)
+		return 0;
+	s->slot[i].v6 = 0;
 	s->n--;
 	/* Move back each later entry of the run that could sit in the
 	 * hole: one whose home is not cyclically in (i, j]. */
-	for (j = (i + 1) & mask; s->used[j]; j = (j + 1) & mask) {
+	for (j = (i + 1) & mask; s->slot[j].v6; j = (j + 1) & mask) {
 		home = (size_t)hash(s, &s->slot[j]) & mask;
 		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
 			continue;
 		s->slot[i] = s->slot[j];
-		s->val[i] = s->val[j];
-		s->used[i] = 1;
-		s->used[j] = 0;
+		s->slot[j].v6 = 0;
 		i = j;
 	}
+	return 1;
+}
+
+int
+pfxset_at(const struct pfxset *s, size_t i, struct prefix *p, uint32_t *val)
+{
+	const struct pfxset_slot *k;
+
+	if (i >= s->cap || !(k = &s->slot[i])->v6)
+		return 0;
+	memset(p, 0, sizeof(*p));
+	if (k->v6 == 2) {
+		p->addr.family = AF_INET6;
+		memcpy(&p->addr.u.v6, k->addr, 16);
+	} else {
+		p->addr.family = AF_INET;
+		memcpy(&p->addr.u.v4, k->addr, 4);
+	}
+	p->len = k->len;
+	*val = k->val;
 	return 1;
 }
