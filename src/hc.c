@@ -76,6 +76,7 @@ check_free(struct hc_check *ck)
 	watch_list_free(ck->watches);
 	if (ck->ops->state_free)
 		ck->ops->state_free(ck);
+	hc_track_free(&ck->track);
 	event_free(ck->timer);
 	free(ck);
 }
