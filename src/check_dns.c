@@ -6,9 +6,9 @@
  * lag, RFC 1982), id.server (RFC 4892; asked seldom and shared by the
  * checks of one server, see dns_ident.h), a known-bogus name (must get
  * SERVFAIL, RFC 4035 5.5), the zone's DNSKEY, and every zone of a zone
- * list.  Each query is one dns_xfer (its own fresh socket and random id,
- * UDP with a TCP retry, bogus answers ignored); the zone list is one
- * dns_zones (one socket, a bounded window).  The probe has one deadline,
+ * list.  Each query is one dns_xfer (a random id, on a shared UDP socket
+ * with a TCP retry or on its own TCP one, bogus answers ignored); the
+ * zone list is one dns_zones (one socket, a bounded window).  The probe has one deadline,
  * and ends with exactly one hc_report(): the worst of its verdicts, in a
  * fixed order of precedence, so the reason names what matters most.
  *
@@ -299,6 +299,7 @@ part_done(void *arg, const struct dns_xfer_result *res)
 		p->v[V_MAIN] = res->err;
 	else {
 		p->rtt_us = res->rtt_us;
+		p->main_id = res->id;	/* as it went */
 		main_answer(p, res->msg, res->len);
 	}
 	dns_xfer_free(x);

@@ -10,8 +10,8 @@
 #include "util.h"
 
 /*
- * One DNS exchange of a dns check: a query sent from a fresh connected
- * socket, its answer received.  UDP with a retry over TCP when the
+ * One DNS exchange of a dns check: a query sent from a shared UDP socket
+ * (dns_udp.h) or a fresh TCP connection, its answer received.  UDP with a retry over TCP when the
  * answer is truncated, or TCP only.  A datagram that is not the answer
  * to our question is counted as bogus and ignored.  There is no timer
  * here: the probe that started the exchange has the deadline and frees
@@ -33,6 +33,8 @@ struct dns_xfer_conf {
 struct dns_xfer_result {
 	const uint8_t	*msg;		/* the answer (ours), NULL when none */
 	size_t		 len;
+	uint16_t	 id;		/* the query's: a shared socket or
+					 * session may have changed it */
 	uint64_t	 rtt_us;	/* from the start to the answer */
 	int		 piped;		/* the answer came on the session */
 	struct hc_result err;		/* why there is no answer */
