@@ -73,6 +73,14 @@ struct dns_probe {
 
 static void	conclude(struct dns_probe *);
 
+static struct dns_check_state *
+state(struct hc_check *ck)
+{
+	if (ck->state == NULL)
+		ck->state = xcalloc(1, sizeof(struct dns_check_state));
+	return ck->state;
+}
+
 static const struct dns_check_conf *
 dconf(const struct dns_probe *p)
 {
@@ -359,15 +367,17 @@ deadline(evutil_socket_t fd, short what, void *arg)
 	conclude(p);
 }
 
-/* The check's p95 window, its own state (hc.h): made on first use. */
+/* The check's p95 window, in its own state: made on first use. */
 static struct dns_window *
 window(struct hc_check *ck)
 {
-	if (ck->state == NULL) {
-		ck->state = xcalloc(1, sizeof(struct dns_window));
-		dns_window_init(ck->state, ck->conf->u.dns.p95_window);
+	struct dns_check_state *st = state(ck);
+
+	if (st->window == NULL) {
+		st->window = xcalloc(1, sizeof(struct dns_window));
+		dns_window_init(st->window, ck->conf->u.dns.p95_window);
 	}
-	return ck->state;
+	return st->window;
 }
 
 /* Latency, one answer or the p95 of the window (dns_window.h). */
@@ -508,6 +518,7 @@ ask(struct dns_probe *p, enum part which, const struct addr *to,
     uint16_t port, const struct dns_query *q)
 {
 	const struct dns_check_conf	*c = dconf(p);
+	struct dns_check_state		*st = state(p->ck);
 	struct dns_xfer_conf		 xc;
 	struct dns_xfer_result		 r;
 
@@ -518,6 +529,11 @@ ask(struct dns_probe *p, enum part which, const struct addr *to,
 	xc.tcp = c->tcp;
 	if (to == &p->ck->target && port == c->port)
 		xc.pipe = session(p);
+	if (which == P_MAIN && (st->wire != NULL ||
+	    dns_xfer_wire(q, &st->wire, &st->wlen) == 0)) {
+		xc.wire = st->wire;
+		xc.wlen = st->wlen;
+	}
 	p->ctx[which].p = p;
 	p->ctx[which].which = which;
 	memset(&r, 0, sizeof(r));
@@ -704,10 +720,16 @@ dns_cancel(struct hc_check *ck)
 static void
 dns_state_free(struct hc_check *ck)
 {
-	if (ck->state == NULL)
+	struct dns_check_state *st = ck->state;
+
+	if (st == NULL)
 		return;
-	dns_window_free(ck->state);
-	free(ck->state);
+	if (st->window != NULL) {
+		dns_window_free(st->window);
+		free(st->window);
+	}
+	free(st->wire);
+	free(st);
 	ck->state = NULL;
 }
 

@@ -272,27 +272,43 @@ xfer_io(evutil_socket_t fd, short what, void *arg)
 		tcp_read(x);
 }
 
-/* The query in TCP form; the UDP datagram is the same less 2 bytes. */
-static int
-build(struct dns_xfer *x, const struct dns_query *q)
+int
+dns_xfer_wire(const struct dns_query *q, uint8_t **out, size_t *outlen)
 {
 	uint8_t	*wire;
 	size_t	 len;
 
-	x->q = *q;
-	x->qname = xstrdup(q->qname);
-	x->q.qname = x->qname;
-	if (dns_wire_query(&x->q, &wire, &len) == -1 || len > DNS_MAX_MSG) {
+	if (dns_wire_query(q, &wire, &len) == -1 || len > DNS_MAX_MSG) {
 		if (len > DNS_MAX_MSG)
 			free(wire);
 		return -1;
 	}
-	x->query = xmalloc(len + 2);
-	x->query[0] = (uint8_t)(len >> 8);
-	x->query[1] = (uint8_t)len;
-	memcpy(x->query + 2, wire, len);
-	x->qlen = len + 2;
+	*out = xmalloc(len + 2);
+	(*out)[0] = (uint8_t)(len >> 8);
+	(*out)[1] = (uint8_t)len;
+	memcpy(*out + 2, wire, len);
+	*outlen = len + 2;
 	free(wire);
+	return 0;
+}
+
+/* The query in TCP form, built, or a copy of WIRE with Q's id. */
+static int
+build(struct dns_xfer *x, const struct dns_query *q, const uint8_t *wire,
+    size_t wlen)
+{
+	x->q = *q;
+	x->qname = xstrdup(q->qname);
+	x->q.qname = x->qname;
+	if (wire == NULL)
+		return dns_xfer_wire(&x->q, &x->query, &x->qlen);
+	if (wlen < 4)
+		return -1;
+	x->query = xmalloc(wlen);
+	memcpy(x->query, wire, wlen);
+	x->query[2] = (uint8_t)(q->id >> 8);
+	x->query[3] = (uint8_t)q->id;
+	x->qlen = wlen;
 	return 0;
 }
 
@@ -371,7 +387,7 @@ dns_xfer_start(struct event_base *base, const struct dns_xfer_conf *c,
 	x->arg = arg;
 	x->started_us = dns_xfer_now_us();
 	memset(err, 0, sizeof(*err));
-	if (q->qname == NULL || build(x, q) == -1) {
+	if (q->qname == NULL || build(x, q, c->wire, c->wlen) == -1) {
 		err->status = HC_FAIL;
 		err->reason = HC_R_SOCKET;
 		snprintf(err->detail, sizeof(err->detail), "cannot build the "

@@ -28,6 +28,10 @@ struct dns_xfer_conf {
 	/* A kept session to the same server (dns_pipe.h): the query goes
 	 * on it, and the usual way when it is gone or ends first. */
 	struct dns_pipe		*pipe;
+	/* The query as dns_xfer_wire() built it, or NULL: build it here.
+	 * Only its id is changed (to the query's), in a copy. */
+	const uint8_t		*wire;
+	size_t			 wlen;
 };
 
 struct dns_xfer_result {
@@ -50,6 +54,12 @@ typedef void	(*dns_xfer_cb)(void *arg, const struct dns_xfer_result *res);
 struct dns_xfer	*dns_xfer_start(struct event_base *,
 		    const struct dns_xfer_conf *, const struct dns_query *,
 		    dns_xfer_cb, void *arg, struct hc_result *err);
+/*
+ * Q in TCP form (a 2-byte length first; the UDP datagram is the rest),
+ * for a check that asks the same query each time: only the id changes.
+ */
+int		 dns_xfer_wire(const struct dns_query *q, uint8_t **wire,
+		    size_t *len);
 /* Free, abandoning the exchange if it is still running. */
 void		 dns_xfer_free(struct dns_xfer *);
 /* Datagrams ignored as not ours. */
