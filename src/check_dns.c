@@ -682,7 +682,6 @@ dns_start(struct hc_check *ck)
 {
 	struct dns_probe	*p = xcalloc(1, sizeof(*p));
 	const struct dns_check_conf *c = &ck->conf->u.dns;
-	struct timeval		 tv = util_tv(ck->conf->timeout);
 	struct dns_query	 q;
 	struct dns_expect	 e;
 
@@ -704,7 +703,7 @@ dns_start(struct hc_check *ck)
 		conclude(p);
 		return;
 	}
-	evtimer_add(p->deadline, &tv);
+	hc_timer_add(ck->svc->engine, p->deadline, ck->conf->timeout, 1);
 }
 
 static void

@@ -263,11 +263,10 @@ sock_read(evutil_socket_t fd, short what, void *arg)
 	struct sockaddr_storage	 ss;
 	socklen_t		 slen;
 	ssize_t			 n;
-	int			 i;
+	int			 i, again;
 
 	(void)what;
 	s->reading = 1;
-	read_errors(s);
 	for (i = 0; i < DNS_UDP_READS; i++) {
 		slen = sizeof(ss);
 		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss,
@@ -276,11 +275,17 @@ sock_read(evutil_socket_t fd, short what, void *arg)
 			deliver(s, &ss, (size_t)n);
 			continue;
 		}
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
+		/*
+		 * The socket's error, reported once, or woken with nothing
+		 * to read: ICMP errors are queued (poll says EPOLLERR while
+		 * they are, which libevent calls readable), each saying
+		 * whose.  Not looked for on every wakeup: a system call.
+		 */
+		again = errno == EAGAIN || errno == EWOULDBLOCK;
+		if (!again || i == 0)
+			read_errors(s);
+		if (again)
 			break;
-		/* The socket's error, reported once: its queued copy
-		 * says whose. */
-		read_errors(s);
 	}
 	s->reading = 0;
 	sock_free_if_done(s);
