@@ -173,3 +173,6 @@ def test_ipv6_service_address_is_up(lab, host_ns, binaries):
 
     server.kill()
     acd.wait_state("dns", "down", FALL * INTERVAL + TIMEOUT + 5)
+    # ICMPv6 port unreachable, heard on the shared probe socket.
+    chk = acd.check("dns", "dns")
+    assert chk["last"]["reason"] == "refused", f"{chk}"
