@@ -49,6 +49,7 @@
 #define DNS_UDP_MAX_AGE_MS	1000
 #define DNS_UDP_MAX_MSG		65535
 #define DNS_UDP_READS		64	/* datagrams a wakeup, then the loop */
+#define DNS_UDP_BATCH		8	/* datagrams a system call */
 
 struct dns_udp_sock {
 	struct dns_udp_pool	*pool;
@@ -70,10 +71,11 @@ struct dns_udp_pool {
 
 static struct dns_udp_pool	*pools;
 /*
- * One buffer for every datagram: the loop is single-threaded and each is
- * judged before the next read.
+ * Buffers for every socket: the loop is single-threaded and each datagram
+ * is judged before the next read.  Pages never written (most of each: an
+ * answer is small) cost no memory.
  */
-static uint8_t			 buf[DNS_UDP_MAX_MSG];
+static uint8_t			 buf[DNS_UDP_BATCH][DNS_UDP_MAX_MSG];
 
 static void	sock_read(evutil_socket_t, short, void *);
 
@@ -202,8 +204,8 @@ read_errors(struct dns_udp_sock *s)
 
 	for (i = 0; i < DNS_UDP_READS; i++) {
 		memset(&m, 0, sizeof(m));
-		iov.iov_base = buf;
-		iov.iov_len = sizeof(buf);
+		iov.iov_base = buf[0];
+		iov.iov_len = sizeof(buf[0]);
 		m.msg_name = &ss;
 		m.msg_namelen = sizeof(ss);
 		m.msg_iov = &iov;
@@ -225,7 +227,7 @@ read_errors(struct dns_udp_sock *s)
 		    ee.ee_origin != SO_EE_ORIGIN_ICMP6) ||
 		    addr_of(&ss, &to, &port) == -1)
 			continue;
-		u = dns_demux_error(&s->dm, &to, port, buf, (size_t)n);
+		u = dns_demux_error(&s->dm, &to, port, buf[0], (size_t)n);
 		if (u != NULL)
 			((struct dns_udp_user *)u)->error(
 			    (struct dns_udp_user *)u, (int)ee.ee_errno);
@@ -234,7 +236,7 @@ read_errors(struct dns_udp_sock *s)
 
 static void
 deliver(struct dns_udp_sock *s, const struct sockaddr_storage *ss,
-    size_t len)
+    const uint8_t *msg, size_t len)
 {
 	struct dns_demux_user	*u;
 	struct dns_udp_user	*uu;
@@ -245,7 +247,7 @@ deliver(struct dns_udp_sock *s, const struct sockaddr_storage *ss,
 
 	if (addr_of(ss, &from, &port) == -1)
 		return;
-	u = dns_demux_match(&s->dm, &from, port, buf, len, &class);
+	u = dns_demux_match(&s->dm, &from, port, msg, len, &class);
 	if (u == NULL) {
 		log_debug("dns udp: ignored a datagram from %s port %u: not an "
 		    "answer to a query in flight", util_fmt_addr(&from, who,
@@ -253,38 +255,55 @@ deliver(struct dns_udp_sock *s, const struct sockaddr_storage *ss,
 		return;
 	}
 	uu = (struct dns_udp_user *)u;
-	uu->answer(uu, buf, len, class);
+	uu->answer(uu, msg, len, class);
 }
 
+/*
+ * What arrived, DNS_UDP_BATCH datagrams a recvmmsg(2): answers that came
+ * together are read in one call, and fewer than asked means the queue
+ * is empty, without a last call to hear EAGAIN.
+ */
 static void
 sock_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct dns_udp_sock	*s = arg;
-	struct sockaddr_storage	 ss;
-	socklen_t		 slen;
-	ssize_t			 n;
-	int			 i, again;
+	struct sockaddr_storage	 ss[DNS_UDP_BATCH];
+	struct mmsghdr		 mm[DNS_UDP_BATCH];
+	struct iovec		 iov[DNS_UDP_BATCH];
+	int			 i, k, n, again;
 
 	(void)what;
 	s->reading = 1;
-	for (i = 0; i < DNS_UDP_READS; i++) {
-		slen = sizeof(ss);
-		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss,
-		    &slen);
-		if (n >= 0) {
-			deliver(s, &ss, (size_t)n);
+	for (i = 0; i < DNS_UDP_READS; i += n) {
+		memset(mm, 0, sizeof(mm));
+		for (k = 0; k < DNS_UDP_BATCH; k++) {
+			iov[k].iov_base = buf[k];
+			iov[k].iov_len = sizeof(buf[k]);
+			mm[k].msg_hdr.msg_name = &ss[k];
+			mm[k].msg_hdr.msg_namelen = sizeof(ss[k]);
+			mm[k].msg_hdr.msg_iov = &iov[k];
+			mm[k].msg_hdr.msg_iovlen = 1;
+		}
+		n = recvmmsg(fd, mm, DNS_UDP_BATCH, MSG_DONTWAIT, NULL);
+		if (n == -1) {
+			/*
+			 * The socket's error, reported once, or woken with
+			 * nothing to read: ICMP errors are queued (poll says
+			 * EPOLLERR while they are, which libevent calls
+			 * readable), each saying whose.  Not looked for on
+			 * every wakeup: a system call.
+			 */
+			again = errno == EAGAIN || errno == EWOULDBLOCK;
+			if (!again || i == 0)
+				read_errors(s);
+			if (again)
+				break;
+			n = 1;
 			continue;
 		}
-		/*
-		 * The socket's error, reported once, or woken with nothing
-		 * to read: ICMP errors are queued (poll says EPOLLERR while
-		 * they are, which libevent calls readable), each saying
-		 * whose.  Not looked for on every wakeup: a system call.
-		 */
-		again = errno == EAGAIN || errno == EWOULDBLOCK;
-		if (!again || i == 0)
-			read_errors(s);
-		if (again)
+		for (k = 0; k < n; k++)
+			deliver(s, &ss[k], buf[k], mm[k].msg_len);
+		if (n < DNS_UDP_BATCH)
 			break;
 	}
 	s->reading = 0;
