@@ -6,9 +6,9 @@
  * lag, RFC 1982), id.server (RFC 4892; asked seldom and shared by the
  * checks of one server, see dns_ident.h), a known-bogus name (must get
  * SERVFAIL, RFC 4035 5.5), the zone's DNSKEY, and every zone of a zone
- * list.  Each query is one dns_xfer (its own fresh socket and random id,
- * UDP with a TCP retry, bogus answers ignored); the zone list is one
- * dns_zones (one socket, a bounded window).  The probe has one deadline,
+ * list.  Each query is one dns_xfer (a random id, on a shared UDP socket
+ * with a TCP retry or on its own TCP one, bogus answers ignored); the
+ * zone list is one dns_zones (one socket, a bounded window).  The probe has one deadline,
  * and ends with exactly one hc_report(): the worst of its verdicts, in a
  * fixed order of precedence, so the reason names what matters most.
  *
@@ -72,6 +72,14 @@ struct dns_probe {
 };
 
 static void	conclude(struct dns_probe *);
+
+static struct dns_check_state *
+state(struct hc_check *ck)
+{
+	if (ck->state == NULL)
+		ck->state = xcalloc(1, sizeof(struct dns_check_state));
+	return ck->state;
+}
 
 static const struct dns_check_conf *
 dconf(const struct dns_probe *p)
@@ -300,6 +308,7 @@ part_done(void *arg, const struct dns_xfer_result *res)
 		p->v[V_MAIN] = res->err;
 	else {
 		p->rtt_us = res->rtt_us;
+		p->main_id = res->id;	/* as it went */
 		main_answer(p, res->msg, res->len);
 	}
 	dns_xfer_free(x);
@@ -359,15 +368,17 @@ deadline(evutil_socket_t fd, short what, void *arg)
 	conclude(p);
 }
 
-/* The check's p95 window, its own state (hc.h): made on first use. */
+/* The check's p95 window, in its own state: made on first use. */
 static struct dns_window *
 window(struct hc_check *ck)
 {
-	if (ck->state == NULL) {
-		ck->state = xcalloc(1, sizeof(struct dns_window));
-		dns_window_init(ck->state, ck->conf->u.dns.p95_window);
+	struct dns_check_state *st = state(ck);
+
+	if (st->window == NULL) {
+		st->window = xcalloc(1, sizeof(struct dns_window));
+		dns_window_init(st->window, ck->conf->u.dns.p95_window);
 	}
-	return ck->state;
+	return st->window;
 }
 
 /*
@@ -520,6 +531,7 @@ ask(struct dns_probe *p, enum part which, const struct addr *to,
     uint16_t port, const struct dns_query *q)
 {
 	const struct dns_check_conf	*c = dconf(p);
+	struct dns_check_state		*st = state(p->ck);
 	struct dns_xfer_conf		 xc;
 	struct dns_xfer_result		 r;
 
@@ -530,6 +542,11 @@ ask(struct dns_probe *p, enum part which, const struct addr *to,
 	xc.tcp = c->tcp;
 	if (to == &p->ck->target && port == c->port)
 		xc.pipe = session(p);
+	if (which == P_MAIN && (st->wire != NULL ||
+	    dns_xfer_wire(q, &st->wire, &st->wlen) == 0)) {
+		xc.wire = st->wire;
+		xc.wlen = st->wlen;
+	}
 	p->ctx[which].p = p;
 	p->ctx[which].which = which;
 	memset(&r, 0, sizeof(r));
@@ -678,7 +695,6 @@ dns_start(struct hc_check *ck)
 {
 	struct dns_probe	*p = xcalloc(1, sizeof(*p));
 	const struct dns_check_conf *c = &ck->conf->u.dns;
-	struct timeval		 tv = util_tv(ck->conf->timeout);
 	struct dns_query	 q;
 	struct dns_expect	 e;
 
@@ -700,7 +716,7 @@ dns_start(struct hc_check *ck)
 		conclude(p);
 		return;
 	}
-	evtimer_add(p->deadline, &tv);
+	hc_timer_add(ck->svc->engine, p->deadline, ck->conf->timeout, 1);
 }
 
 static void
@@ -716,10 +732,16 @@ dns_cancel(struct hc_check *ck)
 void
 check_dns_state_free(struct hc_check *ck)
 {
-	if (ck->state == NULL)
+	struct dns_check_state *st = ck->state;
+
+	if (st == NULL)
 		return;
-	dns_window_free(ck->state);
-	free(ck->state);
+	if (st->window != NULL) {
+		dns_window_free(st->window);
+		free(st->window);
+	}
+	free(st->wire);
+	free(st);
 	ck->state = NULL;
 }
 

@@ -17,6 +17,18 @@ struct dns_query;
 struct hc_check;
 struct hc_ops;
 struct hc_result;
+struct dns_window;
+
+/*
+ * A dns check's own state (hc.h), made on first use: the p95 window, and
+ * the main query as sent, which is the same every time but for the id
+ * (building it was ldns's part of every probe's CPU).
+ */
+struct dns_check_state {
+	struct dns_window	*window;	/* with `degraded latency p95` */
+	uint8_t			*wire;		/* dns_xfer_wire() */
+	size_t			 wlen;
+};
 
 extern const struct hc_ops	check_dns_ops;
 extern const struct keyword	check_dns_keywords[];

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Sockets for the network checks.  Every probe gets a fresh socket, so
- * the kernel picks a new random source port each time, and a connected
- * one, so the kernel drops datagrams from any other source and reports
- * ICMP port unreachable as ECONNREFUSED.
+ * Sockets for the network checks: TCP probes, and a dns check's zone
+ * list.  Each gets a fresh socket, so the kernel picks a new random
+ * source port each time, and a connected one, so the kernel drops
+ * datagrams from any other source and reports ICMP port unreachable as
+ * ECONNREFUSED.  A dns check's UDP queries share sockets (dns_udp.c).
  */
 #include <errno.h>
 #include <fcntl.h>

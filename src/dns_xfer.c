@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * One query and its answer, for the dns check.  Each exchange has a
- * fresh connected socket (a new random source port; the kernel drops
- * datagrams from anyone else and reports ICMP port unreachable) and
- * carries the random id of its query.  UDP by default with a retry over
- * TCP when the answer is truncated (RFC 7766 5); TCP only when asked.
- * A datagram that is not the answer to our question (dns_wire_classify)
- * is counted as bogus and ignored, so a spoofed or stray packet can
- * neither pass nor end the exchange.  Over TCP the peer is the server
- * itself: whatever it sends is its answer, bogus or not.
+ * One query and its answer, for the dns check.  Over UDP the query goes
+ * from one of a few shared sockets on random ports, replaced often
+ * (dns_udp.c says why that is safe), which takes an answer only from the
+ * server, with the query's random id and question (dns_demux.h), and
+ * reports ICMP port unreachable as a refusal.  TCP, for a retry when the
+ * answer is truncated (RFC 7766 5) or when asked, has a fresh connected
+ * socket.  A datagram that is not the answer to our question is counted
+ * as bogus and ignored, so a spoofed or stray packet can neither pass nor
+ * end the exchange.  Over TCP the peer is the server itself: whatever it
+ * sends is its answer, bogus or not.
  *
  * With a kept session (dns_xfer_conf.pipe) the query is pipelined on it
  * instead: no socket of its own.  There an answer is ours when its id
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include "check_sock.h"
+#include "dns_udp.h"
 #include "dns_xfer.h"
 #include "log.h"
 
@@ -39,6 +41,7 @@ struct dns_xfer {
 	int			 want_tcp;	/* the usual way is TCP only */
 	struct dns_pipe_user	 pu;		/* on the kept session */
 	int			 piped;		/* sent on it */
+	struct dns_udp_user	 uu;		/* on a shared UDP socket */
 	struct dns_query	 q;
 	char			*qname;		/* q.qname points here */
 	int			 fd;
@@ -48,8 +51,6 @@ struct dns_xfer {
 	size_t			 sent;
 	uint8_t			*buf;
 	size_t			 have;
-	unsigned		 bogus;
-	enum hc_reason		 bogus_reason;
 	uint64_t		 started_us;
 	dns_xfer_cb		 cb;
 	void			*arg;
@@ -70,6 +71,7 @@ static void
 xfer_close(struct dns_xfer *x)
 {
 	dns_pipe_forget(&x->pu);
+	dns_udp_forget(&x->uu);
 	if (x->io)
 		event_free(x->io);
 	x->io = NULL;
@@ -95,7 +97,7 @@ dns_xfer_free(struct dns_xfer *x)
 unsigned
 dns_xfer_bogus(const struct dns_xfer *x)
 {
-	return x->bogus;
+	return x->uu.d.bogus;
 }
 
 /* The end: the socket closed first, then the callback, nothing after. */
@@ -108,13 +110,14 @@ complete(struct dns_xfer *x, const uint8_t *msg, size_t len,
 	memset(&r, 0, sizeof(r));
 	r.msg = msg;
 	r.len = len;
+	r.id = x->q.id;
 	r.rtt_us = dns_xfer_now_us() - x->started_us;
 	r.piped = x->piped && msg != NULL;
 	if (r.rtt_us == 0)
 		r.rtt_us = 1;		/* 0 means "no RTT" */
 	if (err != NULL)
 		r.err = *err;
-	r.err.bogus = x->bogus;
+	r.err.bogus = x->uu.d.bogus;
 	xfer_close(x);
 	x->cb(x->arg, &r);
 }
@@ -129,78 +132,72 @@ complete_errno(struct dns_xfer *x, int err, const char *what)
 	complete(x, NULL, 0, &res);
 }
 
+/* A TCP connection; UDP datagrams are read by the pool (dns_udp.c). */
 static int
-open_io(struct dns_xfer *x, int type, short what, struct hc_result *err)
+open_tcp(struct dns_xfer *x, struct hc_result *err)
 {
-	x->fd = check_sock_open(type, &x->target, x->port, &x->source, err);
+	x->fd = check_sock_open(SOCK_STREAM, &x->target, x->port, &x->source,
+	    err);
 	if (x->fd == -1)
 		return -1;
-	x->tcp = type == SOCK_STREAM;
-	/* Only a TCP answer is gathered across reads: UDP reads whole
-	 * datagrams into one shared buffer (udp_read). */
-	if (x->tcp && x->buf == NULL)
+	x->tcp = 1;
+	if (x->buf == NULL)
 		x->buf = xmalloc(DNS_MAX_MSG + 2);
-	x->io = event_new(x->base, x->fd, what, xfer_io, x);
+	x->io = event_new(x->base, x->fd, EV_WRITE | EV_PERSIST, xfer_io, x);
 	if (x->io == NULL)
 		fatalx_oom();
 	event_add(x->io, NULL);
 	return 0;
 }
 
-/* A complete message arrived; returns 1 when the exchange is over. */
-static int
-judge(struct dns_xfer *x, const uint8_t *msg, size_t len)
+static struct dns_xfer *
+of_udp(struct dns_udp_user *u)
 {
+	return (struct dns_xfer *)(void *)((char *)u -
+	    offsetof(struct dns_xfer, uu));
+}
+
+/* Our answer on the shared socket (dns_demux.h judged it ours). */
+static void
+udp_answer(struct dns_udp_user *u, const uint8_t *msg, size_t len,
+    enum dns_wire_class c)
+{
+	struct dns_xfer		*x = of_udp(u);
 	struct hc_result	 res;
-	enum dns_wire_class	 c;
+
+	if (c != DNS_WIRE_TRUNCATED) {
+		complete(x, msg, len, NULL);
+		return;
+	}
+	/* RFC 7766 5: retry the query over TCP. */
+	xfer_close(x);
+	memset(&res, 0, sizeof(res));
+	if (open_tcp(x, &res) == -1)
+		complete(x, NULL, 0, &res);
+}
+
+/* An ICMP error for our query: refused, unreachable. */
+static void
+udp_error(struct dns_udp_user *u, int err)
+{
+	complete_errno(of_udp(u), err, "udp");
+}
+
+/* A complete message over TCP: the server's answer, ours or not. */
+static void
+tcp_judge(struct dns_xfer *x, const uint8_t *msg, size_t len)
+{
+	struct hc_result res;
 
 	memset(&res, 0, sizeof(res));
-	c = dns_wire_classify(msg, len, &x->q, &res);
-	if (c == DNS_WIRE_NOT_OURS) {
-		x->bogus++;
-		x->bogus_reason = res.reason;
-		if (!x->tcp) {
-			log_debug("dns %s: ignored bogus answer: %s",
-			    x->qname, res.detail);
-			return 0;
-		}
+	if (dns_wire_classify(msg, len, &x->q, &res) == DNS_WIRE_NOT_OURS) {
+		x->uu.d.bogus++;
+		x->uu.d.bogus_reason = res.reason;
 		complete(x, NULL, 0, &res);
-		return 1;
-	}
-	if (c == DNS_WIRE_TRUNCATED && !x->tcp) {
-		/* RFC 7766 5: retry the query over TCP. */
-		xfer_close(x);
-		if (open_io(x, SOCK_STREAM, EV_WRITE | EV_PERSIST, &res) == -1)
-			complete(x, NULL, 0, &res);
-		return 1;
+		return;
 	}
 	/* Truncated even over TCP: the judge of the answer says so. */
 	complete(x, msg, len, NULL);
-	return 1;
-}
-
-/*
- * One buffer for every UDP probe: the loop is single-threaded and each
- * datagram is judged before the next read, so a thousand probes in
- * flight do not each hold 64 KB.
- */
-static uint8_t udp_buf[DNS_MAX_MSG];
-
-static void
-udp_read(struct dns_xfer *x)
-{
-	ssize_t n;
-
-	for (;;) {
-		n = recv(x->fd, udp_buf, sizeof(udp_buf), 0);
-		if (n == -1) {
-			if (errno != EAGAIN && errno != EINTR)
-				complete_errno(x, errno, "udp");
-			return;
-		}
-		if (judge(x, udp_buf, (size_t)n))
-			return;
-	}
 }
 
 /* RFC 1035 4.2.2: each message is preceded by a 2-byte length. */
@@ -260,7 +257,7 @@ tcp_read(struct dns_xfer *x)
 	want = 2 + ((size_t)x->buf[0] << 8 | x->buf[1]);
 	if (x->have < want)
 		return;
-	judge(x, x->buf + 2, want - 2);
+	tcp_judge(x, x->buf + 2, want - 2);
 }
 
 static void
@@ -269,35 +266,49 @@ xfer_io(evutil_socket_t fd, short what, void *arg)
 	struct dns_xfer *x = arg;
 
 	(void)fd;
-	if (!x->tcp)
-		udp_read(x);
-	else if (what & EV_WRITE)
+	if (what & EV_WRITE)
 		tcp_write(x);
 	else
 		tcp_read(x);
 }
 
-/* The query in TCP form; the UDP datagram is the same less 2 bytes. */
-static int
-build(struct dns_xfer *x, const struct dns_query *q)
+int
+dns_xfer_wire(const struct dns_query *q, uint8_t **out, size_t *outlen)
 {
 	uint8_t	*wire;
 	size_t	 len;
 
-	x->q = *q;
-	x->qname = xstrdup(q->qname);
-	x->q.qname = x->qname;
-	if (dns_wire_query(&x->q, &wire, &len) == -1 || len > DNS_MAX_MSG) {
+	if (dns_wire_query(q, &wire, &len) == -1 || len > DNS_MAX_MSG) {
 		if (len > DNS_MAX_MSG)
 			free(wire);
 		return -1;
 	}
-	x->query = xmalloc(len + 2);
-	x->query[0] = (uint8_t)(len >> 8);
-	x->query[1] = (uint8_t)len;
-	memcpy(x->query + 2, wire, len);
-	x->qlen = len + 2;
+	*out = xmalloc(len + 2);
+	(*out)[0] = (uint8_t)(len >> 8);
+	(*out)[1] = (uint8_t)len;
+	memcpy(*out + 2, wire, len);
+	*outlen = len + 2;
 	free(wire);
+	return 0;
+}
+
+/* The query in TCP form, built, or a copy of WIRE with Q's id. */
+static int
+build(struct dns_xfer *x, const struct dns_query *q, const uint8_t *wire,
+    size_t wlen)
+{
+	x->q = *q;
+	x->qname = xstrdup(q->qname);
+	x->q.qname = x->qname;
+	if (wire == NULL)
+		return dns_xfer_wire(&x->q, &x->query, &x->qlen);
+	if (wlen < 4)
+		return -1;
+	x->query = xmalloc(wlen);
+	memcpy(x->query, wire, wlen);
+	x->query[2] = (uint8_t)(q->id >> 8);
+	x->query[3] = (uint8_t)q->id;
+	x->qlen = wlen;
 	return 0;
 }
 
@@ -306,13 +317,16 @@ static int
 transport_start(struct dns_xfer *x, struct hc_result *err)
 {
 	if (x->want_tcp)
-		return open_io(x, SOCK_STREAM, EV_WRITE | EV_PERSIST, err);
-	if (open_io(x, SOCK_DGRAM, EV_READ | EV_PERSIST, err) == -1)
-		return -1;
-	if (send(x->fd, x->query + 2, x->qlen - 2, 0) != -1)
-		return 0;
-	check_sock_error(errno, "udp send", err);
-	return -1;
+		return open_tcp(x, err);
+	x->tcp = 0;
+	x->uu.d.q = &x->q;
+	x->uu.d.server = x->target;
+	x->uu.d.port = x->port;
+	x->uu.answer = udp_answer;
+	x->uu.error = udp_error;
+	/* The id may change (dns_udp_send): in the TCP form too. */
+	return dns_udp_send(x->base, &x->source, &x->uu, x->query + 2,
+	    x->qlen - 2, err);
 }
 
 static struct dns_xfer *
@@ -331,8 +345,8 @@ pipe_answer(struct dns_pipe_user *u, const uint8_t *msg, size_t len)
 
 	memset(&res, 0, sizeof(res));
 	if (dns_wire_classify(msg, len, &x->q, &res) == DNS_WIRE_NOT_OURS) {
-		x->bogus++;
-		x->bogus_reason = res.reason;
+		x->uu.d.bogus++;
+		x->uu.d.bogus_reason = res.reason;
 		log_debug("dns %s: ignored bogus answer on the tcp session: "
 		    "%s", x->qname, res.detail);
 		return;
@@ -373,7 +387,7 @@ dns_xfer_start(struct event_base *base, const struct dns_xfer_conf *c,
 	x->arg = arg;
 	x->started_us = dns_xfer_now_us();
 	memset(err, 0, sizeof(*err));
-	if (q->qname == NULL || build(x, q) == -1) {
+	if (q->qname == NULL || build(x, q, c->wire, c->wlen) == -1) {
 		err->status = HC_FAIL;
 		err->reason = HC_R_SOCKET;
 		snprintf(err->detail, sizeof(err->detail), "cannot build the "
@@ -415,12 +429,12 @@ dns_xfer_timeout(const struct dns_xfer *x, uint64_t timeout_ms,
 	memset(res, 0, sizeof(*res));
 	res->status = HC_FAIL;
 	res->reason = HC_R_TIMEOUT;
-	res->bogus = x->bogus;
+	res->bogus = x->uu.d.bogus;
 	util_fmt_duration(timeout_ms, t, sizeof(t));
-	if (x->bogus)
+	if (x->uu.d.bogus)
 		snprintf(res->detail, sizeof(res->detail), "timeout after %s%s "
-		    "(%u bogus answers ignored: %s)", t, over(x), x->bogus,
-		    hc_reason_name(x->bogus_reason));
+		    "(%u bogus answers ignored: %s)", t, over(x), x->uu.d.bogus,
+		    hc_reason_name(x->uu.d.bogus_reason));
 	else
 		snprintf(res->detail, sizeof(res->detail), "timeout after %s%s",
 		    t, over(x));

@@ -10,8 +10,8 @@
 #include "util.h"
 
 /*
- * One DNS exchange of a dns check: a query sent from a fresh connected
- * socket, its answer received.  UDP with a retry over TCP when the
+ * One DNS exchange of a dns check: a query sent from a shared UDP socket
+ * (dns_udp.h) or a fresh TCP connection, its answer received.  UDP with a retry over TCP when the
  * answer is truncated, or TCP only.  A datagram that is not the answer
  * to our question is counted as bogus and ignored.  There is no timer
  * here: the probe that started the exchange has the deadline and frees
@@ -28,11 +28,17 @@ struct dns_xfer_conf {
 	/* A kept session to the same server (dns_pipe.h): the query goes
 	 * on it, and the usual way when it is gone or ends first. */
 	struct dns_pipe		*pipe;
+	/* The query as dns_xfer_wire() built it, or NULL: build it here.
+	 * Only its id is changed (to the query's), in a copy. */
+	const uint8_t		*wire;
+	size_t			 wlen;
 };
 
 struct dns_xfer_result {
 	const uint8_t	*msg;		/* the answer (ours), NULL when none */
 	size_t		 len;
+	uint16_t	 id;		/* the query's: a shared socket or
+					 * session may have changed it */
 	uint64_t	 rtt_us;	/* from the start to the answer */
 	int		 piped;		/* the answer came on the session */
 	struct hc_result err;		/* why there is no answer */
@@ -48,6 +54,12 @@ typedef void	(*dns_xfer_cb)(void *arg, const struct dns_xfer_result *res);
 struct dns_xfer	*dns_xfer_start(struct event_base *,
 		    const struct dns_xfer_conf *, const struct dns_query *,
 		    dns_xfer_cb, void *arg, struct hc_result *err);
+/*
+ * Q in TCP form (a 2-byte length first; the UDP datagram is the rest),
+ * for a check that asks the same query each time: only the id changes.
+ */
+int		 dns_xfer_wire(const struct dns_query *q, uint8_t **wire,
+		    size_t *len);
 /* Free, abandoning the exchange if it is still running. */
 void		 dns_xfer_free(struct dns_xfer *);
 /* Datagrams ignored as not ours. */

@@ -60,10 +60,18 @@ struct hc_service {
 
 typedef void (*hc_change_fn)(struct hc_service *, enum svc_st old);
 
+#define HC_COMMON_MAX	32
+
 struct hc_engine {
 	struct event_base	*base;
 	struct hc_service	*services;
 	hc_change_fn		 on_change;
+	/* libevent's common timeouts, one per duration (hc_timer_add) */
+	struct {
+		uint64_t		 ms;
+		const struct timeval	*tv;
+	}			 common[HC_COMMON_MAX];
+	size_t			 ncommon;
 };
 
 void	 hc_init(struct hc_engine *, struct event_base *, hc_change_fn);
@@ -74,6 +82,13 @@ void	 hc_report(struct hc_check *, const struct hc_result *);
 /* Re-run the state machine of a service (after an operator command). */
 void	 hc_service_eval(struct hc_service *);
 struct hc_service *hc_service_find(struct hc_engine *, const char *);
+
+/*
+ * Add timer EV for MS.  OFTEN: a duration that many timers share (a
+ * check's interval or timeout), which goes in a common-timeout queue.
+ */
+void	 hc_timer_add(struct hc_engine *, struct event *, uint64_t ms,
+	    int often);
 
 uint64_t hc_elapsed_us(const struct hc_check *);
 /* A probe that waited before it started: its RTT counts from now. */

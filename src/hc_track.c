@@ -9,6 +9,7 @@
  * without one lost packet being enough to withdraw a route.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hc_track.h"
@@ -37,6 +38,58 @@ hc_track_init(struct hc_track *t, uint64_t now)
 	snprintf(t->why, sizeof(t->why), "no verdict yet");
 }
 
+void
+hc_track_free(struct hc_track *t)
+{
+	free(t->counts);
+	t->counts = NULL;
+	t->ncounts = 0;
+}
+
+static int
+count_cmp(const struct hc_count *c, enum hc_status s, enum hc_reason r)
+{
+	if (c->status != s)
+		return c->status < s ? -1 : 1;
+	if (c->reason != r)
+		return c->reason < r ? -1 : 1;
+	return 0;
+}
+
+uint64_t
+hc_track_count(const struct hc_track *t, enum hc_status s, enum hc_reason r)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncounts; i++)
+		if (count_cmp(&t->counts[i], s, r) == 0)
+			return t->counts[i].n;
+	return 0;
+}
+
+/* One more result of S and R: a new pair goes in at its sorted place. */
+static void
+count_pair(struct hc_track *t, enum hc_status s, enum hc_reason r)
+{
+	size_t	 i;
+	int	 cmp = 1;
+
+	for (i = 0; i < t->ncounts; i++)
+		if ((cmp = count_cmp(&t->counts[i], s, r)) >= 0)
+			break;
+	if (cmp != 0) {
+		t->counts = xreallocarray(t->counts, t->ncounts + 1,
+		    sizeof(*t->counts));
+		memmove(&t->counts[i + 1], &t->counts[i],
+		    (t->ncounts - i) * sizeof(*t->counts));
+		t->ncounts++;
+		t->counts[i].n = 0;
+		t->counts[i].status = (uint8_t)s;
+		t->counts[i].reason = (uint8_t)r;
+	}
+	t->counts[i].n++;
+}
+
 static void
 count_rtt(struct hc_track *t, uint64_t us)
 {
@@ -53,7 +106,7 @@ count(struct hc_track *t, const struct hc_result *r, uint64_t now)
 {
 	if ((unsigned)r->status < HC_TRACK_NSTATUS &&
 	    (unsigned)r->reason < HC_R_MAX)
-		t->results[r->status][r->reason]++;
+		count_pair(t, r->status, r->reason);
 	t->have_last = 1;
 	t->last = *r;
 	t->last_at = now;

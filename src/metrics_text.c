@@ -148,14 +148,15 @@ check_up(struct evbuffer *out, const struct hc_engine *hc)
 		}
 }
 
-/* Only the status/reason pairs that happened: most cannot. */
+/* Only the status/reason pairs that happened (hc_track.h keeps those). */
 static void
 check_results(struct evbuffer *out, const struct hc_engine *hc)
 {
 	const struct hc_service	*svc;
 	const struct hc_check	*ck;
+	const struct hc_count	*c;
 	struct metrics_label		 l[4];
-	size_t			 i, s, r;
+	size_t			 i, k;
 
 	metrics_family(out, "anycastd_check_results_total", "counter",
 	    "Probe results by status (ok, degraded, fail, maint) and reason.");
@@ -163,18 +164,16 @@ check_results(struct evbuffer *out, const struct hc_engine *hc)
 		for (i = 0; i < svc->nchecks; i++) {
 			ck = svc->checks[i];
 			check_labels(l, ck);
-			for (s = 0; s < HC_TRACK_NSTATUS; s++)
-				for (r = 0; r < HC_R_MAX; r++) {
-					if (ck->track.results[s][r] == 0)
-						continue;
-					l[2] = (struct metrics_label){ "status",
-					    hc_status_name(s) };
-					l[3] = (struct metrics_label){ "reason",
-					    hc_reason_name(r) };
-					metrics_sample_u64(out,
-					    "anycastd_check_results_total", l,
-					    4, ck->track.results[s][r]);
-				}
+			for (k = 0; k < ck->track.ncounts; k++) {
+				c = &ck->track.counts[k];
+				l[2] = (struct metrics_label){ "status",
+				    hc_status_name(c->status) };
+				l[3] = (struct metrics_label){ "reason",
+				    hc_reason_name(c->reason) };
+				metrics_sample_u64(out,
+				    "anycastd_check_results_total", l, 4,
+				    c->n);
+			}
 		}
 }
 

@@ -13,11 +13,22 @@ that a checker which accepts it has missed exactly that defect:
 
 UDP and TCP (RFC 7766 two-byte length framing) on the same ADDR:PORT.
 
+Or it spoofs (SPOOF_MODES, UDP only; TCP queries get no answer): the
+answer is good, with the query's id and question, but comes from where
+the query did not go -- as an off-path spoofer who guessed the port and
+id would send it:
+
+  wrong-port      from ADDR, another port (PORT + 1)
+  wrong-addr      from --from, port PORT
+
+Each spoofed answer is logged ("spoofed N"), so a test knows they came.
+
     hostile.py --listen 192.0.2.53 --port 53 --mode wrong-id
 """
 
 import argparse
 import asyncio
+import socket
 import struct
 
 import dns.flags
@@ -28,6 +39,7 @@ import dns.rdatatype
 import dns.rrset
 
 MODES = ("wrong-id", "wrong-question", "garbage", "short", "qr-clear")
+SPOOF_MODES = ("wrong-port", "wrong-addr")
 OTHER_NAME = dns.name.from_text("other.test.")
 
 
@@ -69,14 +81,28 @@ def spoil(mode, query_wire):
 
 
 class UdpResponder(asyncio.DatagramProtocol):
-    def __init__(self, mode):
+    def __init__(self, mode, spoof_from=None):
         self.mode = mode
         self.transport = None
+        self.spoofed = 0
+        self.spoof_sock = None
+        if spoof_from is not None:
+            self.spoof_sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            self.spoof_sock.bind(spoof_from)
 
     def connection_made(self, transport):
         self.transport = transport
 
     def datagram_received(self, data, addr):
+        if self.spoof_sock is not None:
+            try:
+                answer = good_answer(dns.message.from_wire(data))
+                self.spoof_sock.sendto(answer.to_wire(), addr)
+                self.spoofed += 1
+                print(f"spoofed {self.spoofed}", flush=True)
+            except Exception:
+                pass
+            return
         try:
             self.transport.sendto(spoil(self.mode, data), addr)
         except Exception:               # not a query we can parse: ignore it
@@ -84,6 +110,9 @@ class UdpResponder(asyncio.DatagramProtocol):
 
 
 async def serve_tcp(mode, reader, writer):
+    if mode in SPOOF_MODES:
+        writer.close()
+        return
     try:
         while True:
             (length,) = struct.unpack("!H", await reader.readexactly(2))
@@ -100,12 +129,20 @@ async def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--listen", required=True)
     ap.add_argument("--port", type=int, default=53)
-    ap.add_argument("--mode", required=True, choices=MODES)
+    ap.add_argument("--mode", required=True, choices=MODES + SPOOF_MODES)
+    ap.add_argument("--from", dest="spoof_from",
+                    help="wrong-addr: the address answers come from")
     args = ap.parse_args()
 
+    spoof_from = None
+    if args.mode == "wrong-port":
+        spoof_from = (args.listen, args.port + 1)
+    elif args.mode == "wrong-addr":
+        spoof_from = (args.spoof_from, args.port)
     loop = asyncio.get_running_loop()
-    await loop.create_datagram_endpoint(lambda: UdpResponder(args.mode),
-                                        local_addr=(args.listen, args.port))
+    await loop.create_datagram_endpoint(
+        lambda: UdpResponder(args.mode, spoof_from),
+        local_addr=(args.listen, args.port))
     server = await asyncio.start_server(
         lambda r, w: serve_tcp(args.mode, r, w), args.listen, args.port)
     print(f"hostile ready, mode {args.mode}", flush=True)

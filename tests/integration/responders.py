@@ -3,6 +3,7 @@
 
 import os
 
+import hostile
 import lab
 
 
@@ -51,19 +52,28 @@ class Relay:
 class Hostile:
     """hostile.py on listen:port, answering every query wrongly."""
 
-    def __init__(self, lab_, ns, listen, mode, port=53, name="hostile"):
+    def __init__(self, lab_, ns, listen, mode, port=53, name="hostile",
+                 spoof_from=None):
         self.ns = ns
         self.listen = listen
         self.port = port
         self.mode = mode
         self.proc = ns.spawn(name, [
             lab.PYTHON, lab.HERE / "hostile.py", "--listen", listen,
-            "--port", port, "--mode", mode])
+            "--port", port, "--mode", mode]
+            + (["--from", spoof_from] if spoof_from else []))
         lab.wait_until(self._answers, 10, f"hostile answering on {listen}",
                        interval=0.05)
 
     def _answers(self):
         if not self.proc.alive():
             raise AssertionError(f"hostile exited: {self.proc.log()}")
+        if self.mode in hostile.SPOOF_MODES:
+            # A spoofed answer is no answer to a checking client either.
+            return "hostile ready" in self.proc.log()
         return self.ns.query(self.listen, "example.test", "SOA",
                              port=self.port, timeout=0.5).answer is not None
+
+    def spoofed(self):
+        """How many spoofed answers it has sent."""
+        return self.proc.log().count("spoofed ")

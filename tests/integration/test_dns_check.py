@@ -80,6 +80,8 @@ def test_nsd_killed_is_down_within_fall_interval_timeout(
 
     chk = acd.check("dns", "dns")
     assert chk["state"] == "down" and chk["last"]["status"] == "fail", f"{chk}"
+    # ICMP port unreachable, heard on the shared probe socket.
+    assert chk["last"]["reason"] == "refused", f"{chk}"
     # One log line for the change, with its reason.
     assert re.search(r"dns.*\bup -> down\b", acd.log()), acd.log()
 
@@ -171,3 +173,6 @@ def test_ipv6_service_address_is_up(lab, host_ns, binaries):
 
     server.kill()
     acd.wait_state("dns", "down", FALL * INTERVAL + TIMEOUT + 5)
+    # ICMPv6 port unreachable, heard on the shared probe socket.
+    chk = acd.check("dns", "dns")
+    assert chk["last"]["reason"] == "refused", f"{chk}"

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "check_dns.h"
 #include "dns_window.h"
 #include "hc.h"
 
@@ -55,15 +56,16 @@ check_named(struct hc_engine *e, const char *name)
 }
 
 /* What check_dns.c makes on the first answer, with a sample in it. */
-static struct dns_window *
+static struct dns_check_state *
 give_window(struct hc_check *ck, unsigned cap)
 {
-	struct dns_window *w = xcalloc(1, sizeof(*w));
+	struct dns_check_state *st = xcalloc(1, sizeof(*st));
 
-	dns_window_init(w, cap);
-	dns_window_add(w, 42000);
-	ck->state = w;
-	return w;
+	st->window = xcalloc(1, sizeof(*st->window));
+	dns_window_init(st->window, cap);
+	dns_window_add(st->window, 42000);
+	ck->state = st;
+	return st;
 }
 
 static void
@@ -75,7 +77,7 @@ test_state_follows_check(void **state)
 	struct conf		*c2 = load(P95_CONF("20"));
 	struct conf		*c3 = load(P95_CONF("30"));
 	struct hc_check		*ck, *tcp;
-	struct dns_window	*w;
+	struct dns_check_state	*w;
 
 	(void)state;
 	assert_non_null(base);
@@ -92,7 +94,7 @@ test_state_follows_check(void **state)
 	conf_free(c1);
 	assert_ptr_equal(check_named(&e, "auth"), ck);
 	assert_ptr_equal(ck->state, w);
-	assert_int_equal(w->n, 1);
+	assert_int_equal(w->window->n, 1);
 	assert_ptr_equal(ck->conf, c2->services->checks);
 
 	/* Another window size: a new check, which starts with none; the

@@ -17,6 +17,14 @@ static struct hc_track		track;
 static uint64_t			now;
 
 static int
+teardown(void **state)
+{
+	(void)state;
+	hc_track_free(&track);
+	return 0;
+}
+
+static int
 setup(void **state)
 {
 	(void)state;
@@ -143,6 +151,31 @@ test_rise_into_degraded(void **state)
  * 2): never "degraded 3/2" for a check that rose from down through slow
  * answers, nor "passed 1/3" for one that rose through mixed ones.
  */
+/* Only the pairs seen are kept, in the order of the metrics. */
+static void
+test_pairs_sorted(void **state)
+{
+	struct hc_result r;
+
+	(void)state;
+	assert_int_equal(track.ncounts, 0);
+	memset(&r, 0, sizeof(r));
+	hc_result_set(&r, HC_FAIL, HC_R_REFUSED, "refused");
+	hc_track_apply(&track, &conf, &r, now);
+	feed(HC_OK, 1);
+	feed(HC_FAIL, 0);			/* timeout */
+	feed(HC_FAIL, 0);
+	feed(HC_DEGRADED, 80000);
+	assert_int_equal(track.ncounts, 4);
+	assert_int_equal(track.counts[0].status, HC_OK);
+	assert_int_equal(track.counts[1].status, HC_DEGRADED);
+	assert_int_equal(track.counts[2].reason, HC_R_TIMEOUT);
+	assert_int_equal(track.counts[3].reason, HC_R_REFUSED);
+	assert_int_equal(hc_track_count(&track, HC_FAIL, HC_R_TIMEOUT), 2);
+	assert_int_equal(hc_track_count(&track, HC_FAIL, HC_R_REFUSED), 1);
+	assert_int_equal(hc_track_count(&track, HC_FAIL, HC_R_RCODE), 0);
+}
+
 static void
 test_reason_counts(void **state)
 {
@@ -225,20 +258,23 @@ test_file_check_is_immediate(void **state)
 	assert_int_equal(track.state, HC_STATE_UP);
 }
 
+#define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_rise, setup),
-		cmocka_unit_test_setup(test_fall_with_fast_interval, setup),
-		cmocka_unit_test_setup(test_one_lost_packet_does_not_flap, setup),
-		cmocka_unit_test_setup(test_init_straight_to_down, setup),
-		cmocka_unit_test_setup(test_degraded_hysteresis, setup),
-		cmocka_unit_test_setup(test_rise_into_degraded, setup),
-		cmocka_unit_test_setup(test_reason_counts, setup),
-		cmocka_unit_test_setup(test_rtt_stats, setup),
-		cmocka_unit_test_setup(test_bogus_counted, setup),
-		cmocka_unit_test_setup(test_file_check_is_immediate, setup),
+		T(test_rise),
+		T(test_fall_with_fast_interval),
+		T(test_one_lost_packet_does_not_flap),
+		T(test_init_straight_to_down),
+		T(test_degraded_hysteresis),
+		T(test_rise_into_degraded),
+		T(test_pairs_sorted),
+		T(test_reason_counts),
+		T(test_rtt_stats),
+		T(test_bogus_counted),
+		T(test_file_check_is_immediate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,6 +95,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	hc_track_free(&f->ck.track);
 	conf_free(f->conf);
 	free(f);
 	return 0;
@@ -142,9 +143,9 @@ test_counters_and_buckets(void **state)
 	feed(&f->ck, HC_OK, HC_R_OK, 2000);		/* <= 2.5 ms */
 	feed(&f->ck, HC_DEGRADED, HC_R_LATENCY, 3000000);	/* > 2 s */
 	feed(&f->ck, HC_FAIL, HC_R_TIMEOUT, 0);		/* no RTT */
-	assert_int_equal(t->results[HC_OK][HC_R_OK], 2);
-	assert_int_equal(t->results[HC_DEGRADED][HC_R_LATENCY], 1);
-	assert_int_equal(t->results[HC_FAIL][HC_R_TIMEOUT], 1);
+	assert_int_equal(hc_track_count(t, HC_OK, HC_R_OK), 2);
+	assert_int_equal(hc_track_count(t, HC_DEGRADED, HC_R_LATENCY), 1);
+	assert_int_equal(hc_track_count(t, HC_FAIL, HC_R_TIMEOUT), 1);
 	assert_int_equal(t->rtt_buckets[0], 1);
 	assert_int_equal(t->rtt_buckets[2], 1);
 	assert_int_equal(t->rtt_buckets[HC_TRACK_RTT_BUCKETS], 1);

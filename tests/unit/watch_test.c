@@ -168,6 +168,14 @@ static struct check_conf	conf;
 static struct hc_track		track;
 
 static int
+teardown(void **state)
+{
+	(void)state;
+	hc_track_free(&track);
+	return 0;
+}
+
+static int
 setup(void **state)
 {
 	(void)state;
@@ -219,7 +227,7 @@ test_immediate_on(void **state)
 	assert_int_equal(track.changed_at, 3000);
 	assert_string_equal(track.why, "dns check failed at once: watch "
 	    "process: nsd (pid 1234) exited: killed by SIGKILL");
-	assert_int_equal(track.results[HC_FAIL][HC_R_WATCH_PROCESS], 1);
+	assert_int_equal(hc_track_count(&track, HC_FAIL, HC_R_WATCH_PROCESS), 1);
 	assert_int_equal(track.failures, 1);
 	/* already down: no change */
 	assert_int_equal(watch_fails(), 0);
@@ -259,6 +267,8 @@ test_immediate_off(void **state)
 	    "nsd (pid 1234) exited: killed by SIGKILL");
 }
 
+#define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
 int
 main(void)
 {
@@ -267,9 +277,9 @@ main(void)
 		cmocka_unit_test(test_exit_text),
 		cmocka_unit_test(test_listener_serves),
 		cmocka_unit_test(test_session_query),
-		cmocka_unit_test_setup(test_immediate_on, setup),
-		cmocka_unit_test_setup(test_immediate_from_init, setup),
-		cmocka_unit_test_setup(test_immediate_off, setup),
+		T(test_immediate_on),
+		T(test_immediate_from_init),
+		T(test_immediate_off),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
