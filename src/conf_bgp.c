@@ -458,7 +458,7 @@ kw_draining(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_block(p, conf_attr_kw, &a->draining, "draining", 0);
 }
 
-static const struct keyword announce_kw[] = {
+const struct keyword conf_announce_kw[] = {
 	ATTR_KEYWORDS,
 	{ "degraded", kw_degraded, 0, 0 },
 	{ "draining", kw_draining, 0, 0 },
@@ -494,7 +494,7 @@ conf_kw_announce(struct parser *p, void *ctx, const struct tok *kw)
 	*tail = a;
 	if (conf_peek(p)->type == TOK_SEMI)
 		return conf_semi(p);
-	return conf_block(p, announce_kw, &a->normal, "announce", 0);
+	return conf_block(p, conf_announce_kw, &a->normal, "announce", 0);
 }
 
 /* ---- whole-file rules, equality, freeing ---- */

@@ -58,7 +58,7 @@ kw_watch(struct parser *p, void *ctx, const struct tok *kw)
 }
 
 /* Of a network probe (a descriptor with net), before its own. */
-static const struct keyword net_kw[] = {
+const struct keyword conf_net_kw[] = {
 	{ "server", kw_server, 0, 0 },
 	{ "port", kw_port, 0, 0 },
 	{ "source", kw_source, 0, 0 },
@@ -111,7 +111,7 @@ check_keywords(const struct check_desc *ct, struct keyword *out)
 	size_t n = 0;
 
 	if (ct->net)
-		n = kw_append(out, n, net_kw);
+		n = kw_append(out, n, conf_net_kw);
 	n = kw_append(out, n, ct->keywords[0]);
 	n = kw_append(out, n, ct->keywords[1]);
 	n = kw_append(out, n, conf_every_kw);

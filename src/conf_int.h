@@ -151,13 +151,18 @@ int	 conf_watch_parse(struct parser *, struct check_conf *,
 	    const struct tok *);
 
 /*
- * The tables of the blocks whose scalar rows the printer prints
- * (conf_print_row): the grammar owns them, the printer reads them.
+ * Every block's keyword table (a check type's own are in its descriptor):
+ * the grammar owns them; the printer reads their scalar rows
+ * (conf_print_row), and tests/config/keywords.c lists their keywords
+ * for the man-page test.
  */
-extern const struct keyword conf_every_kw[], conf_probe_kw[];	/* checks */
+extern const struct keyword conf_global_kw[];			/* conf_load.c */
+extern const struct keyword conf_net_kw[], conf_every_kw[],
+	    conf_probe_kw[];					/* conf_checks.c */
 extern const struct keyword conf_service_kw[], conf_damping_kw[];
-extern const struct keyword conf_bgp_kw[], conf_attr_kw[], conf_bfd_kw[];
-extern const struct keyword conf_route_kw[];
+extern const struct keyword conf_bgp_kw[], conf_attr_kw[],
+	    conf_announce_kw[];					/* conf_bgp.c */
+extern const struct keyword conf_bfd_kw[], conf_route_kw[];
 
 /* conf_print.c */
 /*
