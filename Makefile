@@ -103,9 +103,11 @@ config-test: all $(BUILD)/tests/config/keywords
 	scripts/conf-layers $(BUILD)
 	tests/import/run $(BUILD)/anycastd
 
-# The Prometheus alert rules (promtool) and the Grafana dashboard.
-contrib-test:
-	tests/contrib/run
+# The Prometheus alert rules (promtool) and the Grafana dashboard; their
+# metric names are checked against a scrape of the daemon (root: it runs
+# in its own network namespace).
+contrib-test: all
+	tests/contrib/run $(BUILD)/anycastd
 
 integration: all
 	tests/integration/run
