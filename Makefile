@@ -62,6 +62,11 @@ $(BUILD)/anycastctl: $(CTL_OBJS) $(BUILD)/libanycastd.a
 $(BUILD)/tests/unit/%_test: $(BUILD)/tests/unit/%_test.o $(BUILD)/libanycastd.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
+# Every keyword of the parser's tables, for tests/config/man-keywords.
+$(BUILD)/tests/config/keywords: $(BUILD)/tests/config/keywords.o \
+    $(BUILD)/libanycastd.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(TLS_LIBS) $(LDLIBS)
+
 # Unit tests: every tests/unit/*_test.c, each a cmocka program.
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
@@ -92,15 +97,17 @@ fuzz-run: fuzz
 	        2>&1 | tail -n 3; \
 	done
 
-config-test: all
+config-test: all $(BUILD)/tests/config/keywords
 	tests/config/run $(BUILD)/anycastd
-	tests/config/man-keywords .
+	tests/config/man-keywords . $(BUILD)
 	scripts/conf-layers $(BUILD)
 	tests/import/run $(BUILD)/anycastd
 
-# The Prometheus alert rules (promtool) and the Grafana dashboard.
-contrib-test:
-	tests/contrib/run
+# The Prometheus alert rules (promtool) and the Grafana dashboard; their
+# metric names are checked against a scrape of the daemon (root: it runs
+# in its own network namespace).
+contrib-test: all
+	tests/contrib/run $(BUILD)/anycastd
 
 integration: all
 	tests/integration/run

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bfd.h"
+#include "fmt.h"
 #include "log.h"
 
 #define RX_BURST	64	/* packets read per wakeup */
@@ -583,18 +584,6 @@ bfd_watch_session(const struct bfd_watch *w)
 	return &w->peer->s;
 }
 
-/* Milliseconds to the microsecond, printed as such (100.000, never
- * 100.00000000000001), as status.c prints round-trip times. */
-static json_object *
-ms_json(uint64_t us)
-{
-	char text[32];
-
-	snprintf(text, sizeof(text), "%llu.%03llu",
-	    (unsigned long long)(us / 1000), (unsigned long long)(us % 1000));
-	return json_object_new_double_s((double)us / 1000.0, text);
-}
-
 json_object *
 bfd_watch_json(const struct bfd_watch *w)
 {
@@ -612,12 +601,12 @@ bfd_watch_json(const struct bfd_watch *w)
 	ADD("remote_discriminator", json_object_new_int64(s->remote_disc));
 	ADD("multiplier", json_object_new_int(s->mult));
 	ADD("remote_multiplier", json_object_new_int(s->remote_mult));
-	ADD("tx_interval_ms", ms_json(bfd_session_tx_interval(s)));
-	ADD("detect_time_ms", ms_json(bfd_session_detect_time(s)));
-	ADD("desired_min_tx_ms", ms_json(s->desired_min_tx));
-	ADD("required_min_rx_ms", ms_json(s->required_min_rx));
-	ADD("remote_min_tx_ms", ms_json(s->remote_min_tx));
-	ADD("remote_min_rx_ms", ms_json(s->remote_min_rx));
+	ADD("tx_interval_ms", fmt_ms_json(bfd_session_tx_interval(s)));
+	ADD("detect_time_ms", fmt_ms_json(bfd_session_detect_time(s)));
+	ADD("desired_min_tx_ms", fmt_ms_json(s->desired_min_tx));
+	ADD("required_min_rx_ms", fmt_ms_json(s->required_min_rx));
+	ADD("remote_min_tx_ms", fmt_ms_json(s->remote_min_tx));
+	ADD("remote_min_rx_ms", fmt_ms_json(s->remote_min_rx));
 	ADD("diagnostic", json_object_new_string(bfd_diag_name(s->diag)));
 	ADD("last_down", json_object_new_string(p->downs ?
 	    bfd_diag_name(s->last_down_diag) : ""));

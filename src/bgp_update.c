@@ -790,26 +790,32 @@ parse_communities(struct upd_ctx *c, const uint8_t *v, size_t len)
 	return 0;
 }
 
+/* An attribute kept only as its count of UNIT-byte items, of which
+ * RFC 7606 wants a non-zero number. */
+static int
+count_items(struct upd_ctx *c, size_t len, size_t unit, size_t *n,
+    uint32_t flag)
+{
+	if (len == 0 || len % unit != 0)
+		return BGP_ERR_UPD_LENGTH;
+	*n = len / unit;
+	c->u->attrs.has |= flag;
+	return 0;
+}
+
 static int
 parse_cluster(struct upd_ctx *c, const uint8_t *v, size_t len)
 {
-	(void)v;
-	if (len == 0 || len % 4 != 0)			/* 7606 7.10 */
-		return BGP_ERR_UPD_LENGTH;
-	c->u->attrs.ncluster = len / 4;
-	c->u->attrs.has |= BGP_A_CLUSTER_LIST;
-	return 0;
+	(void)v;					/* 7606 7.10 */
+	return count_items(c, len, 4, &c->u->attrs.ncluster,
+	    BGP_A_CLUSTER_LIST);
 }
 
 static int
 parse_extcomm(struct upd_ctx *c, const uint8_t *v, size_t len)
 {
-	(void)v;
-	if (len == 0 || len % 8 != 0)			/* 7606 7.14 */
-		return BGP_ERR_UPD_LENGTH;
-	c->u->attrs.next_comm = len / 8;
-	c->u->attrs.has |= BGP_A_EXT_COMM;
-	return 0;
+	(void)v;					/* 7606 7.14 */
+	return count_items(c, len, 8, &c->u->attrs.next_comm, BGP_A_EXT_COMM);
 }
 
 static int

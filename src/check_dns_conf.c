@@ -764,15 +764,7 @@ check_dns_print(FILE *f, const char *ind, const struct check_conf *ck)
 	fprintf(f, "%squery %s %s %s;\n", ind, d->qname,
 	    dns_wire_type_name(d->qtype, t, sizeof(t)),
 	    dns_wire_class_name(d->qclass, c, sizeof(c)));
-	if (d->tcp)
-		fprintf(f, "%stcp;\n", ind);
-	fprintf(f, "%sedns %s;\n", ind, d->edns ? "on" : "off");
-	if (d->dnssec_ok)
-		fprintf(f, "%sdnssec;\n", ind);
-	if (d->nsid)
-		fprintf(f, "%snsid;\n", ind);
-	if (d->recursion)
-		fprintf(f, "%srecursion;\n", ind);
+	conf_print_rows(f, ind, check_dns_keywords, ck);	/* tcp ... recursion */
 	fprintf(f, "%sexpect rcode", ind);
 	for (rc = 0; rc < 16; rc++)
 		if (d->rcodes & (1u << rc))

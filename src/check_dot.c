@@ -527,14 +527,10 @@ connected(evutil_socket_t fd, short what, void *arg)
 {
 	struct dot_probe	*p = arg;
 	struct hc_result	 res;
-	socklen_t		 len = sizeof(int);
-	int			 err = 0;
 
 	(void)what;
 	memset(&res, 0, sizeof(res));
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1 ||
-	    err != 0) {
-		check_sock_error(err ? err : errno, "connect", &res);
+	if (check_sock_connected(fd, "connect", &res) == -1) {
 		conclude(p, &res);
 		return;
 	}
@@ -582,24 +578,21 @@ dot_start(struct hc_check *ck)
 	struct dot_probe		*p;
 	struct hc_result		 res;
 	struct timeval			 tv = util_tv(ck->conf->timeout);
-	int				 fd;
 
 	memset(&res, 0, sizeof(res));
-	if ((fd = check_sock_open(SOCK_STREAM, &ck->target, c->port,
-	    &c->source, &res)) == -1) {
+	p = xcalloc(1, sizeof(*p));
+	p->ck = ck;
+	p->phase = "connect";
+	if ((p->connecting = check_sock_connect(base, &ck->target, c->port,
+	    &c->source, NULL, connected, p, &res)) == NULL) {
+		free(p);
 		hc_report(ck, &res);
 		return;
 	}
-	p = xcalloc(1, sizeof(*p));
-	p->ck = ck;
-	p->fd = fd;
-	p->phase = "connect";
-	p->connecting = event_new(base, fd, EV_WRITE, connected, p);
-	p->deadline = evtimer_new(base, deadline, p);
-	if (p->connecting == NULL || p->deadline == NULL)
+	p->fd = event_get_fd(p->connecting);
+	if ((p->deadline = evtimer_new(base, deadline, p)) == NULL)
 		fatalx_oom();
 	ck->probe = p;
-	event_add(p->connecting, NULL);
 	evtimer_add(p->deadline, &tv);
 }
 

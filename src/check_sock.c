@@ -5,6 +5,8 @@
  * source port each time, and a connected one, so the kernel drops
  * datagrams from any other source and reports ICMP port unreachable as
  * ECONNREFUSED.  A dns check's UDP queries share sockets (dns_udp.c).
+ * The probes that connect over TCP (the tcp and dot checks, a
+ * tcp-session watch) wait for it alike: check_sock_connect().
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include "check_sock.h"
+#include "log.h"
 
 void
 check_sock_error(int err, const char *what, struct hc_result *res)
@@ -67,4 +70,33 @@ check_sock_open(int type, const struct addr *target, uint16_t port,
 		return -1;
 	}
 	return fd;
+}
+
+struct event *
+check_sock_connect(struct event_base *base, const struct addr *target,
+    uint16_t port, const struct addr *source, const struct timeval *tv,
+    event_callback_fn cb, void *arg, struct hc_result *res)
+{
+	struct event	*ev;
+	int		 fd;
+
+	if ((fd = check_sock_open(SOCK_STREAM, target, port, source, res)) ==
+	    -1)
+		return NULL;
+	if ((ev = event_new(base, fd, EV_WRITE, cb, arg)) == NULL)
+		fatalx_oom();
+	event_add(ev, tv);
+	return ev;
+}
+
+int
+check_sock_connected(int fd, const char *what, struct hc_result *res)
+{
+	socklen_t	len = sizeof(int);
+	int		err = 0;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0)
+		return 0;
+	check_sock_error(err ? err : errno, what, res);
+	return -1;
 }

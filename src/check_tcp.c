@@ -3,7 +3,6 @@
  * The tcp check: a connection to address:port established within the
  * timeout passes.  The connection is closed at once.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,19 +12,14 @@
 #include "conf_int.h"
 #include "hc.h"
 
-struct tcp_probe {
-	int		 fd;
-	struct event	*ev;
-};
-
+/* The probe is the connect's event (check_sock.h); its fd is the socket. */
 static void
 tcp_close(struct hc_check *ck)
 {
-	struct tcp_probe *p = ck->probe;
+	int fd = event_get_fd(ck->probe);
 
-	event_free(p->ev);
-	close(p->fd);
-	free(p);
+	event_free(ck->probe);
+	close(fd);
 	ck->probe = NULL;
 }
 
@@ -34,21 +28,14 @@ tcp_event(evutil_socket_t fd, short what, void *arg)
 {
 	struct hc_check		*ck = arg;
 	struct hc_result	 res;
-	socklen_t		 len = sizeof(int);
-	int			 err = 0;
 	char			 d[32];
 
 	memset(&res, 0, sizeof(res));
 	if (what & EV_TIMEOUT) {
-		res.status = HC_FAIL;
-		res.reason = HC_R_TIMEOUT;
 		util_fmt_duration(ck->conf->timeout, d, sizeof(d));
-		snprintf(res.detail, sizeof(res.detail), "connect: timeout "
+		hc_result_set(&res, HC_FAIL, HC_R_TIMEOUT, "connect: timeout "
 		    "after %s", d);
-	} else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1 ||
-	    err != 0)
-		check_sock_error(err ? err : errno, "connect", &res);
-	else {
+	} else if (check_sock_connected(fd, "connect", &res) == 0) {
 		res.status = HC_OK;
 		res.rtt_us = hc_elapsed_us(ck);
 		snprintf(res.detail, sizeof(res.detail), "connected");
@@ -61,24 +48,14 @@ static void
 tcp_start(struct hc_check *ck)
 {
 	const struct tcp_check_conf	*c = &ck->conf->u.tcp;
-	struct tcp_probe		*p;
 	struct hc_result		 res;
 	struct timeval			 tv = util_tv(ck->conf->timeout);
-	int				 fd;
 
 	memset(&res, 0, sizeof(res));
-	if ((fd = check_sock_open(SOCK_STREAM, &ck->target, c->port,
-	    &c->source, &res)) == -1) {
+	ck->probe = check_sock_connect(ck->svc->engine->base, &ck->target,
+	    c->port, &c->source, &tv, tcp_event, ck, &res);
+	if (ck->probe == NULL)
 		hc_report(ck, &res);
-		return;
-	}
-	p = xcalloc(1, sizeof(*p));
-	p->fd = fd;
-	p->ev = event_new(ck->svc->engine->base, fd, EV_WRITE, tcp_event, ck);
-	if (p->ev == NULL)
-		fatalx_oom();
-	ck->probe = p;
-	event_add(p->ev, &tv);
 }
 
 static void

@@ -63,7 +63,7 @@ kw_authentication(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_semi(p);
 }
 
-static const struct keyword bfd_kw[] = {
+const struct keyword conf_bfd_kw[] = {
 	{ "interval", kw_interval, 0, 0 },
 	{ "multiplier", KW_ROW(.kind = KW_UINT,
 	    .field = KW_FIELD(struct bfd_conf, multiplier), .min = 1,
@@ -89,7 +89,7 @@ conf_bfd_opts(struct parser *p, struct bfd_conf *b, int strict_ok)
 	}
 	if (conf_peek(p)->type != TOK_LBRACE)
 		return 0;
-	return conf_block(p, bfd_kw, b, "bfd", 0) == -1 ? -1 : 1;
+	return conf_block(p, conf_bfd_kw, b, "bfd", 0) == -1 ? -1 : 1;
 }
 
 /* In a bgp block: bfd [strict] { ... } or bfd [strict]; */

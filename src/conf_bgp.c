@@ -135,7 +135,7 @@ kw_bfd(struct parser *p, void *ctx, const struct tok *kw)
 
 #define BGP(m)	KW_FIELD(struct bgp_conf, m)
 
-static const struct keyword bgp_kw[] = {
+const struct keyword conf_bgp_kw[] = {
 	{ "local", KW_ROW(.kind = KW_UINT, .pre = "as",
 	    .field = BGP(local_as), .min = 1, .max = UINT32_MAX) },
 	{ "neighbor", kw_neighbor, 0, 0 },
@@ -148,7 +148,7 @@ static const struct keyword bgp_kw[] = {
 	    .field = BGP(connect_retry), .min = 100) },
 	{ "passive", KW_ROW(.kind = KW_FLAG, .field = BGP(passive)) },
 	{ "multihop", KW_ROW(.kind = KW_UINT, .field = BGP(multihop),
-	    .min = 1, .max = 255) },
+	    .min = 1, .max = 255, .if_set = 1) },
 	{ "ttl-security", KW_ROW(.kind = KW_FLAG,
 	    .field = BGP(ttl_security)) },
 	{ "password", kw_password, 0, 0 },
@@ -215,7 +215,7 @@ conf_kw_bgp(struct parser *p, void *ctx, const struct tok *kw)
 		;
 	*tail = b;
 	c->npeers++;
-	if (conf_block(p, bgp_kw, b, "bgp", 0) == -1)
+	if (conf_block(p, conf_bgp_kw, b, "bgp", 0) == -1)
 		return -1;
 	return bgp_finish(p, b);
 }
@@ -427,11 +427,11 @@ kw_bandwidth(struct parser *p, void *ctx, const struct tok *kw)
 	{ "local-pref", kw_local_pref, 0, 0 }, \
 	{ "prepend", KW_ROW(.kind = KW_UINT, \
 	    .field = KW_FIELD(struct announce_attrs, prepend), .min = 1, \
-	    .max = 16) }, \
+	    .max = 16, .if_set = 1) }, \
 	{ "origin", kw_origin, 0, 0 }, \
 	{ "bandwidth", kw_bandwidth, 0, 0 }
 
-static const struct keyword attr_kw[] = {
+const struct keyword conf_attr_kw[] = {
 	ATTR_KEYWORDS,
 	{ NULL, NULL, 0, 0 }
 };
@@ -446,7 +446,7 @@ kw_degraded(struct parser *p, void *ctx, const struct tok *kw)
 	struct announce_conf *a = ANNOUNCE_OF(ctx);
 
 	(void)kw;
-	return conf_block(p, attr_kw, &a->degraded, "degraded", 0);
+	return conf_block(p, conf_attr_kw, &a->degraded, "degraded", 0);
 }
 
 static int
@@ -455,10 +455,10 @@ kw_draining(struct parser *p, void *ctx, const struct tok *kw)
 	struct announce_conf *a = ANNOUNCE_OF(ctx);
 
 	(void)kw;
-	return conf_block(p, attr_kw, &a->draining, "draining", 0);
+	return conf_block(p, conf_attr_kw, &a->draining, "draining", 0);
 }
 
-static const struct keyword announce_kw[] = {
+const struct keyword conf_announce_kw[] = {
 	ATTR_KEYWORDS,
 	{ "degraded", kw_degraded, 0, 0 },
 	{ "draining", kw_draining, 0, 0 },
@@ -494,7 +494,7 @@ conf_kw_announce(struct parser *p, void *ctx, const struct tok *kw)
 	*tail = a;
 	if (conf_peek(p)->type == TOK_SEMI)
 		return conf_semi(p);
-	return conf_block(p, announce_kw, &a->normal, "announce", 0);
+	return conf_block(p, conf_announce_kw, &a->normal, "announce", 0);
 }
 
 /* ---- whole-file rules, equality, freeing ---- */

@@ -58,7 +58,7 @@ kw_watch(struct parser *p, void *ctx, const struct tok *kw)
 }
 
 /* Of a network probe (a descriptor with net), before its own. */
-static const struct keyword net_kw[] = {
+const struct keyword conf_net_kw[] = {
 	{ "server", kw_server, 0, 0 },
 	{ "port", kw_port, 0, 0 },
 	{ "source", kw_source, 0, 0 },
@@ -66,14 +66,14 @@ static const struct keyword net_kw[] = {
 };
 
 /* Of every check, after the type's own. */
-static const struct keyword every_kw[] = {
+const struct keyword conf_every_kw[] = {
 	{ "interval", KW_ROW(.kind = KW_DURATION, .field = KW_CHECK(interval),
 	    .min = 10) },
 	{ NULL, NULL, 0, 0 }
 };
 
 /* Of every check but a maintenance flag (CT_MAINT). */
-static const struct keyword probe_kw[] = {
+const struct keyword conf_probe_kw[] = {
 	{ "fast-interval", KW_ROW(.kind = KW_DURATION,
 	    .field = KW_CHECK(fast_interval), .min = 10) },
 	{ "timeout", KW_ROW(.kind = KW_DURATION, .field = KW_CHECK(timeout),
@@ -111,12 +111,12 @@ check_keywords(const struct check_desc *ct, struct keyword *out)
 	size_t n = 0;
 
 	if (ct->net)
-		n = kw_append(out, n, net_kw);
+		n = kw_append(out, n, conf_net_kw);
 	n = kw_append(out, n, ct->keywords[0]);
 	n = kw_append(out, n, ct->keywords[1]);
-	n = kw_append(out, n, every_kw);
+	n = kw_append(out, n, conf_every_kw);
 	if (!(ct->flags & CT_MAINT))
-		n = kw_append(out, n, probe_kw);
+		n = kw_append(out, n, conf_probe_kw);
 	memset(&out[n], 0, sizeof(out[n]));
 }
 

@@ -150,7 +150,31 @@ int	 conf_bfd_arg(struct parser *, struct bfd_conf *);
 int	 conf_watch_parse(struct parser *, struct check_conf *,
 	    const struct tok *);
 
+/*
+ * Every block's keyword table (a check type's own are in its descriptor):
+ * the grammar owns them; the printer reads their scalar rows
+ * (conf_print_row), and tests/config/keywords.c lists their keywords
+ * for the man-page test.
+ */
+extern const struct keyword conf_global_kw[];			/* conf_load.c */
+extern const struct keyword conf_net_kw[], conf_every_kw[],
+	    conf_probe_kw[];					/* conf_checks.c */
+extern const struct keyword conf_service_kw[], conf_damping_kw[];
+extern const struct keyword conf_bgp_kw[], conf_attr_kw[],
+	    conf_announce_kw[];					/* conf_bgp.c */
+extern const struct keyword conf_bfd_kw[], conf_route_kw[];
+
 /* conf_print.c */
+/*
+ * Scalar rows as they read: "IND NAME [PRE] VALUE;\n" from the field
+ * in BASE (the check for a KW_CHECK row); a flag only when set, a row
+ * with if_set only when not 0.  conf_print_row prints the row NAME of
+ * TABLE, conf_print_rows every row of TABLE in its order.
+ */
+void	 conf_print_row(FILE *, const char *ind, const struct keyword *,
+	    const char *name, const void *base);
+void	 conf_print_rows(FILE *, const char *ind, const struct keyword *,
+	    const void *base);
 void	 conf_print_check(FILE *, const struct check_conf *, const char *);
 /* "IND<word> ADDR;\n" unless ADDR is unset; "IND<word> DURATION;\n". */
 void	 conf_print_addr(FILE *, const char *ind, const char *,

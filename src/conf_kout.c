@@ -195,7 +195,7 @@ kw_dev(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_semi(p);
 }
 
-static const struct keyword route_kw[] = {
+const struct keyword conf_route_kw[] = {
 	{ "via", kw_via, 1, 0 },
 	{ "dev", kw_dev, 0, 0 },
 	{ "table", kw_table, 0, 0 },
@@ -216,7 +216,7 @@ conf_kw_route(struct parser *p, void *ctx, const struct tok *kw)
 	r->present = 1;
 	r->pos = kw->pos;
 	r->table = 254;		/* main */
-	if (conf_block(p, route_kw, svc, "route", 0) == -1)
+	if (conf_block(p, conf_route_kw, svc, "route", 0) == -1)
 		return -1;
 	if (r->nvias && r->dev[0])
 		return conf_error(p, &kw->pos, "route: 'dev' alone is for a "

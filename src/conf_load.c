@@ -214,7 +214,7 @@ kw_kernel(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_semi(p);
 }
 
-static const struct keyword global_kw[] = {
+const struct keyword conf_global_kw[] = {
 	{ "router-id", kw_router_id, 0, 0 },
 	{ "control", kw_control, 1, 0 },
 	{ "log", kw_log, 1, 0 },
@@ -241,7 +241,7 @@ conf_load_buffer(const char *name, const char *buf, size_t len, char *err,
 	conf_add_file(p.conf, name);
 	lex_init(&p.lexers[0], conf_last_file(p.conf), buf, len);
 	p.depth = 1;
-	rv = conf_statements(&p, global_kw, p.conf);
+	rv = conf_statements(&p, conf_global_kw, p.conf);
 	if (rv == 0)
 		rv = conf_validate(&p, p.conf);
 	for (i = 1; i < INCLUDE_DEPTH; i++)

@@ -7,6 +7,7 @@
  */
 #include <netinet/in.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "conf_int.h"
 
@@ -51,6 +52,59 @@ conf_print_addr(FILE *f, const char *ind, const char *kw, const struct addr *a)
 		    util_fmt_addr(a, buf, sizeof(buf)));
 }
 
+static void
+print_row(FILE *f, const char *ind, const struct keyword *k, const void *base)
+{
+	const struct kw_scalar	*r = k->scalar;
+	uint64_t		 v = conf_row_get(r, base);
+	char			 buf[32];
+
+	if ((r->kind == KW_FLAG || r->if_set) && v == 0)
+		return;
+	fprintf(f, "%s%s%s%s", ind, k->name, r->pre ? " " : "",
+	    r->pre ? r->pre : "");
+	switch (r->kind) {
+	case KW_UINT:
+		fprintf(f, " %llu", (unsigned long long)v);
+		break;
+	case KW_DURATION:
+		util_fmt_duration(v, buf, sizeof(buf));
+		fprintf(f, " %s", buf);
+		break;
+	case KW_ONOFF:
+		fprintf(f, " %s", v ? "on" : "off");
+		break;
+	case KW_FLAG:
+		break;
+	}
+	fprintf(f, ";\n");
+}
+
+void
+conf_print_row(FILE *f, const char *ind, const struct keyword *table,
+    const char *name, const void *base)
+{
+	const struct keyword *k;
+
+	for (k = table; k->name; k++)
+		if (k->scalar && strcmp(k->name, name) == 0) {
+			print_row(f, ind, k, base);
+			return;
+		}
+	fatal("the printer asks for \"%s\", not a scalar row", name);
+}
+
+void
+conf_print_rows(FILE *f, const char *ind, const struct keyword *table,
+    const void *base)
+{
+	const struct keyword *k;
+
+	for (k = table; k->name; k++)
+		if (k->scalar)
+			print_row(f, ind, k, base);
+}
+
 /* server, port and source of a network probe, before its own settings. */
 static void
 print_net(FILE *f, const char *ind, const struct check_conf *ck)
@@ -92,8 +146,7 @@ print_watches(FILE *f, const struct check_conf *ck, const char *ind)
 		}
 	}
 	if (ck->watches)
-		fprintf(f, "%simmediate %s;\n", ind, ck->immediate ? "on" :
-		    "off");
+		conf_print_row(f, ind, conf_probe_kw, "immediate", ck);
 }
 
 void
@@ -119,13 +172,12 @@ conf_print_check_body(FILE *f, const struct check_conf *ck, const char *ind0)
 	if (ct->print)
 		ct->print(f, ind, ck);
 	print_watches(f, ck, ind);
-	conf_print_duration(f, ind, "interval", ck->interval);
+	conf_print_rows(f, ind, conf_every_kw, ck);
 	if (!(ct->flags & CT_MAINT)) {
-		conf_print_duration(f, ind, "fast-interval",
-		    ck->fast_interval);
-		conf_print_duration(f, ind, "timeout", ck->timeout);
-		fprintf(f, "%srise %u;\n%sfall %u;\n", ind, ck->rise, ind,
-		    ck->fall);
+		conf_print_row(f, ind, conf_probe_kw, "fast-interval", ck);
+		conf_print_row(f, ind, conf_probe_kw, "timeout", ck);
+		conf_print_row(f, ind, conf_probe_kw, "rise", ck);
+		conf_print_row(f, ind, conf_probe_kw, "fall", ck);
 	}
 	fprintf(f, "%s}", ind0);
 }
@@ -149,17 +201,13 @@ conf_print_service_head(FILE *f, const struct service_conf *s)
 	fprintf(f, ";\n");
 	conf_print_duration(f, "\t", "delay up", s->delay_up);
 	conf_print_duration(f, "\t", "delay down", s->delay_down);
-	conf_print_duration(f, "\t", "drain time", s->drain_time);
+	conf_print_row(f, "\t", conf_service_kw, "drain", s);
 	if (d->enabled) {
-		fprintf(f, "\tdamping {\n\t\tpenalty %u;\n", d->penalty);
-		conf_print_duration(f, "\t\t", "half-life", d->half_life);
-		fprintf(f, "\t\tsuppress %u;\n\t\treuse %u;\n", d->suppress,
-		    d->reuse);
-		conf_print_duration(f, "\t\t", "max-suppress", d->max_suppress);
+		fprintf(f, "\tdamping {\n");
+		conf_print_rows(f, "\t\t", conf_damping_kw, d);
 		fprintf(f, "\t}\n");
 	}
-	if (s->protect_last)
-		fprintf(f, "\tprotect last;\n");
+	conf_print_row(f, "\t", conf_service_kw, "protect", s);
 	if (s->hook) {
 		fprintf(f, "\thook");
 		conf_print_argv(f, s->hook);
@@ -208,8 +256,9 @@ print_kout(FILE *f, const struct service_conf *svc)
 		print_via(f, svc, i);
 	if (r->nvias == 0)
 		fprintf(f, "\t\tdev %s;\n", r->dev);
-	fprintf(f, "\t\ttable %u;\n\t\tmetric %u;\n\t}\n", r->table,
-	    r->metric);
+	fprintf(f, "\t\ttable %u;\n", r->table);
+	conf_print_row(f, "\t\t", conf_route_kw, "metric", svc);
+	fprintf(f, "\t}\n");
 }
 
 void
@@ -287,8 +336,7 @@ print_attrs(FILE *f, const char *ind, const struct announce_attrs *a)
 
 	if (a->origin >= 0)
 		fprintf(f, "%sorigin %s;\n", ind, origins[a->origin]);
-	if (a->prepend)
-		fprintf(f, "%sprepend %u;\n", ind, a->prepend);
+	conf_print_row(f, ind, conf_attr_kw, "prepend", a);
 	if (a->has_med)
 		fprintf(f, "%smed %u;\n", ind, a->med);
 	if (a->has_local_pref)
@@ -348,20 +396,18 @@ conf_print_bgp(FILE *f, const struct bgp_conf *b)
 {
 	char buf[64];
 
-	fprintf(f, "\nbgp %s {\n\tlocal as %u;\n", b->name, b->local_as);
+	fprintf(f, "\nbgp %s {\n", b->name);
+	conf_print_row(f, "\t", conf_bgp_kw, "local", b);
 	fprintf(f, "\tneighbor %s as %u;\n", util_fmt_addr(&b->neighbor, buf,
 	    sizeof(buf)), b->remote_as);
-	fprintf(f, "\tport %u;\n", b->port);
+	conf_print_row(f, "\t", conf_bgp_kw, "port", b);
 	conf_print_addr(f, "\t", "source", &b->source);
 	conf_print_addr(f, "\t", "router-id", &b->router_id);
 	conf_print_duration(f, "\t", "hold time", b->hold_time);
-	conf_print_duration(f, "\t", "connect retry", b->connect_retry);
-	if (b->passive)
-		fprintf(f, "\tpassive;\n");
-	if (b->multihop)
-		fprintf(f, "\tmultihop %u;\n", b->multihop);
-	if (b->ttl_security)
-		fprintf(f, "\tttl-security;\n");
+	conf_print_row(f, "\t", conf_bgp_kw, "connect", b);
+	conf_print_row(f, "\t", conf_bgp_kw, "passive", b);
+	conf_print_row(f, "\t", conf_bgp_kw, "multihop", b);
+	conf_print_row(f, "\t", conf_bgp_kw, "ttl-security", b);
 	if (b->password) {
 		fprintf(f, "\tpassword ");
 		conf_print_string(f, b->password);
@@ -388,8 +434,10 @@ conf_print_bfd(FILE *f, const char *ind, const struct bfd_conf *b)
 	if (!b->enabled)
 		return;
 	util_fmt_duration(b->interval, buf, sizeof(buf));
-	fprintf(f, "bfd%s {\n%s\tinterval %s;\n%s\tmultiplier %u;\n",
-	    b->strict ? " strict" : "", ind, buf, ind, b->multiplier);
+	fprintf(f, "bfd%s {\n%s\tinterval %s;\n", b->strict ? " strict" : "",
+	    ind, buf);
+	snprintf(buf, sizeof(buf), "%s\t", ind);
+	conf_print_row(f, buf, conf_bfd_kw, "multiplier", b);
 	if (b->auth)
 		fprintf(f, "%s\tauthentication %s key-id %u password \"%s\";\n",
 		    ind, b->auth == 4 ? "keyed-sha1" : "meticulous-keyed-sha1",

@@ -13,7 +13,7 @@
 
 #define DAMPING(m)	KW_FIELD(struct damping_conf, m)
 
-static const struct keyword damping_kw[] = {
+const struct keyword conf_damping_kw[] = {
 	{ "penalty", KW_ROW(.kind = KW_UINT, .field = DAMPING(penalty),
 	    .min = 1, .max = 100000) },
 	{ "half-life", KW_ROW(.kind = KW_DURATION,
@@ -167,7 +167,7 @@ kw_damping(struct parser *p, void *ctx, const struct tok *kw)
 	struct damping_conf *d = &((struct service_conf *)ctx)->damping;
 
 	d->enabled = 1;
-	if (conf_block(p, damping_kw, d, "damping", 0) == -1)
+	if (conf_block(p, conf_damping_kw, d, "damping", 0) == -1)
 		return -1;
 	if (d->reuse >= d->suppress)
 		return conf_error(p, &kw->pos, "damping: reuse (%u) must be "
@@ -183,7 +183,7 @@ kw_hook(struct parser *p, void *ctx, const struct tok *kw)
 	    "a program and its arguments, each in quotes");
 }
 
-static const struct keyword service_kw[] = {
+const struct keyword conf_service_kw[] = {
 	{ "prefix", kw_prefix, 1, 0 },
 	{ "combine", kw_combine, 0, 0 },
 	{ "delay", kw_delay, 1, 0 },
@@ -229,7 +229,7 @@ conf_kw_service(struct parser *p, void *ctx, const struct tok *kw)
 		;
 	*tail = svc;
 	c->nservices++;
-	if (conf_block(p, service_kw, svc, "service", 0) == -1)
+	if (conf_block(p, conf_service_kw, svc, "service", 0) == -1)
 		return -1;
 	return conf_service_finish(p, svc);
 }

@@ -204,13 +204,13 @@ tcp_judge(struct dns_xfer *x, const uint8_t *msg, size_t len)
 static void
 tcp_write(struct dns_xfer *x)
 {
-	socklen_t	 len = sizeof(int);
-	int		 err = 0;
-	ssize_t		 n;
+	struct hc_result	 res;
+	ssize_t			 n;
 
-	if (x->sent == 0 && (getsockopt(x->fd, SOL_SOCKET, SO_ERROR, &err,
-	    &len) == -1 || err)) {
-		complete_errno(x, err ? err : errno, "tcp connect");
+	memset(&res, 0, sizeof(res));
+	if (x->sent == 0 && check_sock_connected(x->fd, "tcp connect",
+	    &res) == -1) {
+		complete(x, NULL, 0, &res);
 		return;
 	}
 	n = send(x->fd, x->query + x->sent, x->qlen - x->sent, MSG_NOSIGNAL);

@@ -2,7 +2,8 @@
 /*
  * Values written for people.  Log lines are read by operators in a hurry:
  * "capabilities 0x1000" and "draining for 9987ms" make them reach for a
- * header file or a calculator.
+ * header file or a calculator.  And the milliseconds of the control
+ * socket's JSON (status.c, bfd.c), printed as they were measured.
  */
 #include <stdio.h>
 #include <string.h>
@@ -66,4 +67,16 @@ fmt_duration(uint64_t ms, char *buf, size_t len)
 	}
 	/* Whole seconds from here on: 9987 ms is "10s", not "9987ms". */
 	util_fmt_duration((ms + 500) / 1000 * 1000, buf, len);
+}
+
+/* The number and the text it is printed as, which json-c would otherwise
+ * print with all the digits of the double. */
+json_object *
+fmt_ms_json(uint64_t us)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%llu.%03llu",
+	    (unsigned long long)(us / 1000), (unsigned long long)(us % 1000));
+	return json_object_new_double_s((double)us / 1000.0, text);
 }

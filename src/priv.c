@@ -294,6 +294,25 @@ copy_user(struct priv_user *to, const struct priv_user *from)
 }
 
 /*
+ * The capabilities EFF and PRM, and with EXEC (checks and hooks run as
+ * that other user) CAP_SETUID and CAP_SETGID limited to becoming it.
+ */
+static int
+caps_apply(unsigned long long eff, unsigned long long prm,
+    const struct priv_user *exec, char *err, size_t errlen)
+{
+	if (caps_set(eff, prm) == -1) {
+		snprintf(err, errlen, "capset: %s", strerror(errno));
+		return -1;
+	}
+	if (exec != NULL && priv_setid_filter(exec->uid, exec->gid,
+	    exec->ngroups) == -1)
+		log_warn("cannot limit CAP_SETUID and CAP_SETGID to exec user "
+		    "%s with seccomp: %s", exec->name, strerror(errno));
+	return 0;
+}
+
+/*
  * Not root to begin with (systemd's User=): only shed capabilities.  When
  * checks and hooks run as another user, CAP_SETUID and CAP_SETGID stay
  * permitted for them (given by the unit, limited by seccomp to the exec
@@ -326,14 +345,9 @@ shed_only(const struct priv_user *user, const struct priv_user *exec,
 	}
 	if (other)
 		keep |= CAPBIT(CAP_KILL);
-	if (caps_set(eff & keep, prm & (keep | (other ? setid : 0))) == -1) {
-		snprintf(err, errlen, "capset: %s", strerror(errno));
+	if (caps_apply(eff & keep, prm & (keep | (other ? setid : 0)),
+	    other ? exec : NULL, err, errlen) == -1)
 		return -1;
-	}
-	if (other && priv_setid_filter(exec->uid, exec->gid, exec->ngroups)
-	    == -1)
-		log_warn("cannot limit CAP_SETUID and CAP_SETGID to exec user "
-		    "%s with seccomp: %s", exec->name, strerror(errno));
 	fmt_caps(eff & keep, names, sizeof(names));
 	log_info("started unprivileged as uid %u, capabilities %s%s",
 	    (unsigned)geteuid(), names, other ? ", checks and hooks as "
@@ -414,14 +428,8 @@ priv_drop(const struct conf *c, const struct priv_user *user,
 		    "CAP_SETGID stay permitted for children", exec->name,
 		    user->name);
 	}
-	if (caps_set(keep, prm) == -1) {
-		snprintf(err, errlen, "capset: %s", strerror(errno));
+	if (caps_apply(keep, prm, other ? exec : NULL, err, errlen) == -1)
 		return -1;
-	}
-	if (other && priv_setid_filter(exec->uid, exec->gid, exec->ngroups)
-	    == -1)
-		log_warn("cannot limit CAP_SETUID and CAP_SETGID to exec user "
-		    "%s with seccomp: %s", exec->name, strerror(errno));
 	if (setuid(0) != -1)	/* the drop must be irreversible */
 		fatal("could become root again after dropping privileges");
 	fmt_caps(keep, names, sizeof(names));

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "fmt.h"
 #include "history.h"
 #include "output.h"
 #include "proc.h"
@@ -16,18 +17,6 @@ static json_object *
 ms_ago(uint64_t now, uint64_t then)
 {
 	return json_object_new_int64((int64_t)(now >= then ? now - then : 0));
-}
-
-/* Milliseconds to the microsecond, printed as such: 0.258, never
- * 0.25800000000000001. */
-static json_object *
-rtt(uint64_t us)
-{
-	char text[32];
-
-	snprintf(text, sizeof(text), "%llu.%03llu",
-	    (unsigned long long)(us / 1000), (unsigned long long)(us % 1000));
-	return json_object_new_double_s((double)us / 1000.0, text);
 }
 
 /* A monotonic instant as UTC wall-clock time, ISO 8601. */
@@ -157,7 +146,7 @@ last_json(const struct hc_track *t, uint64_t now)
 	json_object_object_add(o, "detail",
 	    json_object_new_string(t->last.detail));
 	json_object_object_add(o, "rtt_ms", t->last.rtt_us ?
-	    rtt(t->last.rtt_us) : NULL);
+	    fmt_ms_json(t->last.rtt_us) : NULL);
 	json_object_object_add(o, "ago_ms", ms_ago(now, t->last_at));
 	return o;
 }
@@ -170,10 +159,11 @@ rtt_json(const struct hc_track *t)
 	if (t->rtt_n == 0)
 		return NULL;
 	o = json_object_new_object();
-	json_object_object_add(o, "last", rtt(t->rtt_last_us));
-	json_object_object_add(o, "min", rtt(t->rtt_min_us));
-	json_object_object_add(o, "avg", rtt(t->rtt_sum_us / t->rtt_n));
-	json_object_object_add(o, "max", rtt(t->rtt_max_us));
+	json_object_object_add(o, "last", fmt_ms_json(t->rtt_last_us));
+	json_object_object_add(o, "min", fmt_ms_json(t->rtt_min_us));
+	json_object_object_add(o, "avg",
+	    fmt_ms_json(t->rtt_sum_us / t->rtt_n));
+	json_object_object_add(o, "max", fmt_ms_json(t->rtt_max_us));
 	return o;
 }
 

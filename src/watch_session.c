@@ -256,15 +256,13 @@ sess_connect(struct wsess *s)
 
 	memset(&res, 0, sizeof(res));
 	s->st = S_CONNECTING;
-	if ((s->fd = check_sock_open(SOCK_STREAM, watch_target(s->w),
-	    watch_port(s->w), &c->u.dns.source, &res)) == -1) {
+	if ((s->ev = check_sock_connect(s->w->base, watch_target(s->w),
+	    watch_port(s->w), &c->u.dns.source, &tv, sock_cb, s, &res)) ==
+	    NULL) {
 		sess_failed(s, res.detail);
 		return;
 	}
-	if ((s->ev = event_new(s->w->base, s->fd, EV_WRITE, sock_cb, s)) ==
-	    NULL)
-		fatalx_oom();
-	event_add(s->ev, &tv);
+	s->fd = event_get_fd(s->ev);
 }
 
 static void
