@@ -261,7 +261,7 @@ hc_track_fail_now(struct hc_track *t, const struct check_conf *c,
 uint64_t
 hc_track_next_due(uint64_t due, uint64_t delay, uint64_t now)
 {
-	return due + delay > now ? due + delay : now + delay;
+	return due + delay >= now + delay / 2 ? due + delay : now + delay;
 }
 
 uint64_t

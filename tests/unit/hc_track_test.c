@@ -274,6 +274,11 @@ test_next_due_keeps_the_phase(void **state)
 	 * at once, but 100 ms after the timeout. */
 	assert_int_equal(hc_track_next_due(1000, 100, 1200), 1300);
 	assert_int_equal(hc_track_next_due(1000, 100, 1100), 1200);
+	/* Less than half a delay left: a delay after the end. */
+	assert_int_equal(hc_track_next_due(1000, 100, 1060), 1160);
+	/* A timeout as long as the interval, its timer a little early by
+	 * another clock: still not back to back. */
+	assert_int_equal(hc_track_next_due(1000, 300, 1297), 1597);
 }
 
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
