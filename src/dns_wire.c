@@ -4,8 +4,9 @@
  * one answer.  Everything on the wire goes through ldns (RFC 1035 4.1
  * message format, RFC 6891 EDNS(0) OPT record, RFC 5001 NSID option);
  * this file never walks DNS bytes by hand.  The functions are pure: no
- * sockets, no clock, no globals, so the unit tests and the fuzzer call
- * them directly.
+ * sockets, no clock, and one global, the last answer parsed (which no
+ * caller can tell from parsing again), so the unit tests and the fuzzer
+ * call them directly.
  *
  * The judge answers two questions in order.  First: is this message an
  * answer to our query at all (parsable, QR set, opcode QUERY, same id,
@@ -161,6 +162,45 @@ add_edns(ldns_pkt *pkt, const struct dns_query *q)
 	return 0;
 }
 
+/*
+ * The last answer parsed, kept with its bytes.  An answer on a shared
+ * socket is parsed to know whose it is (dns_wire_classify) and judged
+ * right after (dns_wire_judge), and ldns's parse, which allocates every
+ * record, was most of the CPU the judging took (bench/findings.md).
+ * Found again by its content, never by where it lies, so another message
+ * in the same buffer is parsed anew.  At most one message is held (up to
+ * 64 KB, after a large one over TCP).
+ */
+static struct {
+	uint8_t		*wire;
+	size_t		 len, size;
+	ldns_pkt	*pkt;
+} last;
+
+/* ANSWER parsed, owned here until the next call; NULL with ST set. */
+static ldns_pkt *
+parse(const uint8_t *answer, size_t len, ldns_status *st)
+{
+	ldns_pkt *pkt = NULL;
+
+	*st = LDNS_STATUS_OK;
+	if (last.pkt != NULL && last.len == len &&
+	    memcmp(last.wire, answer, len) == 0)
+		return last.pkt;
+	if ((*st = ldns_wire2pkt(&pkt, answer, len)) != LDNS_STATUS_OK)
+		return NULL;
+	ldns_pkt_free(last.pkt);
+	if (last.size < len) {
+		free(last.wire);
+		last.wire = xmalloc(len);
+		last.size = len;
+	}
+	memcpy(last.wire, answer, len);
+	last.len = len;
+	last.pkt = pkt;
+	return pkt;
+}
+
 void
 dns_wire_judge(const uint8_t *answer, size_t len,
     const struct dns_query *q, const struct dns_expect *e,
@@ -180,8 +220,7 @@ dns_wire_judge(const uint8_t *answer, size_t len,
 		hc_result_set(res, HC_FAIL, HC_R_BOGUS_QUESTION, "no query");
 		return;
 	}
-	if (answer == NULL || (st = ldns_wire2pkt(&pkt, answer, len)) !=
-	    LDNS_STATUS_OK) {
+	if (answer == NULL || (pkt = parse(answer, len, &st)) == NULL) {
 		const char *why = answer == NULL ? "no data" :
 		    ldns_get_errorstr_by_id(st);
 
@@ -199,7 +238,6 @@ dns_wire_judge(const uint8_t *answer, size_t len,
 		} else
 			(void)judge_health(pkt, e, res);
 	}
-	ldns_pkt_free(pkt);
 }
 
 enum dns_wire_class
@@ -214,7 +252,7 @@ dns_wire_classify(const uint8_t *answer, size_t len,
 		hc_result_set(res, HC_FAIL, HC_R_MALFORMED, "malformed: no data");
 		return c;
 	}
-	if ((st = ldns_wire2pkt(&pkt, answer, len)) != LDNS_STATUS_OK) {
+	if ((pkt = parse(answer, len, &st)) == NULL) {
 		const char *why = ldns_get_errorstr_by_id(st);
 
 		hc_result_set(res, HC_FAIL, HC_R_MALFORMED, "malformed: %s",
@@ -227,7 +265,6 @@ dns_wire_classify(const uint8_t *answer, size_t len,
 		    c == DNS_WIRE_OURS ? HC_R_OK : HC_R_TRUNCATED, "%s",
 		    c == DNS_WIRE_OURS ? "answer" : "truncated (TC bit set)");
 	}
-	ldns_pkt_free(pkt);
 	return c;
 }
 

@@ -44,10 +44,11 @@ struct dns_xfer {
 	struct dns_udp_user	 uu;		/* on a shared UDP socket */
 	struct dns_query	 q;
 	char			*qname;		/* q.qname points here */
+	size_t			 qname_size;
 	int			 fd;
 	struct event		*io;
 	uint8_t			*query;		/* TCP form: 2-byte length first */
-	size_t			 qlen;
+	size_t			 qlen, query_size;
 	size_t			 sent;
 	uint8_t			*buf;
 	size_t			 have;
@@ -82,15 +83,66 @@ xfer_close(struct dns_xfer *x)
 	x->sent = 0;
 }
 
+/*
+ * Exchanges that ended, kept with their name and query buffers for the
+ * next ones, as check_dns.c keeps its probes (and for the same reason:
+ * malloc's share of the CPU at 10,000 checks a second); at most
+ * XFERS_KEPT, more than are in flight at that rate.  A TCP exchange's
+ * 64 KB buffer is not kept.
+ */
+#define XFERS_KEPT	64
+
+static struct dns_xfer	*xfers_kept[XFERS_KEPT];
+static size_t		 nxfers_kept;
+
+static struct dns_xfer *
+xfer_new(void)
+{
+	struct dns_xfer	*x;
+	char		*qname;
+	uint8_t		*query;
+	size_t		 qname_size, query_size;
+
+	if (nxfers_kept == 0)
+		return xcalloc(1, sizeof(*x));
+	x = xfers_kept[--nxfers_kept];
+	qname = x->qname;
+	qname_size = x->qname_size;
+	query = x->query;
+	query_size = x->query_size;
+	memset(x, 0, sizeof(*x));
+	x->qname = qname;
+	x->qname_size = qname_size;
+	x->query = query;
+	x->query_size = query_size;
+	return x;
+}
+
+/* BUF, or a new one when it holds fewer than WANT bytes (*SIZE). */
+static void *
+reserve(void *buf, size_t *size, size_t want)
+{
+	if (*size >= want)
+		return buf;
+	free(buf);
+	*size = want;
+	return xmalloc(want);
+}
+
 void
 dns_xfer_free(struct dns_xfer *x)
 {
 	if (x == NULL)
 		return;
 	xfer_close(x);
+	free(x->buf);
+	x->buf = NULL;
+	if (nxfers_kept < XFERS_KEPT) {
+		xfers_kept[nxfers_kept++] = x;
+		return;
+	}
 	free(x->qname);
 	free(x->query);
-	free(x->buf);
 	free(x);
 }
 
@@ -297,14 +349,24 @@ static int
 build(struct dns_xfer *x, const struct dns_query *q, const uint8_t *wire,
     size_t wlen)
 {
+	size_t n = strlen(q->qname) + 1;
+
 	x->q = *q;
-	x->qname = xstrdup(q->qname);
+	x->qname = reserve(x->qname, &x->qname_size, n);
+	memcpy(x->qname, q->qname, n);
 	x->q.qname = x->qname;
-	if (wire == NULL)
-		return dns_xfer_wire(&x->q, &x->query, &x->qlen);
+	if (wire == NULL) {
+		free(x->query);
+		x->query = NULL;
+		x->query_size = 0;
+		if (dns_xfer_wire(&x->q, &x->query, &x->qlen) == -1)
+			return -1;
+		x->query_size = x->qlen;
+		return 0;
+	}
 	if (wlen < 4)
 		return -1;
-	x->query = xmalloc(wlen);
+	x->query = reserve(x->query, &x->query_size, wlen);
 	memcpy(x->query, wire, wlen);
 	x->query[2] = (uint8_t)(q->id >> 8);
 	x->query[3] = (uint8_t)q->id;
@@ -375,7 +437,7 @@ dns_xfer_start(struct event_base *base, const struct dns_xfer_conf *c,
     const struct dns_query *q, dns_xfer_cb cb, void *arg,
     struct hc_result *err)
 {
-	struct dns_xfer *x = xcalloc(1, sizeof(*x));
+	struct dns_xfer *x = xfer_new();
 
 	x->base = base;
 	x->fd = -1;

@@ -59,12 +59,11 @@ first_splay(uint64_t interval)
 }
 
 /*
- * Timers of the few durations used over and over -- each check's
- * interval, each probe's timeout -- go in libevent's common-timeout
- * queues, where adding one is O(1), rather than its heap: with 10,000
- * checks, sifting the heap was a tenth of the CPU (bench/findings.md).
- * One queue per distinct duration, up to HC_COMMON_MAX; the rest (random
- * phases, delays) use the heap.
+ * Timers of the few durations used over and over -- each probe's
+ * timeout -- go in libevent's common-timeout queues, where adding one is
+ * O(1), rather than its heap (bench/findings.md).  One queue per
+ * distinct duration, up to HC_COMMON_MAX; the rest (the checks' next
+ * probes, timed to a due time, random phases, delays) use the heap.
  */
 void
 hc_timer_add(struct hc_engine *e, struct event *ev, uint64_t ms, int often)
@@ -88,11 +87,34 @@ hc_timer_add(struct hc_engine *e, struct event *ev, uint64_t ms, int often)
 	evtimer_add(ev, &tv);
 }
 
+/*
+ * The next probe of CK at DUE_US (monotonic).  libevent counts a delay
+ * from the time it cached when the loop woke, which is behind by however
+ * long this pass has run: the cache is brought up to now first, or with
+ * 10,000 checks the probes would start early by the pass's length.  The
+ * timer is in the heap: a delay to a due time differs every time, which
+ * the common-timeout queues cannot hold.
+ */
+static void
+schedule_due(struct hc_check *ck, uint64_t due_us)
+{
+	struct timeval	tv;
+	uint64_t	now;
+
+	event_base_update_cache_time(ck->svc->engine->base);
+	now = now_us();
+	ck->due_us = due_us;
+	due_us = due_us > now ? due_us - now : 0;
+	tv.tv_sec = (time_t)(due_us / 1000000);
+	tv.tv_usec = (suseconds_t)(due_us % 1000000);
+	evtimer_add(ck->timer, &tv);
+}
+
+/* The next probe of CK MS from now. */
 static void
 schedule(struct hc_check *ck, uint64_t ms)
 {
-	hc_timer_add(ck->svc->engine, ck->timer, ms,
-	    ms == ck->conf->interval || ms == ck->conf->fast_interval);
+	schedule_due(ck, now_us() + ms * 1000);
 }
 
 static void
@@ -128,11 +150,11 @@ check_new(struct hc_engine *e, struct hc_service *svc,
 	/*
 	 * The first probe comes within min(interval, 1 s): a verdict, and so
 	 * a route, a second after a start or reload even with `interval 30s`.
-	 * Checks started together would then keep firing together (each next
-	 * probe is timed from the last answer; bench/scale saw 10,000 checks
-	 * in bursts of 40,000 queries a second), so hc_report() moves each
-	 * check once to a random phase of its interval -- earlier, never
-	 * later.  A maintenance file is looked at before anything can come up.
+	 * Each next probe is timed from the last one's due time, which keeps
+	 * that spread; a longer interval would still have every check due in
+	 * its first second, so hc_report() moves each check once to a random
+	 * phase of its interval -- earlier, never later.  A maintenance file
+	 * is looked at before anything can come up.
 	 */
 	schedule(ck, check_is_maint(cc->type) ? 0 :
 	    util_random() % (first_splay(cc->interval) + 1));
@@ -265,9 +287,10 @@ check_timer_cb(evutil_socket_t fd, short ev, void *arg)
 }
 
 /*
- * The wait before the next probe.  The first full interval after the
- * first verdict is cut to a random part of it, which spreads checks that
- * started within the same second over their whole interval.
+ * The time from this probe's due time to the next one's.  The first full
+ * interval after the first verdict is cut to a random part of it, which
+ * spreads checks that started within the same second over their whole
+ * interval.
  */
 static uint64_t
 next_delay(struct hc_check *ck)
@@ -369,7 +392,8 @@ hc_report(struct hc_check *ck, const struct hc_result *res0)
 		    hc_state_name(old), hc_state_name(ck->track.state),
 		    ck->track.why);
 	}
-	schedule(ck, next_delay(ck));
+	schedule_due(ck, hc_track_next_due(ck->due_us, next_delay(ck) * 1000,
+	    now_us()));
 	if (ck->track.state == old)
 		return;
 	check_changed(ck);

@@ -43,6 +43,8 @@ struct hc_check {
 	struct watch		*watches;	/* watch.h */
 	int			 running;
 	int			 phased;	/* moved to a random phase */
+	uint64_t		 due_us;	/* when the next (or running)
+						 * probe is due, monotonic */
 	uint64_t		 started_at;
 	/* exec: how long probes waited for a slot (proc.h) */
 	uint64_t		 late_last_ms, late_max_ms, late_sum_ms;

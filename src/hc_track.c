@@ -259,6 +259,12 @@ hc_track_fail_now(struct hc_track *t, const struct check_conf *c,
 }
 
 uint64_t
+hc_track_next_due(uint64_t due, uint64_t delay, uint64_t now)
+{
+	return due + delay >= now + delay / 2 ? due + delay : now + delay;
+}
+
+uint64_t
 hc_track_next_delay(const struct hc_track *t, const struct check_conf *c)
 {
 	int doubt;

@@ -75,6 +75,18 @@ int		 hc_track_apply(struct hc_track *, const struct check_conf *,
  */
 int		 hc_track_fail_now(struct hc_track *, const struct check_conf *,
 		    const struct hc_result *, uint64_t now);
+/*
+ * When the next probe is due, DELAY after the last one was due (DUE): a
+ * check keeps its phase however long its answers take.  A probe that
+ * ended (NOW) less than half a DELAY before that -- one waiting out a
+ * timeout longer than the fast interval, or as long as the interval --
+ * is followed by the next DELAY after it ended: two probes of a check
+ * never run back to back.  Half, not none: libevent's coarse clock may
+ * fire a timer a few ms before ours says, and a timeout equal to the
+ * interval would then end just before the next due time, by chance.
+ * Any unit, the same for all three.
+ */
+uint64_t	 hc_track_next_due(uint64_t due, uint64_t delay, uint64_t now);
 /* How long until the next probe: faster while the state is in doubt. */
 uint64_t	 hc_track_next_delay(const struct hc_track *,
 		    const struct check_conf *);

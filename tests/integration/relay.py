@@ -11,7 +11,8 @@ With --truncate-udp, every UDP answer is cut to its header and question
 with the TC bit set, as a server does with an answer too big for the
 datagram (RFC 1035 4.2.1), so the client must ask again over TCP
 (RFC 7766 5); TCP answers pass whole.  Every query is logged on stdout
-as "udp|tcp NAME TYPE CLASS", for a test to see which way it came.
+as "udp|tcp NAME TYPE CLASS SECONDS", for a test to see which way it came
+and when (SECONDS: CLOCK_MONOTONIC, as it arrived).
 
     relay.py --listen 192.0.2.53 --port 53 --server 192.0.2.54 \
              --server-port 53 --delay-file /tmp/.../delay_ms
@@ -21,6 +22,7 @@ import argparse
 import asyncio
 import socket
 import struct
+import time
 
 import dns.flags
 import dns.message
@@ -31,10 +33,11 @@ UPSTREAM_TIMEOUT = 2.0
 
 
 def note(transport, query):
+    at = time.monotonic()
     try:
         q = dns.message.from_wire(query).question[0]
         print(f"{transport} {q.name} {dns.rdatatype.to_text(q.rdtype)} "
-              f"{dns.rdataclass.to_text(q.rdclass)}", flush=True)
+              f"{dns.rdataclass.to_text(q.rdclass)} {at:.6f}", flush=True)
     except Exception:
         print(f"{transport} unparsed", flush=True)
 

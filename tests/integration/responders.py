@@ -37,10 +37,17 @@ class Relay:
         return lab.answers_soa(self.ns, self.listen, self.port,
                                tcp=self.truncate_udp)
 
+    def _query_lines(self):
+        return [line.split() for line in self.proc.log().splitlines()
+                if line.startswith(("udp ", "tcp "))]
+
     def queries(self):
         """(transport, name, type, class) of every query relayed so far."""
-        return [tuple(line.split()) for line in self.proc.log().splitlines()
-                if line.startswith(("udp ", "tcp "))]
+        return [tuple(f[:4]) for f in self._query_lines()]
+
+    def query_times(self):
+        """When each query came, in seconds (CLOCK_MONOTONIC)."""
+        return [float(f[4]) for f in self._query_lines() if len(f) > 4]
 
     def set_delay(self, ms):
         # Write then rename: the relay never reads a half-written file.

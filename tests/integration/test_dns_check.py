@@ -14,6 +14,7 @@ import re
 import pytest
 
 from daemon import Anycastd, ms
+from lab import wait_until
 from nsd import IDENTITY, Nsd
 from responders import Relay
 
@@ -160,6 +161,46 @@ def test_latency_through_relay_is_degraded_and_back(
     _, took = acd.wait_state("dns", "up", 5)
     figure("latency off to up", took)
     assert acd.check("dns", "dns")["last"]["status"] == "ok"
+
+
+def probe_gaps(relay, count, timeout):
+    """The gaps in seconds between the next COUNT + 1 queries at RELAY."""
+    base = len(relay.query_times())
+
+    def enough():
+        times = relay.query_times()[base:]
+        return times if len(times) > count else None
+
+    times, _ = wait_until(enough, timeout, f"{count + 1} queries")
+    return sorted(b - a for a, b in zip(times, times[1:count + 1]))
+
+
+def test_probes_keep_their_interval_however_slow_the_answers(
+        lab, host_ns, binaries):
+    # Each next probe is due an interval after the last one was due, not
+    # an interval after its answer: a slow server does not slow the
+    # probes down (before, the gaps here were interval + delay, 380 ms).
+    host_ns.add_addr("192.0.2.54/32")
+    Nsd(lab, host_ns, ["192.0.2.54"])
+    relay = Relay(lab, host_ns, listen="192.0.2.53", server="192.0.2.54")
+    relay.set_delay(80)
+    acd = Anycastd(lab, host_ns, dns_service(interval=0.3, timeout=0.3))
+    acd.wait_state("dns", "up", START_TIMEOUT)
+
+    gaps = probe_gaps(relay, 10, 10)
+    median = gaps[len(gaps) // 2]
+    assert 0.26 < median < 0.34, f"gaps {gaps}"
+
+    # Probes that run past the next one's due time -- timeouts (300 ms)
+    # longer than the fast interval (100 ms) while in doubt: the next
+    # comes a fast interval (or, down, an interval) after the timeout,
+    # never at once.
+    relay.set_delay(1000)
+    acd.wait_state("dns", "down", 5)
+    gaps = probe_gaps(relay, 3, 10)
+    assert gaps[0] > 0.58, f"gaps {gaps}"      # 300 + 300 ms, down
+    relay.set_delay(0)
+    acd.wait_state("dns", "up", 5)
 
 
 def test_ipv6_service_address_is_up(lab, host_ns, binaries):

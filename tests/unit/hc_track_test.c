@@ -258,6 +258,29 @@ test_file_check_is_immediate(void **state)
 	assert_int_equal(track.state, HC_STATE_UP);
 }
 
+/* The next probe is due an interval after the last was due, unless that
+ * probe ran past it: then an interval after it ended. */
+static void
+test_next_due_keeps_the_phase(void **state)
+{
+	(void)state;
+	/* Due at 1000, answered at 1080: the next is due at 1500. */
+	assert_int_equal(hc_track_next_due(1000, 500, 1080), 1500);
+	/* The timer fired late (1030) and the answer took 80 ms. */
+	assert_int_equal(hc_track_next_due(1000, 500, 1110), 1500);
+	/* A fast interval after a failure, from the due time too. */
+	assert_int_equal(hc_track_next_due(1000, 100, 1050), 1100);
+	/* A probe that timed out after 200 ms, fast interval 100 ms: not
+	 * at once, but 100 ms after the timeout. */
+	assert_int_equal(hc_track_next_due(1000, 100, 1200), 1300);
+	assert_int_equal(hc_track_next_due(1000, 100, 1100), 1200);
+	/* Less than half a delay left: a delay after the end. */
+	assert_int_equal(hc_track_next_due(1000, 100, 1060), 1160);
+	/* A timeout as long as the interval, its timer a little early by
+	 * another clock: still not back to back. */
+	assert_int_equal(hc_track_next_due(1000, 300, 1297), 1597);
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -275,6 +298,7 @@ main(void)
 		T(test_rtt_stats),
 		T(test_bogus_counted),
 		T(test_file_check_is_immediate),
+		T(test_next_due_keeps_the_phase),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
