@@ -104,35 +104,14 @@ schedule(struct hc_check *ck, uint64_t ms)
 #define HC_LATE_SAY_MS	40
 
 static void
-late_note(struct hc_check *ck)
+late_note(const struct hc_check *ck)
 {
 	uint64_t now = util_now_ms();
 
-	ck->late_ms = now > ck->due_ms ? now - ck->due_ms : 0;
-	if (ck->late_ms >= HC_LATE_SAY_MS)
+	if (now >= ck->due_ms + HC_LATE_SAY_MS)
 		log_debug("loop: the probe of %s/%s started %llu ms late",
 		    ck->svc->conf->name, ck->conf->name,
-		    (unsigned long long)ck->late_ms);
-}
-
-/*
- * How much sooner the next probe comes because this one started late.
- * Timed from the answer alone, every check a busy moment of the loop
- * delayed would be timed from the same pass and fire together from then
- * on; such bunches grew until hundreds of checks started in one pass,
- * the last ones up to 126 ms late (bench/soak, 500 checks).  Taking back
- * the lateness keeps each check on its own phase; a few ms are left
- * alone (the common-timeout queues want the exact interval, hc_timer_add),
- * and never more than half the delay is taken back.
- */
-#define HC_LATE_TAKE_MS	10
-
-static uint64_t
-late_share(const struct hc_check *ck, uint64_t delay)
-{
-	if (ck->late_ms < HC_LATE_TAKE_MS)
-		return 0;
-	return ck->late_ms < delay / 2 ? ck->late_ms : delay / 2;
+		    (unsigned long long)(now - ck->due_ms));
 }
 
 static void
@@ -317,7 +296,7 @@ next_delay(struct hc_check *ck)
 
 	if (ck->phased || ck->track.state == HC_STATE_INIT ||
 	    delay != ck->conf->interval || delay == 0)
-		return delay - late_share(ck, delay);
+		return delay;
 	ck->phased = 1;
 	return 1 + util_random() % delay;
 }

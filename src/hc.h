@@ -45,7 +45,6 @@ struct hc_check {
 	int			 phased;	/* moved to a random phase */
 	uint64_t		 started_at;
 	uint64_t		 due_ms;	/* when the timer should fire */
-	uint64_t		 late_ms;	/* how late it fired, last */
 	/* exec: how long probes waited for a slot (proc.h) */
 	uint64_t		 late_last_ms, late_max_ms, late_sum_ms;
 };
