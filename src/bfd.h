@@ -19,10 +19,10 @@
 struct bfd_watch;
 
 /*
- * The daemon's event base, made so that BFD goes first: four priorities,
- * BFD's timers and sockets in the highest, the default (probes, BGP,
- * timers) next, control clients (ctl.c) after them, and the exec
- * machinery in the lowest (proc.c: queued checks, reaping, the
+ * The daemon's event base, made so that BFD goes first: BFD's timers and
+ * sockets in the highest priority, libevent's default, the middle one
+ * (probes, BGP, timers), next, control clients (ctl.c) after them, and
+ * the exec machinery in the lowest (proc.c: queued checks, reaping, the
  * children's stderr), so that 2,000 exec checks do not keep `anycastctl`
  * waiting (tests/integration/test_exec_bounds.py).  The loop looks for
  * BFD's again after a few ms of callbacks of the rest (thousands of
