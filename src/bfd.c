@@ -24,7 +24,7 @@
 #define RX_BURST	64	/* packets read per wakeup */
 #define TOS_CS6		0xc0	/* network control, as routers send BFD */
 #define PORT_TRIES	64
-#define PRIO_BFD	0	/* of bfd_event_base_new()'s three */
+#define PRIO_BFD	0	/* of bfd_event_base_new()'s five */
 /* How long the rest may run before the loop looks for BFD's events
  * again: a time, not a count, so that a burst of cheap callbacks (10,000
  * checks starting) does not pay for a poll every few of them. */
@@ -458,7 +458,12 @@ bfd_event_base_new(void)
 	}
 	base = event_base_new_with_config(cfg);
 	event_config_free(cfg);
-	if (base && event_base_priority_init(base, 3) == -1) {
+	/* Five, for libevent gives every event the middle one (2) unless
+	 * told otherwise: BFD 0, (1 unused), the rest 2, control 3, the
+	 * exec machinery 4.  With four, the middle was control's own, and
+	 * 8 clients hammering `status` delayed a probe by 1.5 s
+	 * (tests/integration/test_bounded.py). */
+	if (base && event_base_priority_init(base, 5) == -1) {
 		event_base_free(base);
 		return NULL;
 	}

@@ -19,12 +19,15 @@
 struct bfd_watch;
 
 /*
- * The daemon's event base, made so that BFD goes first: three priorities,
- * BFD's timers and sockets in the highest, the default (everything else)
- * in the middle, queued exec checks in the lowest (proc.c), and the loop
- * looks for BFD's again after a few ms of callbacks of the rest (thousands
- * of checks firing together would otherwise delay a BFD packet by the
- * whole burst).
+ * The daemon's event base, made so that BFD goes first: BFD's timers and
+ * sockets in the highest priority, libevent's default, the middle one
+ * (probes, BGP, timers), next, control clients (ctl.c) after them, and
+ * the exec machinery in the lowest (proc.c: queued checks, reaping, the
+ * children's stderr), so that 2,000 exec checks do not keep `anycastctl`
+ * waiting (tests/integration/test_exec_bounds.py).  The loop looks for
+ * BFD's again after a few ms of callbacks of the rest (thousands of
+ * checks firing together would otherwise delay a BFD packet by the whole
+ * burst).
  */
 struct event_base *bfd_event_base_new(void);
 

@@ -480,9 +480,11 @@ client_accept(struct evconnlistener *l, evutil_socket_t fd,
 	struct event_base	*base = evconnlistener_get_base(l);
 	struct ctl_client	*c;
 	struct bufferevent	*bev;
-	/* The loop's last priority (bfd_event_base_new): probes, BGP and
-	 * timers are served before any control client. */
-	int			 low = event_base_get_npriorities(base) - 1;
+	/* The one above the last (bfd_event_base_new): probes, BGP and
+	 * timers are served before any control client, and control clients
+	 * before the exec machinery in the last. */
+	int			 low = event_base_get_npriorities(base) > 2 ?
+				    event_base_get_npriorities(base) - 2 : 0;
 
 	(void)sa;
 	(void)salen;

@@ -117,6 +117,24 @@ schedule(struct hc_check *ck, uint64_t ms)
 	schedule_due(ck, now_us() + ms * 1000);
 }
 
+/*
+ * A timer that fires late says the loop was busy: with debug logging,
+ * a line names it, so that what the log says just before shows what
+ * kept the loop (bench/soak reads the gaps between probes).
+ */
+#define HC_LATE_SAY_MS	40
+
+static void
+late_note(const struct hc_check *ck)
+{
+	uint64_t now = now_us();
+
+	if (now >= ck->due_us + HC_LATE_SAY_MS * 1000)
+		log_debug("loop: the probe of %s/%s started %llu ms late",
+		    ck->svc->conf->name, ck->conf->name,
+		    (unsigned long long)((now - ck->due_us) / 1000));
+}
+
 static void
 check_free(struct hc_check *ck)
 {
@@ -283,6 +301,7 @@ check_timer_cb(evutil_socket_t fd, short ev, void *arg)
 		return;
 	ck->running = 1;
 	ck->started_at = now_us();
+	late_note(ck);
 	ck->ops->start(ck);
 }
 

@@ -87,7 +87,11 @@ grow(struct pfxset *s)
 	size_t			 oldcap = s->cap, i;
 
 	s->cap = oldcap ? oldcap * 2 : 16;
-	s->slot = xcalloc(s->cap, sizeof(*s->slot));
+	/* Written whole before the first lookup: calloc's fresh pages
+	 * would be read (mapping the shared zero page) and then written,
+	 * a second fault and a TLB flush per page of a 6 MB table. */
+	s->slot = xreallocarray(NULL, s->cap, sizeof(*s->slot));
+	memset(s->slot, 0, s->cap * sizeof(*s->slot));
 	for (i = 0; i < oldcap; i++)
 		if (old[i].v6)
 			s->slot[find(s, &old[i])] = old[i];
@@ -117,21 +121,27 @@ pfxset_get(const struct pfxset *s, const struct prefix *p, uint32_t *val)
 	return 1;
 }
 
+/* One lookup: the slot holding P, or the empty one where it goes. */
+static struct pfxset_slot *
+place(struct pfxset *s, const struct prefix *p, struct pfxset_slot *k)
+{
+	if ((s->n + 1) * 2 > s->cap)
+		grow(s);
+	to_slot(p, k);
+	return &s->slot[find(s, k)];
+}
+
 int
 pfxset_put(struct pfxset *s, const struct prefix *p, uint32_t val)
 {
-	struct pfxset_slot	k;
-	size_t			i;
+	struct pfxset_slot	k, *at = place(s, p, &k);
 
-	if ((s->n + 1) * 2 > s->cap)
-		grow(s);
-	to_slot(p, &k);
-	if (s->slot[i = find(s, &k)].v6) {
-		s->slot[i].val = val;
+	if (at->v6) {
+		at->val = val;
 		return 0;
 	}
 	k.val = val;
-	s->slot[i] = k;
+	*at = k;
 	s->n++;
 	return 1;
 }
@@ -139,9 +149,13 @@ pfxset_put(struct pfxset *s, const struct prefix *p, uint32_t val)
 int
 pfxset_add(struct pfxset *s, const struct prefix *p)
 {
-	uint32_t val;
+	struct pfxset_slot	k, *at = place(s, p, &k);
 
-	return pfxset_get(s, p, &val) ? 0 : pfxset_put(s, p, 0);
+	if (at->v6)
+		return 0;
+	*at = k;
+	s->n++;
+	return 1;
 }
 
 int

@@ -21,6 +21,7 @@ import os
 import random
 import re
 import signal
+import socket
 import statistics
 import time
 from pathlib import Path
@@ -251,6 +252,23 @@ def timed_status(acd):
     return time.monotonic() - t0
 
 
+def timed_socket_status(acd):
+    """`status` asked on the control socket itself: the daemon's share of
+    an anycastctl run, without the client's own start."""
+    t0 = time.monotonic()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(5)
+        s.connect(str(acd.sock))
+        s.sendall(b'{"version": 1, "command": "status"}\n')
+        reply = b""
+        while not reply.endswith(b"\n"):
+            chunk = s.recv(65536)
+            assert chunk, "control socket closed before the answer"
+            reply += chunk
+    assert b'"ok":true' in reply.replace(b" ", b""), reply[:200]
+    return time.monotonic() - t0
+
+
 def test_2000_exec_checks_do_not_starve_the_loop(lab, host_ns, binaries,
                                                  figure):
     Nsd(lab, host_ns, ["192.0.2.53"]).wait_ready()
@@ -286,12 +304,13 @@ def test_2000_exec_checks_do_not_starve_the_loop(lab, host_ns, binaries,
     time.sleep(3.0)     # past the first spread-out interval
     window_start = time.time()
     peer_up_before = acd.ctl("show", "peers")["peers"][0]["uptime_ms"]
-    status_s, running = [], []
+    status_s, answer_s, running = [], [], []
     # `show checks` lists all 2,001 checks (1.4 MB of JSON, 40-80 ms of
     # the loop under ASan): asked every 2 s, as a monitoring system
     # would, not at the 200 ms pace of `status`.
     while time.time() - window_start < WINDOW:
         status_s.append(timed_status(acd))
+        answer_s.append(timed_socket_status(acd))
         if len(status_s) % 10 == 1:
             running.append(acd.ctl("show", "checks")["exec"])
         time.sleep(0.2)
@@ -317,6 +336,8 @@ def test_2000_exec_checks_do_not_starve_the_loop(lab, host_ns, binaries,
     figure("worst DNS probe gap", max(gaps), 0.6)
     figure("anycastctl status, worst", max(status_s), 0.1)
     figure("anycastctl status, median", statistics.median(status_s))
+    figure("status on the socket, median", statistics.median(answer_s))
+    figure("status on the socket, worst", max(answer_s))
     figure("SIGTERM to exit", sigterm_s)
     print(f"exec results/s {rate:.0f} (of {NCHECKS} due), worst lateness "
           f"{late} ms, DNS results {len(dns)}, status median "
@@ -331,11 +352,15 @@ def test_2000_exec_checks_do_not_starve_the_loop(lab, host_ns, binaries,
     gaps.sort()
     assert gaps[int(len(gaps) * 0.9)] <= 0.6, f"DNS probe gaps: {gaps}"
     assert gaps[-1] <= 0.8, f"DNS probe gaps: worst {gaps[-1]:.3f}s"
-    # Each anycastctl run is a process start too (30-50 ms of it under
-    # ASan): the median is the daemon's answer, the worst has a margin
-    # for a loaded machine (476 ms seen once under ASan; before: none in
-    # 10 s).
-    assert statistics.median(status_s) < 0.1, status_s
+    # The target (< 100 ms) is the daemon's answer, asked on the socket:
+    # 14 ms median with control clients at a priority of their own, 189
+    # ms when they shared the last with the exec machinery (ASan, load
+    # average 7-10).  Each anycastctl run is a process start too, 90-190
+    # ms of it for the ASan build on a loaded machine (10-20 ms plain):
+    # its median and worst get that margin (476 ms seen once under ASan;
+    # before: no answer in 10 s).
+    assert statistics.median(answer_s) < 0.1, answer_s
+    assert statistics.median(status_s) < 0.3, status_s
     assert max(status_s) < 1.0, status_s
     assert peer["state"] == "Established"
     assert peer["uptime_ms"] >= peer_up_before + (WINDOW - 1) * 1000, peer
