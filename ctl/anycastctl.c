@@ -4,7 +4,7 @@
  * line into one request of the control protocol (docs/control.md), sends
  * it over the daemon's Unix socket, reads the one response line and hands
  * it to ctl_print for display.  Everything here is argument handling and
- * socket I/O; what a response looks like on screen is in src/ctl_print.c.
+ * socket I/O; what a response looks like on screen is in ctl/ctl_print.c.
  * No step may hang: connecting and the exchange each have a deadline.
  */
 #include <sys/socket.h>
@@ -22,7 +22,7 @@
 
 #include <json-c/json.h>
 
-#include "ctl_print.h"
+#include "ctl/ctl_print.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -14,19 +14,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bgp.h"
-#include "conf_host.h"
-#include "fmt.h"
-#include "ctl.h"
+#include "bgp/bgp.h"
+#include "conf/conf_host.h"
+#include "sys/fmt.h"
+#include "control/ctl.h"
 #include "hook.h"
-#include "import.h"
-#include "kout.h"
-#include "metrics.h"
-#include "notify.h"
-#include "nslock.h"
+#include "import/import.h"
+#include "kernel/kout.h"
+#include "control/metrics.h"
+#include "daemon/notify.h"
+#include "daemon/nslock.h"
 #include "output.h"
-#include "priv.h"
-#include "proc.h"
+#include "daemon/priv.h"
+#include "daemon/proc.h"
 
 #define DEFAULT_CONFIG	"/etc/anycastd.conf"
 

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 #include "history.h"
-#include "util.h"
+#include "sys/util.h"
 
 struct entry {
 	uint64_t	 at;		/* monotonic ms */

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 
 #include "hook.h"
-#include "proc.h"
+#include "daemon/proc.h"
 
 static void
 hook_exited(pid_t pid, int status, const char *label, void *arg)

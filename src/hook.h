@@ -2,7 +2,7 @@
 #ifndef ANYCASTD_HOOK_H
 #define ANYCASTD_HOOK_H
 
-#include "hc.h"
+#include "check/hc.h"
 
 /* Run the service's hook, if any, for a state change; never waits. */
 void	hook_run(const struct hc_service *, enum svc_st old);

@@ -5,7 +5,7 @@
  */
 #include <stdio.h>
 
-#include "log.h"
+#include "sys/log.h"
 #include "output.h"
 
 int

@@ -7,7 +7,7 @@
 #include <event2/buffer.h>
 #include <json-c/json.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 
 /*
  * An output turns service states into something routers see: the BGP

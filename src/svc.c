@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "svc.h"
-#include "util.h"
+#include "sys/util.h"
 
 const char *
 svc_state_name(enum svc_st s)

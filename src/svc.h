@@ -4,8 +4,8 @@
 
 #include <stdint.h>
 
-#include "conf.h"
-#include "hc_track.h"
+#include "conf/conf.h"
+#include "check/hc_track.h"
 
 /*
  * The service state machine: its checks' states, combined as the config

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conf_int.h"
+#include "conf/conf_int.h"
 
 static const struct keyword *const blocks[] = {
 	conf_global_kw, conf_service_kw, conf_damping_kw, conf_net_kw,

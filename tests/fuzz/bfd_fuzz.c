@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * libFuzzer harness for BFD: the packet codec (src/bfd_pkt.c) and the
- * session state machine (src/bfd_session.c).  The input is a sequence
+ * libFuzzer harness for BFD: the packet codec (src/bfd/bfd_pkt.c) and the
+ * session state machine (src/bfd/bfd_session.c).  The input is a sequence
  * of datagrams, each prefixed by one length octet.  Each is decoded; one
  * that passes the checks of RFC 5880 6.8.6 must encode back to its first
  * 24 octets (bar the A bit, which we never send) and is fed to a session,
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bfd_pkt.h"
-#include "bfd_session.h"
+#include "bfd/bfd_pkt.h"
+#include "bfd/bfd_session.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * libFuzzer harness for the BGP message codec (src/bgp_msg.c and
- * src/bgp_update.c).  The input is one whole message, header included.
+ * libFuzzer harness for the BGP message codec (src/bgp/bgp_msg.c and
+ * src/bgp/bgp_update.c).  The input is one whole message, header included.
  * It is decoded by the decoder its type octet names; a decoding error
  * must make a valid NOTIFICATION; a message decoded OK is encoded again
  * from what was decoded, and that must decode to the same thing.  Any
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include "bgp_msg.h"
+#include "bgp/bgp_msg.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

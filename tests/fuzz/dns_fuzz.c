@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * libFuzzer harness for the DNS answer judges (src/dns_wire.c and the
- * DNS-aware ones of src/dns_judge.c, all fed the same bytes).  Input
+ * libFuzzer harness for the DNS answer judges (src/dns/dns_wire.c and the
+ * DNS-aware ones of src/dns/dns_judge.c, all fed the same bytes).  Input
  * layout: two selector bytes that pick the query and the expectations,
  * then the bytes that arrived from the "server".  The query id is taken
  * from the answer's first two bytes unless a selector bit asks for a
@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dns_judge.h"
-#include "dns_wire.h"
+#include "dns/dns_judge.h"
+#include "dns/dns_wire.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * libFuzzer harness for the pipelined session's reader (src/dns_pipe.c):
+ * libFuzzer harness for the pipelined session's reader (src/dns/dns_pipe.c):
  * whatever bytes a server sends on a kept DNS-over-TCP session.  Three
  * queries are in flight with ids 0x0001, 0x0002 and 0x0003, so the
  * fuzzer reaches the delivery path with two easy bytes; the first input
@@ -21,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dns_pipe.h"
+#include "dns/dns_pipe.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
-#include "import.h"
+#include "conf/conf.h"
+#include "import/import.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

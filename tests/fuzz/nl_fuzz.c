@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * libFuzzer harness for the rtnetlink parsers (src/nl.c): nl_parse_route()
+ * libFuzzer harness for the rtnetlink parsers (src/kernel/nl.c): nl_parse_route()
  * and nl_parse_addr(), which read what the kernel sends to anycastd's
  * dump and monitor sockets.  The input is taken as one receive buffer:
  * both parsers see it whole, then it is walked message by message the
@@ -18,7 +18,7 @@
 #include <libmnl/libmnl.h>
 #include <sys/socket.h>
 
-#include "nl.h"
+#include "kernel/nl.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * libFuzzer harness for the framing of a child's stderr (src/proc_err.c),
+ * libFuzzer harness for the framing of a child's stderr (src/daemon/proc_err.c),
  * which is whatever an exec check or hook writes.  The first byte of the
  * input picks how it is cut into reads.  Every line that comes out must
  * be printable ASCII only (no newline, no escape sequence), no longer
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proc_err.h"
+#include "daemon/proc_err.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -7,7 +7,7 @@ id.server on every probe, and on every fast re-probe after one loss, went
 over that limit as soon as other clients of the /24 asked too, and then
 never got `rise` answers in a row: down for ever against a healthy
 server.  Identity is now asked seldom and shared by the checks of one
-server (src/dns_ident.h); these tests hold BIND to it.
+server (src/dns/dns_ident.h); these tests hold BIND to it.
 """
 
 import re

@@ -4,7 +4,7 @@
 - What a check or hook starts dies with it: a child that ignores SIGTERM
   in the check's process group, one in a new session (setsid), one
   double-forked behind a shell; also when the check times out, and at
-  daemon exit (anycastd is a child subreaper, src/proc_orphan.c).
+  daemon exit (anycastd is a child subreaper, src/daemon/proc_orphan.c).
 - A check's stderr is framed: one log line per line, prefixed with the
   check, escaped, capped.
 - SIGTERM while a hook runs leaves nothing behind, not even 6 bytes for

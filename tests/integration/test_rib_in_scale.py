@@ -2,7 +2,7 @@
 """A big config and a full table (issue 12, item 6).
 
 Each prefix a peer announces is looked up among the service prefixes
-(src/bgp_rib_in.c).  When that was a comparison with every configured
+(src/bgp/bgp_rib_in.c).  When that was a comparison with every configured
 prefix, 100,000 service prefixes and 500,000 received routes kept a core
 busy for ~20 s (bench/rib-in: 85 s on this kind of machine).  Here:
 10,000 service prefixes (more take long to read under ASan), and

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: ISC
 """Spoofed answers on the shared UDP probe sockets are never taken.
 
-The dns checks' UDP queries leave from a few shared sockets (src/dns_udp.c),
+The dns checks' UDP queries leave from a few shared sockets (src/dns/dns_udp.c),
 and an answer is taken only from the address and port the query went to,
-with its id and question (src/dns_demux.h).  Here a second, healthy check
+with its id and question (src/dns/dns_demux.h).  Here a second, healthy check
 (NSD on 192.0.2.55) shares the probe sockets with a check of 192.0.2.53,
 where hostile.py answers every query with a good answer -- the query's id
 and question, AA, the SOA -- but from the wrong port or address, or from

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "history.h"
-#include "util.h"
+#include "sys/util.h"
 
 static json_object *
 entries(const char *service)
