@@ -22,7 +22,7 @@ endif
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
 	   -Wmissing-prototypes -Wstrict-prototypes
-CPPFLAGS += -D_GNU_SOURCE -Isrc $(shell pkg-config --cflags $(PKGS) $(TLS_PKGS))
+CPPFLAGS += -D_GNU_SOURCE -Isrc -I. $(shell pkg-config --cflags $(PKGS) $(TLS_PKGS))
 LDLIBS	+= $(shell pkg-config --libs $(PKGS)) -lm
 TLS_LIBS = $(shell pkg-config --libs $(TLS_PKGS))
 ifeq ($(SAN),1)
@@ -35,17 +35,18 @@ CFLAGS	+= $(EXTRA_CFLAGS)
 VERSION	 = $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CPPFLAGS += -DANYCASTD_VERSION=\"$(VERSION)\"
 
-LIB_SRCS = $(filter-out src/anycastd.c,$(wildcard src/*.c))
+LIB_SRCS = $(filter-out src/anycastd.c,$(wildcard src/*.c src/*/*.c)) \
+	   ctl/ctl_print.c
 LIB_OBJS = $(LIB_SRCS:%.c=$(BUILD)/%.o)
-CTL_SRCS = $(wildcard ctl/*.c)
+CTL_SRCS = ctl/anycastctl.c
 CTL_OBJS = $(CTL_SRCS:%.c=$(BUILD)/%.o)
-UNIT_SRCS = $(wildcard tests/unit/*_test.c)
+UNIT_SRCS = $(wildcard tests/unit/*_test.c tests/unit/*/*_test.c)
 UNIT_BINS = $(UNIT_SRCS:%.c=$(BUILD)/%)
 FUZZ_SRCS = $(wildcard tests/fuzz/*_fuzz.c)
 
 all: $(BUILD)/anycastd $(BUILD)/anycastctl
 
-$(BUILD)/%.o: %.c $(wildcard src/*.h ctl/*.h) Makefile
+$(BUILD)/%.o: %.c $(wildcard src/*.h src/*/*.h ctl/*.h) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -103,6 +104,10 @@ config-test: all $(BUILD)/tests/config/keywords
 	scripts/conf-layers $(BUILD)
 	tests/import/run $(BUILD)/anycastd
 
+# Each folder of src/ includes only what its README allows (src/README).
+layout-test:
+	scripts/layout-check .
+
 # The Prometheus alert rules (promtool) and the Grafana dashboard; their
 # metric names are checked against a scrape of the daemon (root: it runs
 # in its own network namespace).
@@ -119,6 +124,7 @@ systemd-test: all
 check: deps
 	$(MAKE) all
 	$(MAKE) unit
+	$(MAKE) layout-test
 	$(MAKE) BUILD=build/asan SAN=1 all unit
 	$(MAKE) config-test
 	$(MAKE) BUILD=build/asan SAN=1 config-test
@@ -183,6 +189,6 @@ package-test:
 clean:
 	rm -rf build
 
-.PHONY: all unit deps fuzz fuzz-run config-test integration check demo clean \
+.PHONY: all unit deps fuzz fuzz-run config-test layout-test integration check demo clean \
 	install package-test bench systemd-test contrib-test
 .SECONDARY:

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * libFuzzer harness for the config parser (src/conf*.c).  The input is a
+ * libFuzzer harness for the config parser (src/conf/).  The input is a
  * config file.  When it parses, its canonical print must parse again and
  * print the same text, and every service and check must compare equal to
  * its reparsed self (reloads rely on both).  When it does not parse, the

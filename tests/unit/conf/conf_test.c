@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Unit tests for the config: src/conf*.c through its public API
+ * Unit tests for the config: the files of src/conf/ through its public API
  * (conf_load_buffer, conf_load, conf_print, conf_check_equal,
  * conf_service_equal) and the duration and prefix helpers of util.c.
  * The golden files in tests/config/ cover every construct and message
