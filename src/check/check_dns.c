@@ -48,31 +48,58 @@ struct part_ctx {
 	enum part		 which;
 };
 
+/*
+ * What only a probe that asks or judges more than the main answer needs:
+ * the other verdicts (v[V_MAIN] unused) and the notes.  Apart, and made
+ * on first use, because at start-up every check has a probe in flight
+ * (the fast interval against a server not yet answering them all): with
+ * them inline a probe was 2.8 KB, 280 MB for 100,000 checks.
+ */
+struct dns_probe_more {
+	struct hc_result	 v[V_MAX];
+	char			 note[160];	/* not a failure, worth a word */
+	char			 id_note[128];
+	char			 via[48];	/* the session is down */
+};
+
 struct dns_probe {
 	struct hc_check		*ck;
 	struct event		*deadline;
 	struct dns_xfer		*x[P_MAX];
 	struct part_ctx		 ctx[P_MAX];
 	struct dns_zones	*zones;
-	struct hc_result	 v[V_MAX];
+	struct hc_result	 main;		/* the verdict V_MAIN */
+	struct dns_probe_more	*more;		/* more(), or NULL */
 	int			 have_served, have_primary;
 	uint32_t		 served, primary;
 	uint16_t		 main_id;
 	uint64_t		 rtt_us;	/* of the main query, 0: none */
 	unsigned		 bogus;
 	int64_t			 now;		/* wall clock at the start */
-	char			 note[160];	/* not a failure, worth a word */
 	struct dns_ident	*ident;		/* the server's, shared */
 	int			 id_owner;	/* P_ID is the shared query */
 	int			 id_waiting;	/* for another probe's query */
 	struct dns_ident_wait	 id_wait;
 	struct event		*id_woken;	/* that query ended */
-	char			 id_note[128];
-	char			 via[48];	/* the session is down */
 };
 
 static void	conclude(struct dns_probe *);
 static void	deadline(evutil_socket_t, short, void *);
+
+static struct dns_probe_more *
+more(struct dns_probe *p)
+{
+	if (p->more == NULL)
+		p->more = xcalloc(1, sizeof(*p->more));
+	return p->more;
+}
+
+/* Verdict W of the probe, to be written. */
+static struct hc_result *
+V(struct dns_probe *p, enum verdict w)
+{
+	return w == V_MAIN ? &p->main : &more(p)->v[w];
+}
 
 static struct dns_check_state *
 state(struct hc_check *ck)
@@ -138,8 +165,8 @@ set(struct hc_result *v, enum hc_status st, enum hc_reason r,
 }
 
 /*
- * Probes that ended, kept with their deadline timer for the next ones: a
- * probe is 2.6 KB with its timer, and 10,000 checks a second each
+ * Probes that ended, kept with their deadline timer for the next ones:
+ * 10,000 checks a second each
  * allocating, zeroing and freeing one was a good part of malloc's share
  * of the CPU (bench/findings.md).  Kept in one list for all checks, not
  * one per check: only the probes in flight need one, and the list holds
@@ -184,6 +211,7 @@ probe_free(struct dns_probe *p)
 	dns_zones_free(p->zones);
 	if (p->id_woken != NULL)
 		event_free(p->id_woken);
+	free(p->more);
 	if (nprobes_kept < PROBES_KEPT) {
 		evtimer_del(p->deadline);
 		probes_kept[nprobes_kept++] = p;
@@ -214,22 +242,22 @@ main_answer(struct dns_probe *p, const uint8_t *msg, size_t len)
 	int				 tc;
 
 	check_dns_query(c, p->main_id, &q, &e);
-	dns_wire_judge(msg, len, &q, &e, &p->v[V_MAIN], &tc);
-	if (p->v[V_MAIN].status != HC_OK)
+	dns_wire_judge(msg, len, &q, &e, V(p, V_MAIN), &tc);
+	if (p->main.status != HC_OK)
 		return;
 	if (c->expect_validated)
-		dns_judge_validated(msg, len, &p->v[V_VALIDATED]);
+		dns_judge_validated(msg, len, V(p, V_VALIDATED));
 	if (c->expect_rrsig)
 		dns_judge_rrsig(msg, len, c->qname, c->qtype, p->now,
 		    c->rrsig_valid, c->rrsig_down ? HC_FAIL : HC_DEGRADED,
-		    &p->v[V_RRSIG]);
+		    V(p, V_RRSIG));
 	if ((c->serial_primary.family || c->serial_age) && main_is_soa(c)) {
 		memset(&r, 0, sizeof(r));
 		if (dns_judge_soa_serial(msg, len, zone_of(c), &p->served,
 		    &r) == 0)
 			p->have_served = 1;
 		else
-			p->v[V_SERVED] = r;
+			*V(p, V_SERVED) = r;
 	}
 }
 
@@ -274,13 +302,13 @@ serial_answer(struct dns_probe *p, enum part which,
 	if (res->msg == NULL)
 		r = res->err;
 	if (which == P_SERVED) {
-		set(&p->v[V_SERVED], HC_FAIL, r.reason, "SOA: ", r.detail);
+		set(V(p, V_SERVED), HC_FAIL, r.reason, "SOA: ", r.detail);
 		return;
 	}
 	/* The primary being away is not this server's failure. */
 	util_fmt_addr(&c->serial_primary, who, sizeof(who));
-	snprintf(p->note, sizeof(p->note), "primary %.46s: %.60s, serial not "
-	    "compared", who, r.detail);
+	snprintf(more(p)->note, sizeof(p->more->note), "primary %.46s: %.60s, "
+	    "serial not compared", who, r.detail);
 }
 
 /* This check's identity verdict, from what the server last said. */
@@ -288,7 +316,7 @@ static void
 id_verdict(struct dns_probe *p)
 {
 	dns_ident_judge(p->ident, dconf(p)->expect_id_server, util_now_ms(),
-	    &p->v[V_ID], p->id_note, sizeof(p->id_note));
+	    V(p, V_ID), more(p)->id_note, sizeof(p->more->id_note));
 }
 
 /* The shared id.server query this probe sent: tell everyone. */
@@ -319,11 +347,11 @@ aux_answer(struct dns_probe *p, enum part which,
 		id_answer(p, res);
 		break;
 	case P_SERVFAIL:
-		judged(&p->v[V_SERVFAIL], res, dns_judge_servfail,
+		judged(V(p, V_SERVFAIL), res, dns_judge_servfail,
 		    c->servfail_name, which);
 		break;
 	case P_DNSKEY:
-		judged(&p->v[V_DNSKEY], res, dns_judge_dnskey, zone_of(c),
+		judged(V(p, V_DNSKEY), res, dns_judge_dnskey, zone_of(c),
 		    which);
 		break;
 	default:
@@ -344,7 +372,7 @@ part_done(void *arg, const struct dns_xfer_result *res)
 	if (pc->which != P_MAIN)
 		aux_answer(p, pc->which, res);
 	else if (res->msg == NULL)
-		p->v[V_MAIN] = res->err;
+		p->main = res->err;
 	else {
 		p->rtt_us = res->rtt_us;
 		p->main_id = res->id;	/* as it went */
@@ -353,7 +381,7 @@ part_done(void *arg, const struct dns_xfer_result *res)
 	dns_xfer_free(x);
 	/* A failed main query is the verdict: no need to wait for more. */
 	if (!pending(p) || (pc->which == P_MAIN &&
-	    p->v[V_MAIN].status == HC_FAIL))
+	    p->main.status == HC_FAIL))
 		conclude(p);
 }
 
@@ -362,7 +390,7 @@ zones_done(void *arg, const struct hc_result *res)
 {
 	struct dns_probe *p = arg;
 
-	p->v[V_ZONES] = *res;
+	*V(p, V_ZONES) = *res;
 	p->bogus += res->bogus;
 	dns_zones_free(p->zones);
 	p->zones = NULL;
@@ -387,7 +415,7 @@ deadline(evutil_socket_t fd, short what, void *arg)
 		dns_xfer_timeout(p->x[i], t, &r.err);
 		p->bogus += r.err.bogus;
 		if (i == P_MAIN)
-			p->v[V_MAIN] = r.err;
+			p->main = r.err;
 		else
 			aux_answer(p, (enum part)i, &r);
 		dns_xfer_free(p->x[i]);
@@ -399,8 +427,8 @@ deadline(evutil_socket_t fd, short what, void *arg)
 		id_verdict(p);
 	}
 	if (p->zones != NULL) {
-		dns_zones_timeout(p->zones, &p->v[V_ZONES]);
-		p->bogus += p->v[V_ZONES].bogus;
+		dns_zones_timeout(p->zones, V(p, V_ZONES));
+		p->bogus += V(p, V_ZONES)->bogus;
 		dns_zones_free(p->zones);
 		p->zones = NULL;
 	}
@@ -454,16 +482,15 @@ check_dns_latency(struct hc_check *ck, uint64_t rtt_us, struct hc_result *lat,
 }
 
 static void
-latency(struct dns_probe *p)
+latency(struct dns_probe *p, struct hc_result *v)
 {
-	if (p->v[V_MAIN].status == HC_OK && p->rtt_us != 0)
-		check_dns_latency(p->ck, p->rtt_us, &p->v[V_LATENCY],
-		    &p->v[V_P95]);
+	if (v[V_MAIN].status == HC_OK && p->rtt_us != 0)
+		check_dns_latency(p->ck, p->rtt_us, &v[V_LATENCY], &v[V_P95]);
 }
 
 /* The serials, once both answers are in. */
 static void
-serials(struct dns_probe *p)
+serials(struct dns_probe *p, struct hc_result *v)
 {
 	const struct dns_check_conf	*c = dconf(p);
 	char				 who[64];
@@ -471,11 +498,11 @@ serials(struct dns_probe *p)
 	if (c->serial_primary.family && p->have_served && p->have_primary) {
 		util_fmt_addr(&c->serial_primary, who, sizeof(who));
 		dns_judge_serial_lag(p->served, p->primary, who, c->serial_lag,
-		    c->serial_down ? HC_FAIL : HC_DEGRADED, &p->v[V_SERIAL]);
+		    c->serial_down ? HC_FAIL : HC_DEGRADED, &v[V_SERIAL]);
 	}
 	if (c->serial_age && p->have_served)
 		dns_judge_serial_age(p->served, p->now, c->serial_age,
-		    c->serial_age_down ? HC_FAIL : HC_DEGRADED, &p->v[V_AGE]);
+		    c->serial_age_down ? HC_FAIL : HC_DEGRADED, &v[V_AGE]);
 }
 
 static int
@@ -487,58 +514,68 @@ worse(enum hc_status a, enum hc_status b)
 	return rank[a] > rank[b];
 }
 
-/* The worst verdict, first in precedence among equals; "+N more". */
+/* ", TEXT" after RES's detail, when there is a TEXT. */
 static void
-combine(struct dns_probe *p, struct hc_result *res)
+append(struct hc_result *res, const char *text)
 {
-	size_t	 i, pick = V_MAIN, more = 0, len;
+	size_t len = strlen(res->detail);
+
+	if (text[0] != '\0')
+		snprintf(res->detail + len, sizeof(res->detail) - len, "; %s",
+		    text);
+}
+
+/* The worst verdict of V, first in precedence among equals; "+N more". */
+static void
+combine(struct dns_probe *p, const struct hc_result *v, struct hc_result *res)
+{
+	const struct dns_probe_more	*m = p->more;
+	size_t				 i, pick = V_MAIN, more = 0, len;
 
 	for (i = 0; i < V_MAX; i++)
-		if (worse(p->v[i].status, p->v[pick].status))
+		if (worse(v[i].status, v[pick].status))
 			pick = i;
 	for (i = 0; i < V_MAX; i++)
-		if (i != pick && p->v[i].status != HC_OK)
+		if (i != pick && v[i].status != HC_OK)
 			more++;
-	*res = p->v[pick];
-	len = strlen(res->detail);
+	*res = v[pick];
 	if (pick == V_MAIN && res->status == HC_OK) {
-		if (p->v[V_SERIAL].detail[0] != '\0')
-			snprintf(res->detail + len, sizeof(res->detail) - len,
-			    "; %s", p->v[V_SERIAL].detail);
+		append(res, v[V_SERIAL].detail);
+		append(res, v[V_ZONES].detail);
+		if (m != NULL) {
+			append(res, m->note);
+			append(res, m->id_note);
+			append(res, m->via);
+		}
+	} else if (more > 0) {
 		len = strlen(res->detail);
-		if (p->v[V_ZONES].detail[0] != '\0')
-			snprintf(res->detail + len, sizeof(res->detail) - len,
-			    "; %s", p->v[V_ZONES].detail);
-		len = strlen(res->detail);
-		if (p->note[0] != '\0')
-			snprintf(res->detail + len, sizeof(res->detail) - len,
-			    "; %s", p->note);
-		len = strlen(res->detail);
-		if (p->id_note[0] != '\0')
-			snprintf(res->detail + len, sizeof(res->detail) - len,
-			    "; %s", p->id_note);
-		len = strlen(res->detail);
-		if (p->via[0] != '\0')
-			snprintf(res->detail + len, sizeof(res->detail) - len,
-			    "; %s", p->via);
-	} else if (more > 0)
 		snprintf(res->detail + len, sizeof(res->detail) - len,
 		    " (+%zu more)", more);
+	}
 	res->rtt_us = p->rtt_us;
 	res->bogus = p->bogus;
 }
 
+/*
+ * The verdicts in one array, on the stack: the main one, those the
+ * probe's answers gave, and those judged now, at the end.
+ */
 static void
 conclude(struct dns_probe *p)
 {
 	struct hc_check		*ck = p->ck;
-	struct hc_result	 res;
+	struct hc_result	 v[V_MAX], res;
 
-	if (p->v[V_MAIN].status == HC_OK) {
-		serials(p);
-		latency(p);
+	if (p->more != NULL)
+		memcpy(v, p->more->v, sizeof(v));
+	else
+		memset(v, 0, sizeof(v));
+	v[V_MAIN] = p->main;
+	if (v[V_MAIN].status == HC_OK) {
+		serials(p, v);
+		latency(p, v);
 	}
-	combine(p, &res);
+	combine(p, v, &res);
 	probe_free(p);
 	ck->probe = NULL;
 	hc_report(ck, &res);
@@ -555,11 +592,12 @@ session(struct dns_probe *p)
 	int		 has;
 
 	pipe = watch_session_pipe(p->ck->watches, &has);
-	if (has && pipe == NULL && p->via[0] == '\0') {
-		snprintf(p->via, sizeof(p->via), "tcp session down: over %s",
-		    dconf(p)->tcp ? "tcp" : "udp");
+	if (has && pipe == NULL &&
+	    (p->more == NULL || p->more->via[0] == '\0')) {
+		snprintf(more(p)->via, sizeof(p->more->via),
+		    "tcp session down: over %s", dconf(p)->tcp ? "tcp" : "udp");
 		log_debug("check %s/%s: %s", p->ck->svc->conf->name,
-		    p->ck->conf->name, p->via);
+		    p->ck->conf->name, p->more->via);
 	}
 	return pipe;
 }
@@ -594,7 +632,7 @@ ask(struct dns_probe *p, enum part which, const struct addr *to,
 	if (p->x[which] != NULL)
 		return;
 	if (which == P_MAIN)
-		p->v[V_MAIN] = r.err;
+		p->main = r.err;
 	else
 		aux_answer(p, which, &r);
 }
@@ -726,7 +764,7 @@ ask_zones(struct dns_probe *p)
 	zc.zone = zone_name;
 	zc.retry_ms = p->ck->conf->timeout / 3;
 	p->zones = dns_zones_start(p->ck->svc->engine->base, &zc, zones_done,
-	    p, &p->v[V_ZONES]);
+	    p, V(p, V_ZONES));
 }
 
 static void
@@ -743,7 +781,7 @@ dns_start(struct hc_check *ck)
 	p->main_id = (uint16_t)util_random();
 	check_dns_query(c, p->main_id, &q, &e);
 	ask(p, P_MAIN, &ck->target, c->port, &q);
-	if (p->v[V_MAIN].status == HC_OK) {
+	if (p->main.status == HC_OK) {
 		ask_more(p);
 		if (c->nzones > 0)
 			ask_zones(p);

@@ -8,11 +8,13 @@
  * probed at the fast interval, so a dead server is confirmed quickly
  * without one lost packet being enough to withdraw a route.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check/hc_track.h"
+#include "sys/util.h"
 
 /* 0.5 ms (a local server) to 2 s (the longest sensible timeout). */
 const uint64_t hc_track_rtt_bounds_us[HC_TRACK_RTT_BUCKETS] = {
@@ -35,7 +37,7 @@ hc_track_init(struct hc_track *t, uint64_t now)
 	memset(t, 0, sizeof(*t));
 	t->state = HC_STATE_INIT;
 	t->changed_at = now;
-	snprintf(t->why, sizeof(t->why), "no verdict yet");
+	t->why = xstrdup("no verdict yet");
 }
 
 void
@@ -44,6 +46,41 @@ hc_track_free(struct hc_track *t)
 	free(t->counts);
 	t->counts = NULL;
 	t->ncounts = 0;
+	free(t->last_detail);
+	t->last_detail = NULL;
+	t->last_size = 0;
+	free(t->why);
+	t->why = NULL;
+}
+
+/* The reason of the state, set once per change: allocated to its size. */
+static void __attribute__((format(printf, 2, 3)))
+say_why(struct hc_track *t, const char *fmt, ...)
+{
+	char	 buf[HC_TRACK_WHY_MAX];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	free(t->why);
+	t->why = xstrdup(buf);
+}
+
+static void
+keep_last(struct hc_track *t, const struct hc_result *r)
+{
+	size_t len = strnlen(r->detail, sizeof(r->detail) - 1) + 1;
+
+	if (len > t->last_size) {
+		t->last_detail = xreallocarray(t->last_detail, len, 1);
+		t->last_size = len;
+	}
+	memcpy(t->last_detail, r->detail, len - 1);
+	t->last_detail[len - 1] = '\0';
+	t->last_status = r->status;
+	t->last_reason = r->reason;
+	t->last_rtt_us = r->rtt_us;
 }
 
 static int
@@ -108,7 +145,7 @@ count(struct hc_track *t, const struct hc_result *r, uint64_t now)
 	    (unsigned)r->reason < HC_R_MAX)
 		count_pair(t, r->status, r->reason);
 	t->have_last = 1;
-	t->last = *r;
+	keep_last(t, r);
 	t->last_at = now;
 	t->bogus += r->bogus;
 	if (r->status == HC_FAIL)
@@ -196,30 +233,30 @@ explain(struct hc_track *t, const struct check_conf *c,
 
 	switch (t->state) {
 	case HC_STATE_DOWN:
-		snprintf(t->why, sizeof(t->why), "%s check failed %u/%u: %s",
+		say_why(t, "%s check failed %u/%u: %s",
 		    c->name, t->fail_run, c->fall, r->detail);
 		break;
 	case HC_STATE_DEGRADED:
 		if (rising)
-			snprintf(t->why, sizeof(t->why), "%s check passed "
+			say_why(t, "%s check passed "
 			    "%u/%u, degraded: %s", c->name, t->pass_run,
 			    c->rise, r->detail);
 		else
-			snprintf(t->why, sizeof(t->why), "%s check degraded "
+			say_why(t, "%s check degraded "
 			    "%u/%u: %s", c->name, t->degraded_run, c->fall,
 			    r->detail);
 		break;
 	case HC_STATE_UP:
 		if (check_is_maint(c->type))
-			snprintf(t->why, sizeof(t->why), "%s: no maintenance "
+			say_why(t, "%s: no maintenance "
 			    "file", c->name);
 		else
-			snprintf(t->why, sizeof(t->why), "%s check passed "
+			say_why(t, "%s check passed "
 			    "%u/%u: %s", c->name, rising ? t->pass_run :
 			    t->ok_run, c->rise, r->detail);
 		break;
 	default:
-		snprintf(t->why, sizeof(t->why), "%s: %s", c->name, r->detail);
+		say_why(t, "%s: %s", c->name, r->detail);
 		break;
 	}
 }
@@ -253,7 +290,7 @@ hc_track_fail_now(struct hc_track *t, const struct check_conf *c,
 		return 0;
 	t->state = HC_STATE_DOWN;
 	t->changed_at = now;
-	snprintf(t->why, sizeof(t->why), "%s check failed at once: %s",
+	say_why(t, "%s check failed at once: %s",
 	    c->name, r->detail);
 	return 1;
 }

@@ -48,8 +48,18 @@ struct hc_track {
 	uint64_t	 successes;
 	uint64_t	 failures;
 	uint64_t	 bogus;
+	/*
+	 * The last result, its detail in a buffer that only grows: the
+	 * same check says much the same each time, so a probe copies into
+	 * it without allocating.  Texts held inline were 448 of a check's
+	 * 832 bytes (issue 15's memory per check).
+	 */
 	int		 have_last;
-	struct hc_result last;
+	enum hc_status	 last_status;
+	enum hc_reason	 last_reason;
+	uint64_t	 last_rtt_us;
+	char		*last_detail;
+	size_t		 last_size;
 	uint64_t	 last_at;
 	uint64_t	 rtt_n;		/* answers with an RTT */
 	uint64_t	 rtt_last_us, rtt_min_us, rtt_max_us, rtt_sum_us;
@@ -57,8 +67,11 @@ struct hc_track {
 	size_t		 ncounts;
 	/* RTTs at most each bound, not cumulative; the last: above all. */
 	uint64_t	 rtt_buckets[HC_TRACK_RTT_BUCKETS + 1];
-	char		 why[288];	/* the reason of the current state */
+	char		*why;		/* the reason of the current state */
 };
+
+/* Longest `why`, a detail of 160 with the check's name and counts. */
+#define HC_TRACK_WHY_MAX	288
 
 void		 hc_track_init(struct hc_track *, uint64_t now);
 void		 hc_track_free(struct hc_track *);	/* what init made */

@@ -140,13 +140,13 @@ last_json(const struct hc_track *t, uint64_t now)
 		return NULL;
 	o = json_object_new_object();
 	json_object_object_add(o, "status",
-	    json_object_new_string(hc_status_name(t->last.status)));
+	    json_object_new_string(hc_status_name(t->last_status)));
 	json_object_object_add(o, "reason",
-	    json_object_new_string(hc_reason_name(t->last.reason)));
+	    json_object_new_string(hc_reason_name(t->last_reason)));
 	json_object_object_add(o, "detail",
-	    json_object_new_string(t->last.detail));
-	json_object_object_add(o, "rtt_ms", t->last.rtt_us ?
-	    fmt_ms_json(t->last.rtt_us) : NULL);
+	    json_object_new_string(t->last_detail));
+	json_object_object_add(o, "rtt_ms", t->last_rtt_us ?
+	    fmt_ms_json(t->last_rtt_us) : NULL);
 	json_object_object_add(o, "ago_ms", ms_ago(now, t->last_at));
 	return o;
 }

@@ -222,7 +222,32 @@ test_rtt_stats(void **state)
 	assert_int_equal(track.rtt_last_us, 200);
 	assert_int_equal(track.rtt_sum_us / track.rtt_n, 200);
 	assert_true(track.have_last);
-	assert_int_equal(track.last.status, HC_OK);
+	assert_int_equal(track.last_status, HC_OK);
+	assert_string_equal(track.last_detail, "fine");
+}
+
+/* The last detail's buffer only grows; a shorter one after a longer one
+ * and one of the longest a result holds are both kept whole. */
+static void
+test_last_detail(void **state)
+{
+	struct hc_result r;
+
+	(void)state;
+	feed(HC_FAIL, 0);
+	assert_string_equal(track.last_detail, "timeout after 200ms");
+	assert_int_equal(track.last_reason, HC_R_TIMEOUT);
+	feed(HC_OK, 100);
+	assert_string_equal(track.last_detail, "fine");
+	memset(&r, 0, sizeof(r));
+	r.status = HC_DEGRADED;
+	r.reason = HC_R_LATENCY;
+	memset(r.detail, 'x', sizeof(r.detail) - 1);
+	hc_track_apply(&track, &conf, &r, now += 100);
+	assert_int_equal(strlen(track.last_detail), sizeof(r.detail) - 1);
+	assert_int_equal(track.last_status, HC_DEGRADED);
+	feed(HC_OK, 100);
+	assert_string_equal(track.last_detail, "fine");
 }
 
 static void
@@ -296,6 +321,7 @@ main(void)
 		T(test_pairs_sorted),
 		T(test_reason_counts),
 		T(test_rtt_stats),
+	T(test_last_detail),
 		T(test_bogus_counted),
 		T(test_file_check_is_immediate),
 		T(test_next_due_keeps_the_phase),
