@@ -16,6 +16,7 @@
 #include "watch/watch.h"
 
 static void	check_timer_cb(evutil_socket_t, short, void *);
+static void	probe_waited(struct hc_check *);
 static void	service_timer_cb(evutil_socket_t, short, void *);
 
 static uint64_t
@@ -47,6 +48,7 @@ hc_init(struct hc_engine *e, struct event_base *base, hc_change_fn fn)
 	memset(e, 0, sizeof(*e));
 	e->base = base;
 	e->on_change = fn;
+	hc_slots_init(&e->slots, base, probe_waited);
 }
 
 /* A check's first probe comes within min(interval, this), in ms. */
@@ -142,6 +144,7 @@ check_free(struct hc_check *ck)
 		return;
 	if (ck->running)
 		ck->ops->cancel(ck);
+	hc_slots_release(&ck->svc->engine->slots, ck);
 	watch_list_free(ck->watches);
 	if (ck->ops->state_free)
 		ck->ops->state_free(ck);
@@ -276,6 +279,7 @@ hc_configure(struct hc_engine *e, const struct conf *c)
 	e->services = list;
 	for (svc = e->services; svc; svc = svc->next)
 		hc_service_eval(svc);
+	hc_slots_set_limit(&e->slots, c->probe_limit);
 }
 
 void
@@ -288,6 +292,30 @@ hc_shutdown(struct hc_engine *e)
 		service_free(svc);
 	}
 	e->services = NULL;
+	hc_slots_free(&e->slots);
+}
+
+static void
+probe_start(struct hc_check *ck)
+{
+	ck->running = 1;
+	ck->started_at = now_us();
+	late_note(ck);
+	ck->ops->start(ck);
+}
+
+/* A probe that waited for a slot (hc_slots.h): how late it starts. */
+static void
+probe_waited(struct hc_check *ck)
+{
+	uint64_t now = now_us();
+	uint64_t late_ms = now > ck->due_us ? (now - ck->due_us) / 1000 : 0;
+
+	ck->late_last_ms = late_ms;
+	ck->late_sum_ms += late_ms;
+	if (late_ms > ck->late_max_ms)
+		ck->late_max_ms = late_ms;
+	probe_start(ck);
 }
 
 static void
@@ -297,12 +325,10 @@ check_timer_cb(evutil_socket_t fd, short ev, void *arg)
 
 	(void)fd;
 	(void)ev;
-	if (ck->running)
+	if (ck->running || ck->slot == SLOT_WAITING ||
+	    !hc_slots_take(&ck->svc->engine->slots, ck))
 		return;
-	ck->running = 1;
-	ck->started_at = now_us();
-	late_note(ck);
-	ck->ops->start(ck);
+	probe_start(ck);
 }
 
 /*
@@ -401,6 +427,7 @@ hc_report(struct hc_check *ck, const struct hc_result *res0)
 		res = &held;
 	}
 	ck->running = 0;
+	hc_slots_release(&ck->svc->engine->slots, ck);
 	log_debug("check %s/%s: %s (%s)", ck->svc->conf->name, ck->conf->name,
 	    hc_status_name(res->status), res->detail);
 	if (hc_track_apply(&ck->track, ck->conf, res, util_now_ms())) {

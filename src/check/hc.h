@@ -5,6 +5,7 @@
 #include <event2/event.h>
 
 #include "conf/conf.h"
+#include "check/hc_slots.h"
 #include "check/hc_track.h"
 #include "svc.h"
 
@@ -46,8 +47,10 @@ struct hc_check {
 	uint64_t		 due_us;	/* when the next (or running)
 						 * probe is due, monotonic */
 	uint64_t		 started_at;
-	/* exec: how long probes waited for a slot (proc.h) */
+	/* How long probes waited for a slot (hc_slots.h; exec: proc.h). */
 	uint64_t		 late_last_ms, late_max_ms, late_sum_ms;
+	TAILQ_ENTRY(hc_check)	 slot_entry;	/* waiting for a slot */
+	uint8_t			 slot;		/* hc_slots.c */
 };
 
 struct hc_service {
@@ -74,6 +77,7 @@ struct hc_engine {
 		const struct timeval	*tv;
 	}			 common[HC_COMMON_MAX];
 	size_t			 ncommon;
+	struct hc_slots		 slots;		/* `probe limit` */
 };
 
 void	 hc_init(struct hc_engine *, struct event_base *, hc_change_fn);

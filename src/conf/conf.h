@@ -283,6 +283,7 @@ struct service_conf {
 };
 
 #define CONF_EXEC_LIMIT_MAX	4096
+#define CONF_PROBE_LIMIT_MAX	1000000
 
 struct conf {
 	int			 have_router_id;
@@ -299,6 +300,7 @@ struct conf {
 	char			*user;		/* NULL: anycastd, else nobody */
 	char			*exec_user;	/* NULL: the same default */
 	unsigned		 exec_limit;	/* 0: PROC_LIMIT_DEFAULT */
+	unsigned		 probe_limit;	/* 0: HC_PROBE_LIMIT_DEFAULT */
 	uint64_t		 kernel_scan_ms;	/* 0: the default, 10s */
 	struct service_conf	*services;
 	size_t			 nservices;

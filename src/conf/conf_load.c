@@ -198,6 +198,21 @@ kw_exec(struct parser *p, void *ctx, const struct tok *kw)
 	return conf_semi(p);
 }
 
+/* probe limit N; -- how many probes of the other types are in flight at
+ * once (hc.h). */
+static int
+kw_probe(struct parser *p, void *ctx, const struct tok *kw)
+{
+	static const char *const limit[] = { "limit", NULL };
+
+	(void)kw;
+	if (conf_choice(p, limit, "'limit' (probe limit N;)") == -1 ||
+	    conf_uint_arg(p, &((struct conf *)ctx)->probe_limit, 1,
+	    CONF_PROBE_LIMIT_MAX) == -1)
+		return -1;
+	return conf_semi(p);
+}
+
 /* kernel scan time DURATION; -- the full re-read of the kernel's tables. */
 static int
 kw_kernel(struct parser *p, void *ctx, const struct tok *kw)
@@ -221,6 +236,7 @@ const struct keyword conf_global_kw[] = {
 	{ "metrics", kw_metrics, 0, 0 },
 	{ "user", kw_user, 0, 0 },
 	{ "exec", kw_exec, 0, 0 },
+	{ "probe", kw_probe, 0, 0 },
 	{ "kernel", kw_kernel, 0, 0 },
 	{ "bgp", conf_kw_bgp, 1, 0 },
 	{ "service", conf_kw_service, 1, 0 },

@@ -294,6 +294,8 @@ conf_print(FILE *f, const struct conf *c)
 		fprintf(f, "exec user %s;\n", c->exec_user);
 	if (c->exec_limit)
 		fprintf(f, "exec limit %u;\n", c->exec_limit);
+	if (c->probe_limit)
+		fprintf(f, "probe limit %u;\n", c->probe_limit);
 	if (c->kernel_scan_ms) {
 		util_fmt_duration(c->kernel_scan_ms, buf, sizeof(buf));
 		fprintf(f, "kernel scan time %s;\n", buf);

@@ -225,7 +225,8 @@ check_histogram(struct evbuffer *out, const struct hc_check *ck)
 	metrics_sample_u64(out, "anycastd_check_rtt_seconds_count", l, 2, t->rtt_n);
 }
 
-/* The exec slots (proc.h) and how late exec checks start. */
+/* The slots of probes (hc_slots.h) and of exec checks (proc.h), and how
+ * late the probes that waited for one started. */
 static void
 exec_metrics(struct evbuffer *out, const struct hc_engine *hc)
 {
@@ -236,17 +237,28 @@ exec_metrics(struct evbuffer *out, const struct hc_engine *hc)
 	size_t			 i;
 
 	metrics_family(out, "anycastd_check_late_seconds_total", "counter",
-	    "Time exec check probes waited for a slot (exec limit).");
+	    "Time probes waited for a slot (probe limit, exec limit).");
 	for (svc = hc->services; svc; svc = svc->next)
 		for (i = 0; i < svc->nchecks; i++) {
-			if (!(check_desc_of(svc->checks[i]->conf->type)->flags &
-			    CT_SLOTS))
+			if (check_is_maint(svc->checks[i]->conf->type))
 				continue;
 			check_labels(l, svc->checks[i]);
 			metrics_sample(out, "anycastd_check_late_seconds_total", l, 2,
 			    fmt_seconds(svc->checks[i]->late_sum_ms * 1000,
 			    buf, sizeof(buf)));
 		}
+	metrics_family(out, "anycastd_probe_limit", "gauge",
+	    "Probes allowed in flight at once (probe limit).");
+	metrics_sample_u64(out, "anycastd_probe_limit", NULL, 0,
+	    hc->slots.limit);
+	metrics_family(out, "anycastd_probes_in_flight", "gauge",
+	    "Probes in flight now (not exec checks).");
+	metrics_sample_u64(out, "anycastd_probes_in_flight", NULL, 0,
+	    hc->slots.inflight);
+	metrics_family(out, "anycastd_probes_queued", "gauge",
+	    "Probes due and waiting for a slot.");
+	metrics_sample_u64(out, "anycastd_probes_queued", NULL, 0,
+	    hc->slots.nwaiting);
 	proc_get_stats(&st);
 	metrics_family(out, "anycastd_exec_limit", "gauge",
 	    "Exec checks allowed to run at once.");

@@ -209,7 +209,7 @@ watches_json(const struct hc_check *ck)
 	return list;
 }
 
-/* How long an exec check's probes waited for a slot. */
+/* How long a check's probes waited for a slot (probe or exec limit). */
 static json_object *
 late_json(const struct hc_check *ck)
 {
@@ -259,7 +259,7 @@ check_json(const struct hc_check *ck, uint64_t now)
 	json_object_object_add(o, "rise", json_object_new_int((int)ck->conf->rise));
 	json_object_object_add(o, "fall", json_object_new_int((int)ck->conf->fall));
 	json_object_object_add(o, "watches", watches_json(ck));
-	if (check_desc_of(ck->conf->type)->flags & CT_SLOTS)
+	if (!check_is_maint(ck->conf->type))
 		json_object_object_add(o, "late_ms", late_json(ck));
 	return o;
 }
@@ -283,6 +283,23 @@ exec_json(void)
 	return o;
 }
 
+/* The probe slots (hc_slots.h). */
+static json_object *
+probes_json(const struct hc_slots *s)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "limit", json_object_new_int64(
+	    (int64_t)s->limit));
+	json_object_object_add(o, "in_flight", json_object_new_int64(
+	    (int64_t)s->inflight));
+	json_object_object_add(o, "queued", json_object_new_int64(
+	    (int64_t)s->nwaiting));
+	json_object_object_add(o, "waited", json_object_new_int64(
+	    (int64_t)s->waited));
+	return o;
+}
+
 json_object *
 status_checks_json(const struct hc_engine *hc)
 {
@@ -297,6 +314,7 @@ status_checks_json(const struct hc_engine *hc)
 			json_object_array_add(list,
 			    check_json(svc->checks[i], now));
 	json_object_object_add(o, "checks", list);
+	json_object_object_add(o, "probes", probes_json(&hc->slots));
 	json_object_object_add(o, "exec", exec_json());
 	return o;
 }
