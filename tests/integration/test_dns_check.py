@@ -217,3 +217,42 @@ def test_ipv6_service_address_is_up(lab, host_ns, binaries):
     # ICMPv6 port unreachable, heard on the shared probe socket.
     chk = acd.check("dns", "dns")
     assert chk["last"]["reason"] == "refused", f"{chk}"
+
+
+def test_probe_limit_bounds_the_probes_in_flight(lab, host_ns, binaries):
+    # `probe limit 2;` and six checks against a server answering after
+    # 300 ms: never more than two queries outstanding at the server, the
+    # others wait their turn (late_ms, probes.waited), and all come up.
+    # Without a limit, every check had a probe in flight at start-up:
+    # 100,000 checks kept 476 MB of that burst (issue 15).
+    delay = 0.3
+    host_ns.add_addr("192.0.2.54/32")
+    Nsd(lab, host_ns, ["192.0.2.54"])
+    relay = Relay(lab, host_ns, listen="192.0.2.53", server="192.0.2.54")
+    relay.set_delay(delay * 1000)
+    checks = "".join(f"""
+                check dns c{i} {{
+                    query example.test SOA; expect authoritative;
+                    interval 1s; timeout 900ms; rise 2; fall 2;
+                }}""" for i in range(6))
+    acd = Anycastd(lab, host_ns, f"""
+        probe limit 2;
+        service dns {{
+            prefix 192.0.2.53/32;
+            {checks}
+        }}
+        """)
+    acd.wait_state("dns", "up", 15)
+    times = sorted(relay.query_times())
+    assert len(times) >= 12, times
+    # A third query can only come once one of two outstanding was
+    # answered, DELAY after it came (less what the clocks may differ by).
+    crowded = [(a, c) for a, c in zip(times, times[2:])
+               if c - a < delay - 0.05]
+    assert not crowded, f"3 queries within {delay} s: {crowded}"
+    data = acd.ctl("show", "checks")
+    assert data["probes"]["limit"] == 2, data["probes"]
+    assert data["probes"]["waited"] > 0, data["probes"]
+    assert data["probes"]["in_flight"] <= 2, data["probes"]
+    late = [c["late_ms"]["max"] for c in data["checks"]]
+    assert max(late) >= delay * 1000 / 2, late
