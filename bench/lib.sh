@@ -207,3 +207,67 @@ versions_of() {
 			2>/dev/null || echo '?')"
 	done | sed 's/; $//'
 }
+
+# bench_nsd NAMESPACE N: NSD on 127.0.0.1 there (one server process, no
+# rate limit), serving example.test with q0 ... q(N-1) A; returns once it
+# answers.  Its files are in $RUN/nsd.
+bench_nsd() {
+	local ns=$1 n=$2
+	mkdir -p "$RUN/nsd"
+	cat >"$RUN/nsd/nsd.conf" <<EOC
+server:
+    ip-address: 127.0.0.1
+    server-count: 1
+    username: ""
+    chroot: ""
+    zonesdir: "$RUN/nsd"
+    database: ""
+    zonelistfile: "$RUN/nsd/zone.list"
+    xfrdfile: "$RUN/nsd/xfrd.state"
+    xfrdir: "$RUN/nsd"
+    pidfile: "$RUN/nsd/nsd.pid"
+    verbosity: 0
+    # 10,000 queries a second from one address must not be rate limited.
+    rrl-ratelimit: 0
+remote-control:
+    control-enable: no
+zone:
+    name: example.test
+    zonefile: "$RUN/nsd/example.test.zone"
+EOC
+	# shellcheck disable=SC2016  # the zone file's own $ORIGIN and $TTL
+	{
+		echo '$ORIGIN example.test.'
+		echo '$TTL 300'
+		echo '@ IN SOA ns1 hostmaster 2024010101 3600 900 604800 300'
+		echo '@ IN NS ns1'
+		echo 'ns1 IN A 192.0.2.53'
+		awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++)
+			printf "q%d IN A 192.0.2.%d\n", i, i % 256 }'
+	} >"$RUN/nsd/example.test.zone"
+	bench_spawn nsd "$ns" nsd -d -c "$RUN/nsd/nsd.conf" || return 1
+	wait_for 20 "NSD on 127.0.0.1" nsd_answers "$ns"
+}
+nsd_answers() {
+	ip netns exec "$1" kdig @127.0.0.1 q0.example.test A +retry=0 \
+		+timeout=1 | grep -q 'status: NOERROR'
+}
+
+# CPU ticks of NSD (all its processes) in namespace NS.
+nsd_ticks() {
+	local p t=0
+	for p in $(ip netns pids "$1"); do
+		case $(cat "/proc/$p/comm" 2>/dev/null) in
+		nsd*) t=$((t + $(cpu_ticks "$p"))) ;;
+		esac
+	done
+	echo "$t"
+}
+
+# pct_core TICKS T0 T1: CPU ticks over a wall interval, % of one core.
+pct_core() {
+	awk -v c="$1" -v h="$CLK_TCK" -v a="$2" -v b="$3" \
+		'BEGIN { printf "%.1f", 100 * c / h / (b - a) }'
+}
+
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
