@@ -207,3 +207,129 @@ versions_of() {
 			2>/dev/null || echo '?')"
 	done | sed 's/; $//'
 }
+
+# bench_nsd NAMESPACE N: NSD on 127.0.0.1 there (one server process, no
+# rate limit), serving example.test with q0 ... q(N-1) A; returns once it
+# answers.  Its files are in $RUN/nsd.
+bench_nsd() {
+	local ns=$1 n=$2
+	mkdir -p "$RUN/nsd"
+	cat >"$RUN/nsd/nsd.conf" <<EOC
+server:
+    ip-address: 127.0.0.1
+    server-count: 1
+    username: ""
+    chroot: ""
+    zonesdir: "$RUN/nsd"
+    database: ""
+    zonelistfile: "$RUN/nsd/zone.list"
+    xfrdfile: "$RUN/nsd/xfrd.state"
+    xfrdir: "$RUN/nsd"
+    pidfile: "$RUN/nsd/nsd.pid"
+    verbosity: 0
+    # 10,000 queries a second from one address must not be rate limited.
+    rrl-ratelimit: 0
+remote-control:
+    control-enable: no
+zone:
+    name: example.test
+    zonefile: "$RUN/nsd/example.test.zone"
+EOC
+	# shellcheck disable=SC2016  # the zone file's own $ORIGIN and $TTL
+	{
+		echo '$ORIGIN example.test.'
+		echo '$TTL 300'
+		echo '@ IN SOA ns1 hostmaster 2024010101 3600 900 604800 300'
+		echo '@ IN NS ns1'
+		echo 'ns1 IN A 192.0.2.53'
+		awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++)
+			printf "q%d IN A 192.0.2.%d\n", i, i % 256 }'
+	} >"$RUN/nsd/example.test.zone"
+	bench_spawn nsd "$ns" nsd -d -c "$RUN/nsd/nsd.conf" || return 1
+	wait_for 20 "NSD on 127.0.0.1" nsd_answers "$ns"
+}
+nsd_answers() {
+	ip netns exec "$1" kdig @127.0.0.1 q0.example.test A +retry=0 \
+		+timeout=1 | grep -q 'status: NOERROR'
+}
+
+# CPU ticks of NSD (all its processes) in namespace NS.
+nsd_ticks() {
+	local p t=0
+	for p in $(ip netns pids "$1"); do
+		case $(cat "/proc/$p/comm" 2>/dev/null) in
+		nsd*) t=$((t + $(cpu_ticks "$p"))) ;;
+		esac
+	done
+	echo "$t"
+}
+
+# pct_core TICKS T0 T1: CPU ticks over a wall interval, % of one core.
+pct_core() {
+	awk -v c="$1" -v h="$CLK_TCK" -v a="$2" -v b="$3" \
+		'BEGIN { printf "%.1f", 100 * c / h / (b - a) }'
+}
+
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# exabgp_hc NS N WINDOW NET CMD_FN: N `python3 -m exabgp healthcheck
+# --interval 1` processes (the healthcheck is one process per check)
+# under one exabgp in namespace NS, process K announcing NET:K::/64 and
+# running `CMD_FN K`'s output as its --cmd (through /bin/sh -c), to a
+# neighbour that never answers.  Measured over WINDOW s once they run;
+# sets HC_CPU (% of a core per process, with the commands it forks),
+# HC_RSS and HC_PSS (kB per process), E_CPU and E_RSS (exabgp itself),
+# HC_FAIL (failed checks in its log).
+exabgp_hc() {
+	local ns=$1 n=$2 window=$3 net=$4 cmd_fn=$5
+	local k h epid hcs hc_ticks=0 hc_rss=0 hc_pss=0 e0 e1 t0 t1 wall
+	{
+		for k in $(seq 0 $((n - 1))); do
+			cat <<EOC
+process hc$k {
+	run /usr/bin/python3 -m exabgp healthcheck --no-syslog --withdraw-on-down --interval 1 --ip $net:$(printf %x "$k")::/64 --no-ip-setup --next-hop $net::1 --cmd "$("$cmd_fn" "$k")";
+	encoder text;
+}
+EOC
+		done
+		echo "neighbor 127.0.0.2 {"
+		echo "	router-id 198.51.100.2;"
+		echo "	local-address 127.0.0.1;"
+		echo "	local-as 65101;"
+		echo "	peer-as 65001;"
+		echo "	family { ipv6 unicast; }"
+		echo "	api { processes [ $(seq -s ' ' -f 'hc%g' 0 $((n - 1))) ]; }"
+		echo "}"
+	} >"$RUN/exabgp.conf"
+	bench_spawn exabgp "$ns" env exabgp.daemon.user=root \
+		exabgp.daemon.daemonize=false exabgp.log.destination=stderr \
+		/usr/sbin/exabgp "$RUN/exabgp.conf" || return 1
+	epid=$(bench_pid exabgp) || die "exabgp died"
+	hc_pids() { pgrep -P "$epid" -f 'exabgp healthcheck' || true; }
+	all_hc() { [ "$(hc_pids | wc -l)" -eq "$n" ]; }
+	wait_for 30 "$n healthcheck processes" all_hc || return 1
+	sleep 10                        # past their start and the first rise
+	hcs=$(hc_pids)
+	declare -A hc0
+	for h in $hcs; do hc0[$h]=$(cpu_ticks "$h" all); done
+	e0=$(cpu_ticks "$epid") t0=$(now)
+	sleep "$window"
+	e1=$(cpu_ticks "$epid") t1=$(now)
+	for h in $hcs; do
+		hc_ticks=$((hc_ticks + $(cpu_ticks "$h" all) - hc0[$h]))
+		hc_rss=$((hc_rss + $(rss_kb "$h")))
+		hc_pss=$((hc_pss + $(pss_kb "$h")))
+	done
+	E_RSS=$(rss_kb "$epid")
+	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+	HC_CPU=$(awk -v t="$hc_ticks" -v h="$CLK_TCK" -v w="$wall" -v n="$n" \
+		'BEGIN { printf "%.2f", 100 * t / h / w / n }')
+	HC_RSS=$((hc_rss / n))
+	HC_PSS=$((hc_pss / n))
+	E_CPU=$(awk -v t="$((e1 - e0))" -v h="$CLK_TCK" -v w="$wall" \
+		'BEGIN { printf "%.2f", 100 * t / h / w }')
+	# The healthcheck has no log handler here: Python prints its warnings.
+	HC_FAIL=$(grep -c 'Check command was unsuccessful' \
+		"$RUN/logs/exabgp.log" || true)
+	bench_stop exabgp
+}
