@@ -107,10 +107,7 @@ exec_ready(struct proc_wait *w, uint64_t late_ms)
 	struct hc_result	 res;
 	char			 label[160];
 
-	ck->late_last_ms = late_ms;
-	ck->late_sum_ms += late_ms;
-	if (late_ms > ck->late_max_ms)
-		ck->late_max_ms = late_ms;
+	hc_note_late(ck, late_ms);
 	hc_clock_restart(ck);
 	snprintf(label, sizeof(label), "check %s/%s", ck->svc->conf->name,
 	    ck->conf->name);

@@ -304,17 +304,22 @@ probe_start(struct hc_check *ck)
 	ck->ops->start(ck);
 }
 
+void
+hc_note_late(struct hc_check *ck, uint64_t late_ms)
+{
+	ck->late_last_ms = late_ms;
+	ck->late_sum_ms += late_ms;
+	if (late_ms > ck->late_max_ms)
+		ck->late_max_ms = late_ms;
+}
+
 /* A probe that waited for a slot (hc_slots.h): how late it starts. */
 static void
 probe_waited(struct hc_check *ck)
 {
 	uint64_t now = now_us();
-	uint64_t late_ms = now > ck->due_us ? (now - ck->due_us) / 1000 : 0;
 
-	ck->late_last_ms = late_ms;
-	ck->late_sum_ms += late_ms;
-	if (late_ms > ck->late_max_ms)
-		ck->late_max_ms = late_ms;
+	hc_note_late(ck, now > ck->due_us ? (now - ck->due_us) / 1000 : 0);
 	probe_start(ck);
 }
 

@@ -99,5 +99,8 @@ void	 hc_timer_add(struct hc_engine *, struct event *, uint64_t ms,
 uint64_t hc_elapsed_us(const struct hc_check *);
 /* A probe that waited before it started: its RTT counts from now. */
 void	 hc_clock_restart(struct hc_check *);
+/* A probe started LATE_MS after it was due, having waited for a slot
+ * (hc_slots.h, proc.h): for `show checks` and the metrics. */
+void	 hc_note_late(struct hc_check *, uint64_t late_ms);
 
 #endif

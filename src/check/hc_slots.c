@@ -66,8 +66,9 @@ hc_slots_set_limit(struct hc_slots *s, unsigned limit)
 	wake(s);
 }
 
-int
-hc_slots_used_by(const struct hc_check *ck)
+/* Whether CK's type takes a slot at all. */
+static int
+used_by(const struct hc_check *ck)
 {
 	return !(check_desc_of(ck->conf->type)->flags & (CT_SLOTS | CT_MAINT));
 }
@@ -75,7 +76,7 @@ hc_slots_used_by(const struct hc_check *ck)
 int
 hc_slots_take(struct hc_slots *s, struct hc_check *ck)
 {
-	if (!hc_slots_used_by(ck))
+	if (!used_by(ck))
 		return 1;
 	if (s->inflight < s->limit && s->nwaiting == 0) {
 		ck->slot = SLOT_HELD;

@@ -49,8 +49,6 @@ void	hc_slots_free(struct hc_slots *);
 /* LIMIT 0: the default.  A smaller one lets no new probe start until
  * the probes in flight are fewer. */
 void	hc_slots_set_limit(struct hc_slots *, unsigned limit);
-/* Whether CK's type takes a slot at all. */
-int	hc_slots_used_by(const struct hc_check *);
 /* 1: CK may start now (it holds a slot); 0: it waits for one. */
 int	hc_slots_take(struct hc_slots *, struct hc_check *);
 /* CK's probe ended, or CK is going: its slot or its place in the queue. */

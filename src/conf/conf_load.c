@@ -199,7 +199,7 @@ kw_exec(struct parser *p, void *ctx, const struct tok *kw)
 }
 
 /* probe limit N; -- how many probes of the other types are in flight at
- * once (hc.h). */
+ * once (check/hc_slots.h). */
 static int
 kw_probe(struct parser *p, void *ctx, const struct tok *kw)
 {

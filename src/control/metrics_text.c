@@ -228,7 +228,7 @@ check_histogram(struct evbuffer *out, const struct hc_check *ck)
 /* The slots of probes (hc_slots.h) and of exec checks (proc.h), and how
  * late the probes that waited for one started. */
 static void
-exec_metrics(struct evbuffer *out, const struct hc_engine *hc)
+slot_metrics(struct evbuffer *out, const struct hc_engine *hc)
 {
 	const struct hc_service	*svc;
 	struct proc_stats	 st;
@@ -291,7 +291,7 @@ check_metrics(struct evbuffer *out, const struct hc_engine *hc)
 		for (i = 0; i < svc->nchecks; i++)
 			if (!check_is_maint(svc->checks[i]->conf->type))
 				check_histogram(out, svc->checks[i]);
-	exec_metrics(out, hc);
+	slot_metrics(out, hc);
 }
 
 void
