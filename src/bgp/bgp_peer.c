@@ -428,11 +428,8 @@ handle_update(struct bgp_peer *p, const uint8_t *msg, size_t len)
 	enum bgp_verdict v;
 
 	p->stats.updates_in++;
-	p->rib_in_changed = 0;
 	v = bgp_msg_decode_update(msg, len, &p->codec, p->upd, count_prefix,
 	    p);
-	if (p->rib_in_changed)
-		bgp_protect_update(p->engine);
 	if (v == BGP_UPD_NOTIFY) {
 		bad_msg(p, &p->upd->err);
 		return;
@@ -444,7 +441,9 @@ handle_update(struct bgp_peer *p, const uint8_t *msg, size_t len)
 		    bgp_errcode_name(p->upd->err.code),
 		    bgp_errsubcode_name(p->upd->err.code, p->upd->err.subcode));
 	}
-	fsm_event(p, BGP_EV_RCVD_UPDATE);
+	/* The hold timer and last-site protection: once per read, in
+	 * read_done(), not per message of a table. */
+	p->updates_read++;
 }
 
 static void
@@ -539,7 +538,30 @@ read_resume(evutil_socket_t fd, short ev, void *arg)
 		bufferevent_enable(p->bev, EV_READ);
 }
 
-/* Frame the stream: RFC 4271 4.1, a header gives each message's length. */
+/*
+ * What a read's UPDATEs call for, once for all of them: the hold timer
+ * restarted (RFC 4271 8.2.2, Event 27) and, when what peers announce
+ * about our prefixes changed, last-site protection looked at again.
+ * Per message, a table of 500,000 UPDATEs re-armed a timer 500,000
+ * times; the messages of one read arrive in the same turn of the loop.
+ */
+static void
+read_done(struct bgp_peer *p)
+{
+	int changed = p->rib_in_changed, updates = p->updates_read;
+
+	p->rib_in_changed = p->updates_read = 0;
+	if (changed)
+		bgp_protect_update(p->engine);
+	if (updates)
+		fsm_event(p, BGP_EV_RCVD_UPDATE);
+}
+
+/*
+ * Frame the stream: RFC 4271 4.1, a header gives each message's length.
+ * What was read is walked in one pass over one contiguous copy and
+ * drained once, not copied out, pulled up and drained per message.
+ */
 static void
 peer_read(struct bufferevent *bev, void *arg)
 {
@@ -548,25 +570,32 @@ peer_read(struct bufferevent *bev, void *arg)
 	struct bgp_header	 hdr;
 	struct bgp_error	 err;
 	struct timeval		 pause = { 0, STREAM_PAUSE_US };
-	uint8_t			 head[BGP_HEADER_LEN], *msg;
+	size_t			 len = evbuffer_get_length(in), off = 0;
+	const uint8_t		*buf;
 	int			 n = 0;
 
-	while (p->bev == bev && evbuffer_get_length(in) >= BGP_HEADER_LEN) {
-		evbuffer_copyout(in, head, sizeof(head));
-		if (bgp_msg_header_decode(head, sizeof(head), &hdr, &err) == -1) {
+	p->rib_in_changed = p->updates_read = 0;
+	if (len < BGP_HEADER_LEN)
+		return;
+	if ((buf = evbuffer_pullup(in, -1)) == NULL)
+		fatalx_oom();
+	while (len - off >= BGP_HEADER_LEN) {
+		if (bgp_msg_header_decode(buf + off, BGP_HEADER_LEN, &hdr,
+		    &err) == -1) {
 			bad_msg(p, &err);
 			return;
 		}
-		if (evbuffer_get_length(in) < hdr.len)
+		if (len - off < hdr.len)
 			break;
-		msg = evbuffer_pullup(in, hdr.len);
-		handle(p, hdr.type, msg, hdr.len);
+		handle(p, hdr.type, buf + off, hdr.len);
 		/* The handler may have closed the session and its buffer. */
 		if (p->bev != bev)
 			return;
-		evbuffer_drain(in, hdr.len);
+		off += hdr.len;
 		n++;
 	}
+	evbuffer_drain(in, off);
+	read_done(p);
 	if (p->bev == bev && n >= STREAM_MSGS) {
 		bufferevent_disable(bev, EV_READ);
 		evtimer_add(p->read_timer, &pause);
