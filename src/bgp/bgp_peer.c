@@ -13,6 +13,8 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,9 +153,9 @@ bfd_blocks(struct bgp_peer *p)
 }
 
 /*
- * The session's buffer on FD.  One read takes up to STREAM_READ bytes
- * (libevent's own cap is 16 KiB): after a pause (peer_read) all that
- * arrived meanwhile is taken in one wake-up.
+ * The session's buffer on FD.  A wake-up takes up to STREAM_READ bytes
+ * (read_more): after a pause (peer_read) all that arrived meanwhile is
+ * taken in one wake-up.
  */
 #define STREAM_READ	(256 * 1024)
 
@@ -539,6 +541,41 @@ read_resume(evutil_socket_t fd, short ev, void *arg)
 }
 
 /*
+ * libevent 2.1 reads at most 4 KiB per readable event (EVBUFFER_MAX_READ
+ * in its buffer.c, whatever bufferevent_set_max_single_read says): a
+ * table streamed at us was taken 4 KiB per wake-up, megabytes waited in
+ * the socket (bench/rib-in: 9 MB in Recv-Q) and the peer was slowed to
+ * our reads.  Take what is queued, up to STREAM_READ, in one recv.
+ * Only bytes the socket holds (FIONREAD) are asked for, so an EOF or an
+ * error is left for libevent's own read to report.
+ */
+static void
+read_more(struct bufferevent *bev, struct evbuffer *in)
+{
+	struct evbuffer_iovec	 v;
+	evutil_socket_t		 fd = bufferevent_getfd(bev);
+	size_t			 have = evbuffer_get_length(in), want;
+	ssize_t			 r;
+	int			 queued;
+
+	if (fd == -1 || have >= STREAM_READ ||
+	    ioctl(fd, FIONREAD, &queued) == -1 || queued <= 0)
+		return;
+	want = (size_t)queued < STREAM_READ - have ? (size_t)queued :
+	    STREAM_READ - have;
+	/* A bufferevent freezes the end of its input buffer: only its
+	 * own reads add there. */
+	evbuffer_unfreeze(in, 0);
+	if (evbuffer_reserve_space(in, (ev_ssize_t)want, &v, 1) != 1)
+		fatalx_oom();
+	r = recv(fd, v.iov_base, want, MSG_DONTWAIT);
+	v.iov_len = r > 0 ? (size_t)r : 0;
+	if (evbuffer_commit_space(in, &v, 1) == -1)
+		fatalx_oom();
+	evbuffer_freeze(in, 0);
+}
+
+/*
  * What a read's UPDATEs call for, once for all of them: the hold timer
  * restarted (RFC 4271 8.2.2, Event 27) and, when what peers announce
  * about our prefixes changed, last-site protection looked at again.
@@ -570,12 +607,13 @@ peer_read(struct bufferevent *bev, void *arg)
 	struct bgp_header	 hdr;
 	struct bgp_error	 err;
 	struct timeval		 pause = { 0, STREAM_PAUSE_US };
-	size_t			 len = evbuffer_get_length(in), off = 0;
+	size_t			 len, off = 0;
 	const uint8_t		*buf;
 	int			 n = 0;
 
 	p->rib_in_changed = p->updates_read = 0;
-	if (len < BGP_HEADER_LEN)
+	read_more(bev, in);
+	if ((len = evbuffer_get_length(in)) < BGP_HEADER_LEN)
 		return;
 	if ((buf = evbuffer_pullup(in, -1)) == NULL)
 		fatalx_oom();
