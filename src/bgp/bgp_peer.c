@@ -517,17 +517,18 @@ handle(struct bgp_peer *p, uint8_t type, const uint8_t *msg, size_t len)
 /*
  * A peer sending its table writes UPDATE after UPDATE, and each wake-up
  * of the loop for the few that arrived costs more than decoding them
- * (bench/rib-in: 500,000 routes, 60,000-110,000 wake-ups).  When one
- * read brought at least STREAM_MSGS messages, reading pauses for
- * STREAM_PAUSE_US so that the next read takes a bigger batch; a
- * KEEPALIVE waits that long at most, far below any hold time.  Not
- * longer: a peer writing one small UPDATE per segment fills the
- * socket's buffer with per-segment overhead, its window closes, and
- * 20 ms (bench/rib-in: 9,900 wake-ups instead of 26,000) took 210 s
- * instead of 130 s to receive the table.
+ * (bench/rib-in: 500,000 routes, 25,000 wake-ups at a 5 ms pause).
+ * When one read brought at least STREAM_MSGS messages, reading pauses
+ * for STREAM_PAUSE_US so that the next read takes a bigger batch; a
+ * KEEPALIVE waits that long at most, far below any hold time.  20 ms
+ * once closed a small-segment peer's window (210 s instead of 130 s for
+ * the table), but that was libevent's 4 KiB per read (read_more): 4 KiB
+ * per 20 ms is slower than GoBGP sends.  Up to STREAM_READ per 20 ms
+ * is 12 MB/s, and what arrives meanwhile (GoBGP: ~100 UPDATEs) is far
+ * inside the window.
  */
 #define STREAM_MSGS	8
-#define STREAM_PAUSE_US	5000
+#define STREAM_PAUSE_US	20000
 
 static void
 read_resume(evutil_socket_t fd, short ev, void *arg)
