@@ -75,7 +75,8 @@ struct bgp_peer {
 	struct pfxset		*rib_in;	/* our service prefixes, as */
 						/* others announce them */
 	uint32_t		*svc_held;	/* of rib_in, per service */
-	int			 rib_in_changed;
+	int			 rib_in_changed;	/* during one read */
+	int			 updates_read;	/* UPDATEs in one read */
 	struct bfd_watch	*bfd;		/* NULL: no bfd configured */
 	int			 bfd_was_up;	/* since the peer was made */
 };

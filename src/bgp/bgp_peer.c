@@ -13,6 +13,8 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,9 +153,9 @@ bfd_blocks(struct bgp_peer *p)
 }
 
 /*
- * The session's buffer on FD.  One read takes up to STREAM_READ bytes
- * (libevent's own cap is 16 KiB): after a pause (peer_read) all that
- * arrived meanwhile is taken in one wake-up.
+ * The session's buffer on FD.  A wake-up takes up to STREAM_READ bytes
+ * (read_more): after a pause (peer_read) all that arrived meanwhile is
+ * taken in one wake-up.
  */
 #define STREAM_READ	(256 * 1024)
 
@@ -428,11 +430,8 @@ handle_update(struct bgp_peer *p, const uint8_t *msg, size_t len)
 	enum bgp_verdict v;
 
 	p->stats.updates_in++;
-	p->rib_in_changed = 0;
 	v = bgp_msg_decode_update(msg, len, &p->codec, p->upd, count_prefix,
 	    p);
-	if (p->rib_in_changed)
-		bgp_protect_update(p->engine);
 	if (v == BGP_UPD_NOTIFY) {
 		bad_msg(p, &p->upd->err);
 		return;
@@ -444,7 +443,9 @@ handle_update(struct bgp_peer *p, const uint8_t *msg, size_t len)
 		    bgp_errcode_name(p->upd->err.code),
 		    bgp_errsubcode_name(p->upd->err.code, p->upd->err.subcode));
 	}
-	fsm_event(p, BGP_EV_RCVD_UPDATE);
+	/* The hold timer and last-site protection: once per read, in
+	 * read_done(), not per message of a table. */
+	p->updates_read++;
 }
 
 static void
@@ -516,17 +517,18 @@ handle(struct bgp_peer *p, uint8_t type, const uint8_t *msg, size_t len)
 /*
  * A peer sending its table writes UPDATE after UPDATE, and each wake-up
  * of the loop for the few that arrived costs more than decoding them
- * (bench/rib-in: 500,000 routes, 60,000-110,000 wake-ups).  When one
- * read brought at least STREAM_MSGS messages, reading pauses for
- * STREAM_PAUSE_US so that the next read takes a bigger batch; a
- * KEEPALIVE waits that long at most, far below any hold time.  Not
- * longer: a peer writing one small UPDATE per segment fills the
- * socket's buffer with per-segment overhead, its window closes, and
- * 20 ms (bench/rib-in: 9,900 wake-ups instead of 26,000) took 210 s
- * instead of 130 s to receive the table.
+ * (bench/rib-in: 500,000 routes, 25,000 wake-ups at a 5 ms pause).
+ * When one read brought at least STREAM_MSGS messages, reading pauses
+ * for STREAM_PAUSE_US so that the next read takes a bigger batch; a
+ * KEEPALIVE waits that long at most, far below any hold time.  20 ms
+ * once closed a small-segment peer's window (210 s instead of 130 s for
+ * the table), but that was libevent's 4 KiB per read (read_more): 4 KiB
+ * per 20 ms is slower than GoBGP sends.  Up to STREAM_READ per 20 ms
+ * is 12 MB/s, and what arrives meanwhile (GoBGP: ~100 UPDATEs) is far
+ * inside the window.
  */
 #define STREAM_MSGS	8
-#define STREAM_PAUSE_US	5000
+#define STREAM_PAUSE_US	20000
 
 static void
 read_resume(evutil_socket_t fd, short ev, void *arg)
@@ -539,7 +541,65 @@ read_resume(evutil_socket_t fd, short ev, void *arg)
 		bufferevent_enable(p->bev, EV_READ);
 }
 
-/* Frame the stream: RFC 4271 4.1, a header gives each message's length. */
+/*
+ * libevent 2.1 reads at most 4 KiB per readable event (EVBUFFER_MAX_READ
+ * in its buffer.c, whatever bufferevent_set_max_single_read says): a
+ * table streamed at us was taken 4 KiB per wake-up, megabytes waited in
+ * the socket (bench/rib-in: 9 MB in Recv-Q) and the peer was slowed to
+ * our reads.  Take what is queued, up to STREAM_READ, in one recv.
+ * Only bytes the socket holds (FIONREAD) are asked for, so an EOF or an
+ * error is left for libevent's own read to report.
+ */
+static void
+read_more(struct bufferevent *bev, struct evbuffer *in)
+{
+	struct evbuffer_iovec	 v;
+	evutil_socket_t		 fd = bufferevent_getfd(bev);
+	size_t			 have = evbuffer_get_length(in), want;
+	ssize_t			 r;
+	int			 queued;
+
+	if (fd == -1 || have >= STREAM_READ ||
+	    ioctl(fd, FIONREAD, &queued) == -1 || queued <= 0)
+		return;
+	want = (size_t)queued < STREAM_READ - have ? (size_t)queued :
+	    STREAM_READ - have;
+	/* A bufferevent freezes the end of its input buffer: only its
+	 * own reads add there. */
+	evbuffer_unfreeze(in, 0);
+	if (evbuffer_reserve_space(in, (ev_ssize_t)want, &v, 1) != 1)
+		fatalx_oom();
+	r = recv(fd, v.iov_base, want, MSG_DONTWAIT);
+	v.iov_len = r > 0 ? (size_t)r : 0;
+	if (evbuffer_commit_space(in, &v, 1) == -1)
+		fatalx_oom();
+	evbuffer_freeze(in, 0);
+}
+
+/*
+ * What a read's UPDATEs call for, once for all of them: the hold timer
+ * restarted (RFC 4271 8.2.2, Event 27) and, when what peers announce
+ * about our prefixes changed, last-site protection looked at again.
+ * Per message, a table of 500,000 UPDATEs re-armed a timer 500,000
+ * times; the messages of one read arrive in the same turn of the loop.
+ */
+static void
+read_done(struct bgp_peer *p)
+{
+	int changed = p->rib_in_changed, updates = p->updates_read;
+
+	p->rib_in_changed = p->updates_read = 0;
+	if (changed)
+		bgp_protect_update(p->engine);
+	if (updates)
+		fsm_event(p, BGP_EV_RCVD_UPDATE);
+}
+
+/*
+ * Frame the stream: RFC 4271 4.1, a header gives each message's length.
+ * What was read is walked in one pass over one contiguous copy and
+ * drained once, not copied out, pulled up and drained per message.
+ */
 static void
 peer_read(struct bufferevent *bev, void *arg)
 {
@@ -548,25 +608,33 @@ peer_read(struct bufferevent *bev, void *arg)
 	struct bgp_header	 hdr;
 	struct bgp_error	 err;
 	struct timeval		 pause = { 0, STREAM_PAUSE_US };
-	uint8_t			 head[BGP_HEADER_LEN], *msg;
+	size_t			 len, off = 0;
+	const uint8_t		*buf;
 	int			 n = 0;
 
-	while (p->bev == bev && evbuffer_get_length(in) >= BGP_HEADER_LEN) {
-		evbuffer_copyout(in, head, sizeof(head));
-		if (bgp_msg_header_decode(head, sizeof(head), &hdr, &err) == -1) {
+	p->rib_in_changed = p->updates_read = 0;
+	read_more(bev, in);
+	if ((len = evbuffer_get_length(in)) < BGP_HEADER_LEN)
+		return;
+	if ((buf = evbuffer_pullup(in, -1)) == NULL)
+		fatalx_oom();
+	while (len - off >= BGP_HEADER_LEN) {
+		if (bgp_msg_header_decode(buf + off, BGP_HEADER_LEN, &hdr,
+		    &err) == -1) {
 			bad_msg(p, &err);
 			return;
 		}
-		if (evbuffer_get_length(in) < hdr.len)
+		if (len - off < hdr.len)
 			break;
-		msg = evbuffer_pullup(in, hdr.len);
-		handle(p, hdr.type, msg, hdr.len);
+		handle(p, hdr.type, buf + off, hdr.len);
 		/* The handler may have closed the session and its buffer. */
 		if (p->bev != bev)
 			return;
-		evbuffer_drain(in, hdr.len);
+		off += hdr.len;
 		n++;
 	}
+	evbuffer_drain(in, off);
+	read_done(p);
 	if (p->bev == bev && n >= STREAM_MSGS) {
 		bufferevent_disable(bev, EV_READ);
 		evtimer_add(p->read_timer, &pause);

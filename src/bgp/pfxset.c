@@ -6,9 +6,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include "bgp/pfxset.h"
+#include "sys/log.h"
 
 /* A prefix as a slot holds it: the key compared and hashed whole. */
 static void
@@ -80,6 +82,32 @@ find(const struct pfxset *s, const struct pfxset_slot *k)
 	return i;
 }
 
+/*
+ * Slots for CAP entries.  A table of megabytes (100,000 service
+ * prefixes: 6 MB) is looked up at random places, one per received
+ * prefix: in 4 KiB pages nearly every lookup also misses the TLB (and
+ * under a hypervisor a page walk is two), so a big table asks for huge
+ * pages (transparent_hugepage "madvise" mode gives them only on ask).
+ */
+#define HUGE_PAGE	(2 * 1024 * 1024)
+
+static struct pfxset_slot *
+slots_new(size_t cap)
+{
+	size_t	 bytes = cap * sizeof(struct pfxset_slot);
+	void	*m;
+
+	if (cap > SIZE_MAX / sizeof(struct pfxset_slot))
+		fatalx_oom();
+	if (bytes < HUGE_PAGE)
+		return xreallocarray(NULL, cap, sizeof(struct pfxset_slot));
+	bytes = (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	if (posix_memalign(&m, HUGE_PAGE, bytes) != 0)
+		fatalx_oom();
+	(void)madvise(m, bytes, MADV_HUGEPAGE);	/* a hint; may be off */
+	return m;
+}
+
 static void
 grow(struct pfxset *s)
 {
@@ -90,7 +118,7 @@ grow(struct pfxset *s)
 	/* Written whole before the first lookup: calloc's fresh pages
 	 * would be read (mapping the shared zero page) and then written,
 	 * a second fault and a TLB flush per page of a 6 MB table. */
-	s->slot = xreallocarray(NULL, s->cap, sizeof(*s->slot));
+	s->slot = slots_new(s->cap);
 	memset(s->slot, 0, s->cap * sizeof(*s->slot));
 	for (i = 0; i < oldcap; i++)
 		if (old[i].v6)
