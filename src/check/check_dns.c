@@ -111,6 +111,8 @@ check_dns_query(const struct dns_check_conf *c, uint16_t id,
 {
 	memset(q, 0, sizeof(*q));
 	q->qname = c->qname;
+	q->qname_wire = c->qname_wire;
+	q->qname_wlen = c->qname_wlen;
 	q->qtype = c->qtype;
 	q->qclass = c->qclass;
 	q->id = id;
