@@ -138,6 +138,8 @@ check_dns_query(const struct dns_check_conf *c, uint16_t id,
 {
 	memset(q, 0, sizeof(*q));
 	q->qname = c->qname;
+	q->qname_wire = c->qname_wire;
+	q->qname_wlen = c->qname_wlen;
 	q->qtype = c->qtype;
 	q->qclass = c->qclass;
 	q->id = id;
@@ -233,7 +235,8 @@ pending(const struct dns_probe *p)
 }
 
 static void
-main_answer(struct dns_probe *p, const uint8_t *msg, size_t len)
+main_answer(struct dns_probe *p, const uint8_t *msg, size_t len,
+    const struct dns_msg *read)
 {
 	const struct dns_check_conf	*c = dconf(p);
 	struct dns_query		 q;
@@ -242,7 +245,7 @@ main_answer(struct dns_probe *p, const uint8_t *msg, size_t len)
 	int				 tc;
 
 	check_dns_query(c, p->main_id, &q, &e);
-	dns_wire_judge(msg, len, &q, &e, V(p, V_MAIN), &tc);
+	dns_wire_judge(msg, len, &q, &e, V(p, V_MAIN), &tc, read);
 	if (p->main.status != HC_OK)
 		return;
 	if (c->expect_validated)
@@ -376,7 +379,7 @@ part_done(void *arg, const struct dns_xfer_result *res)
 	else {
 		p->rtt_us = res->rtt_us;
 		p->main_id = res->id;	/* as it went */
-		main_answer(p, res->msg, res->len);
+		main_answer(p, res->msg, res->len, res->read);
 	}
 	dns_xfer_free(x);
 	/* A failed main query is the verdict: no need to wait for more. */

@@ -13,6 +13,27 @@
 #include "dns/dns_wire.h"
 #include "check/hc.h"
 
+/*
+ * The query name in wire form, built once: every answer's question is
+ * compared with it (dns_wire.c).  Left NULL when the reader cannot
+ * write it; the judge then builds it per answer.
+ */
+static void
+qname_wire(struct dns_check_conf *d)
+{
+	uint8_t	 w[DNS_NAME_MAX];
+	int	 n;
+
+	free(d->qname_wire);
+	d->qname_wire = NULL;
+	d->qname_wlen = 0;
+	if ((n = dns_msg_name(d->qname, w)) == -1)
+		return;
+	d->qname_wire = xmalloc((size_t)n);
+	memcpy(d->qname_wire, w, (size_t)n);
+	d->qname_wlen = (size_t)n;
+}
+
 /* ---- keywords ---- */
 
 static int
@@ -697,6 +718,7 @@ check_dns_finish(struct parser *p, struct check_conf *ck)
 	if (d->qname == NULL)
 		return conf_error(p, &ck->pos, "check %s: 'query "
 		    "NAME [TYPE [CLASS]];' is required", ck->name);
+	qname_wire(d);
 	if (d->rcodes == 0)
 		d->rcodes = 1;	/* NOERROR */
 	if (dns_aware_finish(p, ck) == -1)
@@ -807,6 +829,7 @@ check_dns_free(struct check_conf *ck)
 	size_t			 i;
 
 	free(d->qname);
+	free(d->qname_wire);
 	for (i = 0; i < d->ncontains; i++)
 		free(d->contains[i]);
 	free(d->contains);

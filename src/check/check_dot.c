@@ -388,7 +388,7 @@ answer(struct dot_probe *p, struct hc_result *res)
 		evbuffer_remove(in, msg, n);
 		check_dns_query(&cc->u.dns, p->id, &q, &e);
 		memset(res, 0, sizeof(*res));
-		dns_wire_judge(msg, n, &q, &e, res, &tc);
+		dns_wire_judge(msg, n, &q, &e, res, &tc, NULL);
 		if (res->reason == HC_R_BOGUS_ID ||
 		    res->reason == HC_R_BOGUS_QUESTION) {
 			p->bogus++;

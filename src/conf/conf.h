@@ -59,6 +59,8 @@ struct bfd_conf {
 
 struct dns_check_conf {
 	char		*qname;		/* presentation form, e.g. "example.test." */
+	uint8_t		*qname_wire;	/* wire form, what answers are held to */
+	size_t		 qname_wlen;
 	uint16_t	 qtype;
 	uint16_t	 qclass;
 	int		 tcp;		/* always TCP, not only on truncation */

@@ -85,7 +85,8 @@ bogus(struct dns_demux_user *u, enum hc_reason why)
 
 struct dns_demux_user *
 dns_demux_match(struct dns_demux *d, const struct addr *from, uint16_t port,
-    const uint8_t *msg, size_t len, enum dns_wire_class *class)
+    const uint8_t *msg, size_t len, enum dns_wire_class *class,
+    struct dns_msg *read)
 {
 	struct dns_demux_slot	*s = NULL;
 	struct dns_demux_user	*u;
@@ -107,7 +108,7 @@ dns_demux_match(struct dns_demux *d, const struct addr *from, uint16_t port,
 		return NULL;
 	}
 	memset(&res, 0, sizeof(res));
-	*class = dns_wire_classify(msg, len, u->q, &res);
+	*class = dns_wire_classify(msg, len, u->q, &res, read);
 	if (*class != DNS_WIRE_NOT_OURS)
 		return u;
 	bogus(u, res.reason);

@@ -65,11 +65,12 @@ int	dns_demux_add(struct dns_demux *, struct dns_demux_user *);
 void	dns_demux_end(struct dns_demux *, struct dns_demux_user *);
 /*
  * The query MSG from FROM:PORT answers, with the class of the answer
- * (ours or truncated), or NULL: ignored, and counted as above.
+ * (ours or truncated) and the answer as read (READ, for the judge), or
+ * NULL: ignored, and counted as above.
  */
 struct dns_demux_user *dns_demux_match(struct dns_demux *,
 	    const struct addr *from, uint16_t port, const uint8_t *msg,
-	    size_t len, enum dns_wire_class *);
+	    size_t len, enum dns_wire_class *, struct dns_msg *read);
 /*
  * The query in flight an ICMP error is about: the datagram that went to
  * TO:PORT with ORIG (our query, as much as came back) in it; NULL when it

@@ -241,13 +241,14 @@ deliver(struct dns_udp_sock *s, const struct sockaddr_storage *ss,
 	struct dns_demux_user	*u;
 	struct dns_udp_user	*uu;
 	enum dns_wire_class	 class;
+	struct dns_msg		 read;
 	struct addr		 from;
 	uint16_t		 port;
 	char			 who[64];
 
 	if (addr_of(ss, &from, &port) == -1)
 		return;
-	u = dns_demux_match(&s->dm, &from, port, msg, len, &class);
+	u = dns_demux_match(&s->dm, &from, port, msg, len, &class, &read);
 	if (u == NULL) {
 		log_debug("dns udp: ignored a datagram from %s port %u: not an "
 		    "answer to a query in flight", util_fmt_addr(&from, who,
@@ -255,7 +256,7 @@ deliver(struct dns_udp_sock *s, const struct sockaddr_storage *ss,
 		return;
 	}
 	uu = (struct dns_udp_user *)u;
-	uu->answer(uu, msg, len, class);
+	uu->answer(uu, msg, len, class, &read);
 }
 
 /*

@@ -17,10 +17,12 @@ struct dns_udp_sock;
 /* A query on the pool, embedded in its exchange (dns_xfer.c). */
 struct dns_udp_user {
 	struct dns_demux_user	 d;		/* query, server, port */
-	/* Its answer (ours or truncated), or an ICMP error (errno). */
+	/* Its answer (ours or truncated, and as read), or an ICMP error
+	 * (errno). */
 	void			(*answer)(struct dns_udp_user *,
 				    const uint8_t *, size_t,
-				    enum dns_wire_class);
+				    enum dns_wire_class,
+				    const struct dns_msg *);
 	void			(*error)(struct dns_udp_user *, int);
 	struct dns_udp_sock	*sock;		/* NULL: not in flight */
 };

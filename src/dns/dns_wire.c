@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * DNS wire format for the dns health check: build one query and judge
- * one answer.  Everything on the wire goes through ldns (RFC 1035 4.1
- * message format, RFC 6891 EDNS(0) OPT record, RFC 5001 NSID option);
- * this file never walks DNS bytes by hand.  The functions are pure: no
- * sockets, no clock, and one global, the last answer parsed (which no
- * caller can tell from parsing again), so the unit tests and the fuzzer
- * call them directly.
+ * one answer.  The query is built by ldns (RFC 1035 4.1 message format,
+ * RFC 6891 EDNS(0) OPT record, RFC 5001 NSID option).  An answer is
+ * read first by dns_msg.c's reader, which allocates nothing: the common
+ * answer (ours, judged by its header, counts and NSID) needs no more.
+ * What the reader does not read, or a judgement of RDATA (`contains`),
+ * goes through ldns as before, so every verdict and its wording are
+ * those of the ldns path.  The functions are pure: no sockets, no
+ * clock, no globals, so the unit tests and the fuzzer call them
+ * directly.
  *
  * The judge answers two questions in order.  First: is this message an
  * answer to our query at all (parsable, QR set, opcode QUERY, same id,
@@ -23,6 +26,7 @@
 
 #include <ldns/ldns.h>
 
+#include "dns/dns_msg.h"
 #include "dns/dns_wire.h"
 #include "sys/util.h"
 
@@ -59,6 +63,10 @@ static int	 judge_is_ours(const ldns_pkt *, const struct dns_query *,
 static int	 judge_question(const ldns_pkt *, const struct dns_query *,
 		    struct hc_result *);
 static int	 judge_health(ldns_pkt *, const struct dns_expect *,
+		    struct hc_result *);
+static int	 judge_msg(const struct dns_msg *, const struct dns_expect *,
+		    struct hc_result *);
+static int	 msg_nsid(const struct dns_msg *, const char *,
 		    struct hc_result *);
 static unsigned	 pkt_rcode(const ldns_pkt *);
 static int	 rr_answers(const ldns_rr *, const ldns_rr *);
@@ -162,51 +170,81 @@ add_edns(ldns_pkt *pkt, const struct dns_query *q)
 	return 0;
 }
 
-/*
- * The last answer parsed, kept with its bytes.  An answer on a shared
- * socket is parsed to know whose it is (dns_wire_classify) and judged
- * right after (dns_wire_judge), and ldns's parse, which allocates every
- * record, was most of the CPU the judging took (bench/findings.md).
- * Found again by its content, never by where it lies, so another message
- * in the same buffer is parsed anew.  At most one message is held (up to
- * 64 KB, after a large one over TCP).
- */
-static struct {
-	uint8_t		*wire;
-	size_t		 len, size;
-	ldns_pkt	*pkt;
-} last;
-
-/* ANSWER parsed, owned here until the next call; NULL with ST set. */
+/* ANSWER parsed by ldns, the caller's to free; NULL with ST set. */
 static ldns_pkt *
 parse(const uint8_t *answer, size_t len, ldns_status *st)
 {
 	ldns_pkt *pkt = NULL;
 
-	*st = LDNS_STATUS_OK;
-	if (last.pkt != NULL && last.len == len &&
-	    memcmp(last.wire, answer, len) == 0)
-		return last.pkt;
 	if ((*st = ldns_wire2pkt(&pkt, answer, len)) != LDNS_STATUS_OK)
 		return NULL;
-	ldns_pkt_free(last.pkt);
-	if (last.size < len) {
-		free(last.wire);
-		last.wire = xmalloc(len);
-		last.size = len;
-	}
-	memcpy(last.wire, answer, len);
-	last.len = len;
-	last.pkt = pkt;
 	return pkt;
+}
+
+static void
+set_malformed(struct hc_result *res, const uint8_t *answer, ldns_status st)
+{
+	const char *why = answer == NULL ? "no data" :
+	    ldns_get_errorstr_by_id(st);
+
+	hc_result_set(res, HC_FAIL, HC_R_MALFORMED, "malformed: %s",
+	    why != NULL ? why : "unparsable message");
+}
+
+/*
+ * Is M (read by dns_msg_read) our answer, as far as the reader can
+ * tell without ldns: QR set, our id, opcode QUERY, our one question.
+ * When not, the ldns path decides, and words the failure as it always
+ * has; only the common answer is judged here, and the same way.
+ */
+static int
+msg_is_ours(const struct dns_msg *m, const struct dns_query *q)
+{
+	uint8_t		 buf[DNS_NAME_MAX];
+	const uint8_t	*want = q->qname_wire;
+	size_t		 wlen = q->qname_wlen;
+	int		 n;
+
+	if (m->wire == NULL || !(m->flags & DNS_MSG_QR) || m->id != q->id ||
+	    dns_msg_opcode(m) != LDNS_PACKET_QUERY || m->qdcount != 1 ||
+	    m->qtype != q->qtype || m->qclass != q->qclass)
+		return 0;
+	if (want == NULL) {
+		if (q->qname == NULL || (n = dns_msg_name(q->qname, buf)) == -1)
+			return 0;
+		want = buf;
+		wlen = (size_t)n;
+	}
+	return dns_msg_name_is(m, m->qname, want, wlen);
+}
+
+static int
+needs_ldns(const struct dns_expect *e)
+{
+	size_t i;
+
+	for (i = 0; e->contains != NULL && i < e->ncontains; i++)
+		if (e->contains[i] != NULL)
+			return 1;
+	return 0;
+}
+
+static void
+set_truncated(struct hc_result *res, int *truncated)
+{
+	/* RFC 1035 4.2.1: the caller retries over TCP. */
+	if (truncated != NULL)
+		*truncated = 1;
+	hc_result_set(res, HC_FAIL, HC_R_TRUNCATED, "truncated (TC bit set)");
 }
 
 void
 dns_wire_judge(const uint8_t *answer, size_t len,
     const struct dns_query *q, const struct dns_expect *e,
-    struct hc_result *res, int *truncated)
+    struct hc_result *res, int *truncated, const struct dns_msg *msg)
 {
 	static const struct dns_expect	 noerror_only;
+	struct dns_msg			 own;
 	ldns_pkt			*pkt = NULL;
 	ldns_status			 st = LDNS_STATUS_OK;
 
@@ -220,51 +258,72 @@ dns_wire_judge(const uint8_t *answer, size_t len,
 		hc_result_set(res, HC_FAIL, HC_R_BOGUS_QUESTION, "no query");
 		return;
 	}
+	if (msg == NULL || (msg->wire != NULL && (msg->wire != answer ||
+	    msg->len != len))) {
+		(void)dns_msg_read(&own, answer, len);
+		msg = &own;
+	}
+	if (msg_is_ours(msg, q)) {
+		if (msg->flags & DNS_MSG_TC) {
+			set_truncated(res, truncated);
+			return;
+		}
+		if (!needs_ldns(e)) {
+			(void)judge_msg(msg, e, res);
+			return;
+		}
+	}
 	if (answer == NULL || (pkt = parse(answer, len, &st)) == NULL) {
-		const char *why = answer == NULL ? "no data" :
-		    ldns_get_errorstr_by_id(st);
-
-		hc_result_set(res, HC_FAIL, HC_R_MALFORMED, "malformed: %s",
-		    why != NULL ? why : "unparsable message");
+		set_malformed(res, answer, st);
 		return;
 	}
 	if (judge_is_ours(pkt, q, res) == 0) {
-		if (ldns_pkt_tc(pkt)) {
-			/* RFC 1035 4.2.1: the caller retries over TCP. */
-			if (truncated != NULL)
-				*truncated = 1;
-			hc_result_set(res, HC_FAIL, HC_R_TRUNCATED,
-			    "truncated (TC bit set)");
-		} else
+		if (ldns_pkt_tc(pkt))
+			set_truncated(res, truncated);
+		else
 			(void)judge_health(pkt, e, res);
 	}
+	ldns_pkt_free(pkt);
+}
+
+static enum dns_wire_class
+classified(int tc, struct hc_result *res)
+{
+	enum dns_wire_class c = tc ? DNS_WIRE_TRUNCATED : DNS_WIRE_OURS;
+
+	hc_result_set(res, c == DNS_WIRE_OURS ? HC_OK : HC_FAIL,
+	    c == DNS_WIRE_OURS ? HC_R_OK : HC_R_TRUNCATED, "%s",
+	    c == DNS_WIRE_OURS ? "answer" : "truncated (TC bit set)");
+	return c;
 }
 
 enum dns_wire_class
 dns_wire_classify(const uint8_t *answer, size_t len,
-    const struct dns_query *q, struct hc_result *res)
+    const struct dns_query *q, struct hc_result *res, struct dns_msg *msg)
 {
+	struct dns_msg		 m;
 	ldns_pkt		*pkt = NULL;
 	ldns_status		 st;
 	enum dns_wire_class	 c = DNS_WIRE_NOT_OURS;
 
+	if (msg != NULL)
+		memset(msg, 0, sizeof(*msg));
 	if (answer == NULL || q == NULL) {
 		hc_result_set(res, HC_FAIL, HC_R_MALFORMED, "malformed: no data");
 		return c;
 	}
+	if (dns_msg_read(&m, answer, len) == 0 && msg_is_ours(&m, q)) {
+		if (msg != NULL)
+			*msg = m;
+		return classified(m.flags & DNS_MSG_TC, res);
+	}
 	if ((pkt = parse(answer, len, &st)) == NULL) {
-		const char *why = ldns_get_errorstr_by_id(st);
-
-		hc_result_set(res, HC_FAIL, HC_R_MALFORMED, "malformed: %s",
-		    why != NULL ? why : "unparsable message");
+		set_malformed(res, answer, st);
 		return c;
 	}
-	if (judge_is_ours(pkt, q, res) == 0) {
-		c = ldns_pkt_tc(pkt) ? DNS_WIRE_TRUNCATED : DNS_WIRE_OURS;
-		hc_result_set(res, c == DNS_WIRE_OURS ? HC_OK : HC_FAIL,
-		    c == DNS_WIRE_OURS ? HC_R_OK : HC_R_TRUNCATED, "%s",
-		    c == DNS_WIRE_OURS ? "answer" : "truncated (TC bit set)");
-	}
+	if (judge_is_ours(pkt, q, res) == 0)
+		c = classified(ldns_pkt_tc(pkt), res);
+	ldns_pkt_free(pkt);
 	return c;
 }
 
@@ -343,32 +402,71 @@ judge_question(const ldns_pkt *pkt, const struct dns_query *q,
 	return -1;
 }
 
-/* The health tests proper, in the order the detail should explain. */
+/*
+ * The health tests of the header, in the order the detail should
+ * explain: rcode RC, AA, NANS answers.  0, or -1 with RES filled.
+ */
 static int
-judge_health(ldns_pkt *pkt, const struct dns_expect *e,
+judge_header(unsigned rc, int aa, size_t nans, const struct dns_expect *e,
     struct hc_result *res)
 {
 	char		 rbuf[16];
 	uint32_t	 accept = e->rcodes != 0 ? e->rcodes : 1U;
-	unsigned	 rc = pkt_rcode(pkt);
-	size_t		 i, nans;
 
 	dns_wire_rcode_name(rc, rbuf, sizeof(rbuf));
 	if (rc >= 32 || (accept & (1U << rc)) == 0) {
 		hc_result_set(res, HC_FAIL, HC_R_RCODE, "rcode %s", rbuf);
 		return -1;
 	}
-	if (e->aa && !ldns_pkt_aa(pkt)) {
+	if (e->aa && !aa) {
 		hc_result_set(res, HC_FAIL, HC_R_NOT_AUTH,
 		    "not authoritative (AA bit clear)");
 		return -1;
 	}
-	nans = ldns_rr_list_rr_count(ldns_pkt_answer(pkt));
 	if (e->answer && nans == 0) {
 		hc_result_set(res, HC_FAIL, HC_R_NO_ANSWER,
 		    "%s, empty answer section", rbuf);
 		return -1;
 	}
+	return 0;
+}
+
+/* All passed: say what the answer was. */
+static void
+judge_ok(unsigned rc, int aa, size_t nans, struct hc_result *res)
+{
+	char rbuf[16];
+
+	hc_result_set(res, HC_OK, HC_R_OK, "%s%s, %zu answer%s",
+	    dns_wire_rcode_name(rc, rbuf, sizeof(rbuf)), aa ? " aa" : "",
+	    nans, nans == 1 ? "" : "s");
+}
+
+/* The health tests of an answer the reader read (no `contains`). */
+static int
+judge_msg(const struct dns_msg *m, const struct dns_expect *e,
+    struct hc_result *res)
+{
+	int aa = (m->flags & DNS_MSG_AA) != 0;
+
+	if (judge_header(dns_msg_rcode(m), aa, m->ancount, e, res) == -1)
+		return -1;
+	if (e->nsid != NULL && msg_nsid(m, e->nsid, res) == -1)
+		return -1;
+	judge_ok(dns_msg_rcode(m), aa, m->ancount, res);
+	return 0;
+}
+
+/* The health tests of an answer ldns parsed. */
+static int
+judge_health(ldns_pkt *pkt, const struct dns_expect *e,
+    struct hc_result *res)
+{
+	unsigned	 rc = pkt_rcode(pkt);
+	size_t		 i, nans = ldns_rr_list_rr_count(ldns_pkt_answer(pkt));
+
+	if (judge_header(rc, ldns_pkt_aa(pkt), nans, e, res) == -1)
+		return -1;
 	for (i = 0; e->contains != NULL && i < e->ncontains; i++) {
 		if (e->contains[i] != NULL &&
 		    !answer_contains(pkt, e->contains[i])) {
@@ -381,8 +479,7 @@ judge_health(ldns_pkt *pkt, const struct dns_expect *e,
 	}
 	if (e->nsid != NULL && judge_nsid(pkt, e->nsid, res) == -1)
 		return -1;
-	hc_result_set(res, HC_OK, HC_R_OK, "%s%s, %zu answer%s", rbuf,
-	    ldns_pkt_aa(pkt) ? " aa" : "", nans, nans == 1 ? "" : "s");
+	judge_ok(rc, ldns_pkt_aa(pkt), nans, res);
 	return 0;
 }
 
@@ -514,6 +611,46 @@ judge_nsid(ldns_pkt *pkt, const char *want, struct hc_result *res)
 	}
 	nsid_show(ldns_edns_get_data(first), ldns_edns_get_size(first),
 	    shown, sizeof(shown));
+	hc_result_set(res, HC_FAIL, HC_R_NSID, "NSID %s, expected \"%.40s\"",
+	    shown, want);
+	return -1;
+}
+
+/* judge_nsid() on an answer the reader read. */
+static int
+msg_nsid(const struct dns_msg *m, const char *want, struct hc_result *res)
+{
+	const uint8_t	*d, *first = NULL;
+	char		 shown[DNS_WIRE_NSID_SHOW * 2 + 8];
+	size_t		 dlen, flen = 0, pos = 0, wlen = strlen(want);
+	int		 r, match = 0;
+
+	if (!m->edns) {
+		hc_result_set(res, HC_FAIL, HC_R_NSID, "no OPT record, no NSID");
+		return -1;
+	}
+	/* Every option is read first: a bad one spoils the record. */
+	while ((r = dns_msg_option(m, DNS_WIRE_OPT_NSID, &pos, &d,
+	    &dlen)) == 1) {
+		if (dlen == wlen && (wlen == 0 || memcmp(d, want, wlen) == 0))
+			match = 1;
+		else if (first == NULL) {
+			first = d;
+			flen = dlen;
+		}
+	}
+	if (r == -1) {
+		hc_result_set(res, HC_FAIL, HC_R_MALFORMED,
+		    "malformed EDNS options");
+		return -1;
+	}
+	if (match)
+		return 0;
+	if (first == NULL) {
+		hc_result_set(res, HC_FAIL, HC_R_NSID, "no NSID in answer");
+		return -1;
+	}
+	nsid_show(first, flen, shown, sizeof(shown));
 	hc_result_set(res, HC_FAIL, HC_R_NSID, "NSID %s, expected \"%.40s\"",
 	    shown, want);
 	return -1;

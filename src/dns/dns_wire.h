@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "check/hc_result.h"
+#include "dns/dns_msg.h"
 
 /*
  * DNS wire format for the dns check: build one query, judge one answer.
@@ -15,6 +16,10 @@
 
 struct dns_query {
 	const char	*qname;		/* presentation form */
+	/* The same in wire form (dns_msg_name), built once by who asks
+	 * many times; NULL: built from qname when an answer is judged. */
+	const uint8_t	*qname_wire;
+	size_t		 qname_wlen;
 	uint16_t	 qtype;
 	uint16_t	 qclass;
 	uint16_t	 id;
@@ -44,10 +49,12 @@ int	dns_wire_query(const struct dns_query *q, uint8_t **buf, size_t *len);
  * HC_R_BOGUS_QUESTION, so the caller can ignore it and keep waiting.
  * *TRUNCATED is set when the TC bit is on (the caller retries over TCP);
  * then RES says HC_R_TRUNCATED.  The RTT in RES is left untouched.
+ * MSG is ANSWER as dns_wire_classify() read it (its wire NULL: not
+ * readable without ldns), or NULL: read here.
  */
 void	dns_wire_judge(const uint8_t *answer, size_t len,
 	    const struct dns_query *q, const struct dns_expect *e,
-	    struct hc_result *res, int *truncated);
+	    struct hc_result *res, int *truncated, const struct dns_msg *msg);
 
 /*
  * Is ANSWER a complete answer to Q at all (parsable, QR set, opcode
@@ -55,11 +62,13 @@ void	dns_wire_judge(const uint8_t *answer, size_t len,
  * (ours, TC bit set: retry over TCP), else DNS_WIRE_NOT_OURS with RES
  * saying why (HC_R_MALFORMED, HC_R_BOGUS_ID, HC_R_BOGUS_QUESTION).
  * This is the first half of dns_wire_judge(), for exchanges whose
- * answers are judged by other functions (dns_judge.h).
+ * answers are judged by other functions (dns_judge.h).  MSG, when not
+ * NULL, gets the answer as read, for dns_wire_judge().
  */
 enum dns_wire_class { DNS_WIRE_OURS, DNS_WIRE_TRUNCATED, DNS_WIRE_NOT_OURS };
 enum dns_wire_class dns_wire_classify(const uint8_t *answer, size_t len,
-	    const struct dns_query *q, struct hc_result *res);
+	    const struct dns_query *q, struct hc_result *res,
+	    struct dns_msg *msg);
 
 /* Name <-> number for types, classes and rcodes; -1 when unknown. */
 int	dns_wire_type(const char *);

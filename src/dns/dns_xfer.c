@@ -45,6 +45,7 @@ struct dns_xfer {
 	struct dns_query	 q;
 	char			*qname;		/* q.qname points here */
 	size_t			 qname_size;
+	uint8_t			 qwire[DNS_NAME_MAX];	/* q.qname_wire */
 	int			 fd;
 	struct event		*io;
 	uint8_t			*query;		/* TCP form: 2-byte length first */
@@ -155,13 +156,14 @@ dns_xfer_bogus(const struct dns_xfer *x)
 /* The end: the socket closed first, then the callback, nothing after. */
 static void
 complete(struct dns_xfer *x, const uint8_t *msg, size_t len,
-    const struct hc_result *err)
+    const struct dns_msg *read, const struct hc_result *err)
 {
 	struct dns_xfer_result r;
 
 	memset(&r, 0, sizeof(r));
 	r.msg = msg;
 	r.len = len;
+	r.read = msg != NULL ? read : NULL;
 	r.id = x->q.id;
 	r.rtt_us = dns_xfer_now_us() - x->started_us;
 	r.piped = x->piped && msg != NULL;
@@ -181,7 +183,7 @@ complete_errno(struct dns_xfer *x, int err, const char *what)
 
 	memset(&res, 0, sizeof(res));
 	check_sock_error(err, what, &res);
-	complete(x, NULL, 0, &res);
+	complete(x, NULL, 0, NULL, &res);
 }
 
 /* A TCP connection; UDP datagrams are read by the pool (dns_udp.c). */
@@ -212,20 +214,20 @@ of_udp(struct dns_udp_user *u)
 /* Our answer on the shared socket (dns_demux.h judged it ours). */
 static void
 udp_answer(struct dns_udp_user *u, const uint8_t *msg, size_t len,
-    enum dns_wire_class c)
+    enum dns_wire_class c, const struct dns_msg *read)
 {
 	struct dns_xfer		*x = of_udp(u);
 	struct hc_result	 res;
 
 	if (c != DNS_WIRE_TRUNCATED) {
-		complete(x, msg, len, NULL);
+		complete(x, msg, len, read, NULL);
 		return;
 	}
 	/* RFC 7766 5: retry the query over TCP. */
 	xfer_close(x);
 	memset(&res, 0, sizeof(res));
 	if (open_tcp(x, &res) == -1)
-		complete(x, NULL, 0, &res);
+		complete(x, NULL, 0, NULL, &res);
 }
 
 /* An ICMP error for our query: refused, unreachable. */
@@ -239,17 +241,19 @@ udp_error(struct dns_udp_user *u, int err)
 static void
 tcp_judge(struct dns_xfer *x, const uint8_t *msg, size_t len)
 {
-	struct hc_result res;
+	struct hc_result	 res;
+	struct dns_msg		 read;
 
 	memset(&res, 0, sizeof(res));
-	if (dns_wire_classify(msg, len, &x->q, &res) == DNS_WIRE_NOT_OURS) {
+	if (dns_wire_classify(msg, len, &x->q, &res, &read) ==
+	    DNS_WIRE_NOT_OURS) {
 		x->uu.d.bogus++;
 		x->uu.d.bogus_reason = res.reason;
-		complete(x, NULL, 0, &res);
+		complete(x, NULL, 0, NULL, &res);
 		return;
 	}
 	/* Truncated even over TCP: the judge of the answer says so. */
-	complete(x, msg, len, NULL);
+	complete(x, msg, len, &read, NULL);
 }
 
 /* RFC 1035 4.2.2: each message is preceded by a 2-byte length. */
@@ -262,7 +266,7 @@ tcp_write(struct dns_xfer *x)
 	memset(&res, 0, sizeof(res));
 	if (x->sent == 0 && check_sock_connected(x->fd, "tcp connect",
 	    &res) == -1) {
-		complete(x, NULL, 0, &res);
+		complete(x, NULL, 0, NULL, &res);
 		return;
 	}
 	n = send(x->fd, x->query + x->sent, x->qlen - x->sent, MSG_NOSIGNAL);
@@ -300,7 +304,7 @@ tcp_read(struct dns_xfer *x)
 		res.reason = HC_R_MALFORMED;
 		snprintf(res.detail, sizeof(res.detail), "tcp: connection "
 		    "closed after %zu bytes", x->have);
-		complete(x, NULL, 0, &res);
+		complete(x, NULL, 0, NULL, &res);
 		return;
 	}
 	x->have += (size_t)n;
@@ -349,12 +353,17 @@ static int
 build(struct dns_xfer *x, const struct dns_query *q, const uint8_t *wire,
     size_t wlen)
 {
-	size_t n = strlen(q->qname) + 1;
+	size_t	 n = strlen(q->qname) + 1;
+	int	 nw;
 
 	x->q = *q;
 	x->qname = reserve(x->qname, &x->qname_size, n);
 	memcpy(x->qname, q->qname, n);
 	x->q.qname = x->qname;
+	/* Each answer's question is compared with it (dns_wire.c). */
+	nw = dns_msg_name(x->qname, x->qwire);
+	x->q.qname_wire = nw == -1 ? NULL : x->qwire;
+	x->q.qname_wlen = nw == -1 ? 0 : (size_t)nw;
 	if (wire == NULL) {
 		free(x->query);
 		x->query = NULL;
@@ -404,9 +413,11 @@ pipe_answer(struct dns_pipe_user *u, const uint8_t *msg, size_t len)
 {
 	struct dns_xfer		*x = of_user(u);
 	struct hc_result	 res;
+	struct dns_msg		 read;
 
 	memset(&res, 0, sizeof(res));
-	if (dns_wire_classify(msg, len, &x->q, &res) == DNS_WIRE_NOT_OURS) {
+	if (dns_wire_classify(msg, len, &x->q, &res, &read) ==
+	    DNS_WIRE_NOT_OURS) {
 		x->uu.d.bogus++;
 		x->uu.d.bogus_reason = res.reason;
 		log_debug("dns %s: ignored bogus answer on the tcp session: "
@@ -414,7 +425,7 @@ pipe_answer(struct dns_pipe_user *u, const uint8_t *msg, size_t len)
 		return;
 	}
 	/* Truncated even over TCP: the judge of the answer says so. */
-	complete(x, msg, len, NULL);
+	complete(x, msg, len, &read, NULL);
 }
 
 /* The session ended before our answer: ask again the usual way. */
@@ -429,7 +440,7 @@ pipe_lost(struct dns_pipe_user *u, const char *why)
 	    "over %s", x->qname, why, x->want_tcp ? "tcp" : "udp");
 	memset(&err, 0, sizeof(err));
 	if (transport_start(x, &err) == -1)
-		complete(x, NULL, 0, &err);
+		complete(x, NULL, 0, NULL, &err);
 }
 
 struct dns_xfer *

@@ -37,6 +37,7 @@ struct dns_xfer_conf {
 struct dns_xfer_result {
 	const uint8_t	*msg;		/* the answer (ours), NULL when none */
 	size_t		 len;
+	const struct dns_msg *read;	/* msg as classified, for the judge */
 	uint16_t	 id;		/* the query's: a shared socket or
 					 * session may have changed it */
 	uint64_t	 rtt_us;	/* from the start to the answer */

@@ -214,7 +214,7 @@ answer(struct dns_zones *z, const uint8_t *msg, size_t len)
 	memset(&r, 0, sizeof(r));
 	if (s != NULL)
 		query_of(z, s, &q);
-	if (s == NULL || dns_wire_classify(msg, len, &q, &r) ==
+	if (s == NULL || dns_wire_classify(msg, len, &q, &r, NULL) ==
 	    DNS_WIRE_NOT_OURS) {
 		z->bogus++;
 		return;

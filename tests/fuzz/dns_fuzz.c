@@ -75,7 +75,7 @@ judge_aware(const uint8_t *pkt, size_t len, const struct dns_query *q,
 	enum dns_wire_class	 c;
 
 	fresh(&res);
-	c = dns_wire_classify(pkt, len, q, &res);
+	c = dns_wire_classify(pkt, len, q, &res, NULL);
 	if (c != DNS_WIRE_OURS && c != DNS_WIRE_TRUNCATED &&
 	    c != DNS_WIRE_NOT_OURS)
 		abort();
@@ -150,7 +150,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&res, 0, sizeof(res));
 	memset(res.detail, 'X', sizeof(res.detail));
 	res.rtt_us = 7;
-	dns_wire_judge(pkt, len, &q, &e, &res, &tc);
+	dns_wire_judge(pkt, len, &q, &e, &res, &tc, NULL);
 	check(&res, tc);
 	judge_aware(pkt, len, &q, s1);
 	return 0;

@@ -144,7 +144,20 @@ judge_raw(const uint8_t *buf, size_t len, const struct dns_query *q,
 	memset(res.detail, 'X', sizeof(res.detail));
 	res.rtt_us = 4242;
 	*tc = -1;
-	dns_wire_judge(copy, len, q, e, &res, tc);
+	dns_wire_judge(copy, len, q, e, &res, tc, NULL);
+	/* The reader's path and ldns's judge alike, word for word. */
+	{
+		struct hc_result	 slow = res;
+		struct dns_msg		 unread;
+		int			 tc2 = -1;
+
+		memset(&unread, 0, sizeof(unread));
+		dns_wire_judge(copy, len, q, e, &slow, &tc2, &unread);
+		assert_int_equal(slow.status, res.status);
+		assert_int_equal(slow.reason, res.reason);
+		assert_string_equal(slow.detail, res.detail);
+		assert_int_equal(tc2, *tc);
+	}
 	free(copy);
 	assert_non_null(memchr(res.detail, '\0', sizeof(res.detail)));
 	assert_int_equal(res.rtt_us, 4242);	/* left untouched */
@@ -584,7 +597,7 @@ test_tc_null(void **state)
 	a.tc = 1;
 	a.rrs[0] = NULL;
 	w = build(&a, &len);
-	dns_wire_judge(w, len, &q, NULL, &res, NULL);
+	dns_wire_judge(w, len, &q, NULL, &res, NULL, NULL);
 	free(w);
 	expect_fail(&res, HC_R_TRUNCATED, NULL);
 }
@@ -741,18 +754,18 @@ test_classify(void **state)
 	(void)state;
 	memset(&res, 0, sizeof(res));
 	wire = build(&a, &len);
-	assert_int_equal(dns_wire_classify(wire, len, &q, &res), DNS_WIRE_OURS);
+	assert_int_equal(dns_wire_classify(wire, len, &q, &res, NULL), DNS_WIRE_OURS);
 	assert_int_equal(res.status, HC_OK);
-	assert_int_equal(dns_wire_classify(wire, len - 1, &q, &res),
+	assert_int_equal(dns_wire_classify(wire, len - 1, &q, &res, NULL),
 	    DNS_WIRE_NOT_OURS);
 	assert_int_equal(res.reason, HC_R_MALFORMED);
 	q.id = ID + 1;
-	assert_int_equal(dns_wire_classify(wire, len, &q, &res),
+	assert_int_equal(dns_wire_classify(wire, len, &q, &res, NULL),
 	    DNS_WIRE_NOT_OURS);
 	assert_int_equal(res.reason, HC_R_BOGUS_ID);
 	q = query();
 	q.qtype = LDNS_RR_TYPE_AAAA;
-	assert_int_equal(dns_wire_classify(wire, len, &q, &res),
+	assert_int_equal(dns_wire_classify(wire, len, &q, &res, NULL),
 	    DNS_WIRE_NOT_OURS);
 	assert_int_equal(res.reason, HC_R_BOGUS_QUESTION);
 	free(wire);
@@ -761,11 +774,11 @@ test_classify(void **state)
 	a.tc = 1;
 	q = query();
 	wire = build(&a, &len);
-	assert_int_equal(dns_wire_classify(wire, len, &q, &res),
+	assert_int_equal(dns_wire_classify(wire, len, &q, &res, NULL),
 	    DNS_WIRE_TRUNCATED);
 	assert_int_equal(res.reason, HC_R_TRUNCATED);
 	free(wire);
-	assert_int_equal(dns_wire_classify(NULL, 0, &q, &res),
+	assert_int_equal(dns_wire_classify(NULL, 0, &q, &res, NULL),
 	    DNS_WIRE_NOT_OURS);
 }
 
