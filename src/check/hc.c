@@ -274,6 +274,7 @@ hc_configure(struct hc_engine *e, const struct conf *c)
 		service_free(old);
 	}
 	e->services = list;
+	e->generation++;
 	for (svc = e->services; svc; svc = svc->next)
 		hc_service_eval(svc);
 }
@@ -288,6 +289,7 @@ hc_shutdown(struct hc_engine *e)
 		service_free(svc);
 	}
 	e->services = NULL;
+	e->generation++;
 }
 
 static void
