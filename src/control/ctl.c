@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -57,6 +58,12 @@
  * which the backlog bounds.
  */
 #define CTL_BACKLOG		SOMAXCONN
+/*
+ * An answer in parts takes parts for up to this long per turn (µs): one
+ * part a turn made 100,000 checks take 26 s on a busy loop, and a few
+ * ms is well within what a probe's timing tolerates.
+ */
+#define CTL_STREAM_US		3000
 
 struct ctl_client {
 	struct ctl_client	*next;
@@ -319,16 +326,29 @@ reply(struct ctl_client *c, const char *line)
 }
 
 /*
- * One part of the answer being written; at its end the envelope that
+ * Parts of the answer being written, for CTL_STREAM_US at most and while
+ * the output is under the low watermark; at its end the envelope that
  * reply() adds to the others.  1 while there is more.
  */
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 static int
 stream_part(struct ctl_client *c)
 {
-	struct evbuffer *out = bufferevent_get_output(c->bev);
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	uint64_t	 end = now_us() + CTL_STREAM_US;
 
-	if (status_stream_next(&c->stream, c->ctl->daemon, out))
-		return 1;
+	while (status_stream_next(&c->stream, c->ctl->daemon, out))
+		if (now_us() >= end ||
+		    evbuffer_get_length(out) > CTL_MAX_OUTPUT / 2)
+			return 1;
 	evbuffer_add_printf(out, ",\"ok\":true,\"version\":%d}\n",
 	    CTL_VERSION);
 	c->streaming = 0;
@@ -341,8 +361,8 @@ stream_part(struct ctl_client *c)
  * drained, so a client that writes without reading costs at most that.
  * Lines left after a batch are taken up on a later turn through c->more:
  * they are already read, so no socket event would bring them back.
- * An answer in parts (status, show checks) writes one part a turn, and
- * only while less than the write low watermark waits: the parts follow
+ * An answer in parts (status, show checks) writes parts for a few ms a
+ * turn, and only while less than the write low watermark waits: the parts follow
  * the client's reading, and probes run between them.
  */
 static void
