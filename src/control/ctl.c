@@ -593,6 +593,9 @@ client_accept(struct evconnlistener *l, evutil_socket_t fd,
 	ctl->nclients++;
 	bufferevent_setcb(bev, client_read, client_written, client_event, c);
 	bufferevent_setwatermark(bev, EV_WRITE, CTL_MAX_OUTPUT / 2, 0);
+	/* libevent writes 16 KB a turn by default: a 45 MB answer would
+	 * take 2,800 turns of a loop that probes keep busy. */
+	bufferevent_set_max_single_write(bev, CTL_MAX_OUTPUT / 4);
 	/* Lines wait their batch in the input; past this, in the socket. */
 	bufferevent_setwatermark(bev, EV_READ, 0, 2 * CTL_MAX_LINE);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
