@@ -34,8 +34,8 @@
 #define DEFAULT_SOCKET		"/run/anycastd/anycastd.sock"
 #define SOCKET_ENV		"ANYCASTD_SOCKET"
 #define TIMEOUT_MS		10000
-/* 10,000 checks take about 4 MB; more than this is not a response. */
-#define RESPONSE_MAX		(64 * 1024 * 1024)
+/* 100,000 checks take about 45 MB; more than this is not a response. */
+#define RESPONSE_MAX		(256 * 1024 * 1024)
 
 struct request {
 	const char		*command;	/* as sent: "show checks" */
@@ -434,6 +434,8 @@ send_request(int fd, const char *path, const char *line, int64_t deadline)
 /*
  * Read up to the first newline.  The answer may take many reads (a few
  * MB for thousands of checks); `*resp' gets it without the newline.
+ * The daemon writes a long answer in parts as we read it, so the
+ * deadline is for silence: each read that brings bytes moves it on.
  */
 static int
 read_response(int fd, const char *path, int64_t deadline, char **resp,
@@ -480,6 +482,7 @@ read_response(int fd, const char *path, int64_t deadline, char **resp,
 			    "the middle of its answer (after %zu bytes)", path,
 			    len);
 		}
+		deadline = now_ms() + TIMEOUT_MS;
 		nl = memchr(buf + len, '\n', (size_t)r);
 		len += (size_t)r;
 		if (nl != NULL) {

@@ -277,6 +277,7 @@ hc_configure(struct hc_engine *e, const struct conf *c)
 		service_free(old);
 	}
 	e->services = list;
+	e->generation++;
 	for (svc = e->services; svc; svc = svc->next)
 		hc_service_eval(svc);
 	hc_slots_set_limit(&e->slots, c->probe_limit);
@@ -293,6 +294,7 @@ hc_shutdown(struct hc_engine *e)
 	}
 	e->services = NULL;
 	hc_slots_free(&e->slots);
+	e->generation++;
 }
 
 static void

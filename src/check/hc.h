@@ -71,6 +71,7 @@ struct hc_engine {
 	struct event_base	*base;
 	struct hc_service	*services;
 	hc_change_fn		 on_change;
+	unsigned		 generation;	/* services replaced: +1 */
 	/* libevent's common timeouts, one per duration (hc_timer_add) */
 	struct {
 		uint64_t		 ms;

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -43,6 +44,26 @@
  * other clients after this many (bench/soak measures the probe gaps).
  */
 #define CTL_BATCH		8
+/*
+ * Accepting stays at libevent's default priority, the probes', and the
+ * backlog is the kernel's largest (net.core.somaxconn caps it), not 16
+ * (issue #12: 50 clients connecting at once found the backlog full and
+ * their connect() failed with EAGAIN).  An accept is cheap and bounded:
+ * room_for() admits or refuses the connection at once, and everything
+ * that costs -- reading requests, writing answers -- runs at the control
+ * priority below.  Accepting at that lower priority would let a loop
+ * busy with probes leave connections queued until the backlog fills,
+ * which is the failure seen; the queue costs only kernel memory, no
+ * descriptor of ours, and libevent takes what is queued until EAGAIN,
+ * which the backlog bounds.
+ */
+#define CTL_BACKLOG		SOMAXCONN
+/*
+ * An answer in parts takes parts for up to this long per turn (µs): one
+ * part a turn made 100,000 checks take 26 s on a busy loop, and a few
+ * ms is well within what a probe's timing tolerates.
+ */
+#define CTL_STREAM_US		3000
 
 struct ctl_client {
 	struct ctl_client	*next;
@@ -51,6 +72,8 @@ struct ctl_client {
 	struct event		*more;		/* lines left after a batch */
 	int			 paused;	/* output over CTL_MAX_OUTPUT */
 	int			 eof;		/* done writing, lines left */
+	int			 streaming;	/* an answer in parts */
+	struct status_stream	 stream;
 	uint64_t		 active;	/* ms: connected or last request */
 };
 
@@ -220,8 +243,14 @@ history_command(struct ctl_daemon *d, json_object *req)
 	return ok_merge(history_json(name));
 }
 
+/*
+ * The answer to REQ, or NULL when it is one to write in parts: then
+ * *stream says which (STREAM_STATUS, STREAM_CHECKS).
+ */
+enum { STREAM_NONE, STREAM_STATUS, STREAM_CHECKS };
+
 static json_object *
-dispatch(struct ctl_daemon *d, json_object *req)
+dispatch(struct ctl_daemon *d, json_object *req, int *stream)
 {
 	static const char *const svc_cmds[] = { "drain", "undrain", "disable",
 	    "enable" };
@@ -242,10 +271,14 @@ dispatch(struct ctl_daemon *d, json_object *req)
 		    "(this daemon speaks version 1)");
 	if ((cmd = get_string(req, "command")) == NULL)
 		return reply_error("%s", "missing \"command\" string");
-	if (strcmp(cmd, "status") == 0)
-		return ok_merge(status_json(d));
-	if (strcmp(cmd, "show checks") == 0)
-		return ok_merge(status_checks_json(d->hc));
+	if (strcmp(cmd, "status") == 0) {
+		*stream = STREAM_STATUS;
+		return NULL;
+	}
+	if (strcmp(cmd, "show checks") == 0) {
+		*stream = STREAM_CHECKS;
+		return NULL;
+	}
 	if (strcmp(cmd, "show history") == 0)
 		return history_command(d, req);
 	if (strcmp(cmd, "show peers") == 0)
@@ -272,10 +305,18 @@ reply(struct ctl_client *c, const char *line)
 {
 	json_object	*req, *rep;
 	const char	*text;
+	int		 stream = STREAM_NONE;
 
 	req = json_tokener_parse(line);
-	rep = req ? dispatch(c->ctl->daemon, req) :
+	rep = req ? dispatch(c->ctl->daemon, req, &stream) :
 	    reply_error("%s", "not JSON");
+	if (rep == NULL) {
+		json_object_put(req);
+		status_stream_start(&c->stream, c->ctl->daemon,
+		    stream == STREAM_CHECKS, bufferevent_get_output(c->bev));
+		c->streaming = 1;
+		return;
+	}
 	json_object_object_add(rep, "version", json_object_new_int(CTL_VERSION));
 	text = json_object_to_json_string_ext(rep, JSON_C_TO_STRING_PLAIN);
 	bufferevent_write(c->bev, text, strlen(text));
@@ -285,11 +326,44 @@ reply(struct ctl_client *c, const char *line)
 }
 
 /*
+ * Parts of the answer being written, for CTL_STREAM_US at most and while
+ * the output is under the low watermark; at its end the envelope that
+ * reply() adds to the others.  1 while there is more.
+ */
+static uint64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static int
+stream_part(struct ctl_client *c)
+{
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	uint64_t	 end = now_us() + CTL_STREAM_US;
+
+	while (status_stream_next(&c->stream, c->ctl->daemon, out))
+		if (now_us() >= end ||
+		    evbuffer_get_length(out) > CTL_MAX_OUTPUT / 2)
+			return 1;
+	evbuffer_add_printf(out, ",\"ok\":true,\"version\":%d}\n",
+	    CTL_VERSION);
+	c->streaming = 0;
+	return 0;
+}
+
+/*
  * Answer up to CTL_BATCH whole lines, unless the replies already waiting
  * exceed CTL_MAX_OUTPUT: then stop reading until client_written sees them
  * drained, so a client that writes without reading costs at most that.
  * Lines left after a batch are taken up on a later turn through c->more:
  * they are already read, so no socket event would bring them back.
+ * An answer in parts (status, show checks) writes parts for a few ms a
+ * turn, and only while less than the write low watermark waits: the parts follow
+ * the client's reading, and probes run between them.
  */
 static void
 client_read(struct bufferevent *bev, void *arg)
@@ -303,10 +377,18 @@ client_read(struct bufferevent *bev, void *arg)
 	int			 n;
 
 	for (n = 0; n < CTL_BATCH; n++) {
-		if (evbuffer_get_length(out) > CTL_MAX_OUTPUT) {
+		if (evbuffer_get_length(out) > (c->streaming ?
+		    CTL_MAX_OUTPUT / 2 : CTL_MAX_OUTPUT)) {
 			c->paused = 1;
 			bufferevent_disable(bev, EV_READ);
 			return;
+		}
+		if (c->streaming) {
+			if (stream_part(c)) {
+				event_active(c->more, EV_READ, 0);
+				return;
+			}
+			continue;
 		}
 		if ((line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF)) == NULL)
 			break;
@@ -344,7 +426,7 @@ client_written(struct bufferevent *bev, void *arg)
 {
 	struct ctl_client *c = arg;
 
-	if (c->eof && !c->paused &&
+	if (c->eof && !c->paused && !c->streaming &&
 	    evbuffer_get_length(bufferevent_get_output(bev)) == 0 &&
 	    evbuffer_search_eol(bufferevent_get_input(bev), NULL, NULL,
 	    EVBUFFER_EOL_LF).pos == -1) {
@@ -371,7 +453,8 @@ client_event(struct bufferevent *bev, short what, void *arg)
 
 	eol = evbuffer_search_eol(bufferevent_get_input(bev), NULL, NULL,
 	    EVBUFFER_EOL_LF);
-	if (what == (BEV_EVENT_READING | BEV_EVENT_EOF) && eol.pos != -1) {
+	if (what == (BEV_EVENT_READING | BEV_EVENT_EOF) &&
+	    (eol.pos != -1 || c->streaming)) {
 		c->eof = 1;
 		return;
 	}
@@ -402,7 +485,7 @@ is_idle(struct ctl_client *c)
 {
 	int pending = 0;
 
-	return !c->paused &&
+	return !c->paused && !c->streaming &&
 	    evbuffer_get_length(bufferevent_get_input(c->bev)) == 0 &&
 	    evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 &&
 	    ioctl(bufferevent_getfd(c->bev), FIONREAD, &pending) == 0 &&
@@ -510,6 +593,9 @@ client_accept(struct evconnlistener *l, evutil_socket_t fd,
 	ctl->nclients++;
 	bufferevent_setcb(bev, client_read, client_written, client_event, c);
 	bufferevent_setwatermark(bev, EV_WRITE, CTL_MAX_OUTPUT / 2, 0);
+	/* libevent writes 16 KB a turn by default: a 45 MB answer would
+	 * take 2,800 turns of a loop that probes keep busy. */
+	bufferevent_set_max_single_write(bev, CTL_MAX_OUTPUT / 4);
 	/* Lines wait their batch in the input; past this, in the socket. */
 	bufferevent_setwatermark(bev, EV_READ, 0, 2 * CTL_MAX_LINE);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
@@ -606,7 +692,7 @@ ctl_listen(struct event_base *base, const char *path, struct ctl_daemon *d,
 	ctl->path = xstrdup(path);
 	old = umask(0117);	/* 0660: root and its group only */
 	ctl->listener = evconnlistener_new_bind(base, client_accept, ctl,
-	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 16,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, CTL_BACKLOG,
 	    (struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
 	if (ctl->listener == NULL) {

@@ -44,8 +44,24 @@ struct ctl	*ctl_listen(struct event_base *, const char *path,
 		    struct ctl_daemon *, char *err, size_t errlen);
 void		 ctl_close(struct ctl *);
 
-/* The JSON documents of docs/control.md; status.c. */
-json_object	*status_json(const struct ctl_daemon *);
-json_object	*status_checks_json(const struct hc_engine *);
+/*
+ * The JSON documents of docs/control.md (status.c): `status` (checks 0)
+ * or `show checks` (1) written in parts into an evbuffer, without its
+ * closing brace (ctl.c adds "ok" and "version").
+ * next writes a part and returns 1 while there is more, 0 at the end.
+ */
+struct evbuffer;
+struct status_stream {
+	int			 checks;
+	const struct hc_service	*svc;		/* next, NULL: at the end */
+	size_t			 nsvc;		/* services before svc */
+	size_t			 i;		/* next check of svc */
+	size_t			 items;		/* written so far */
+	unsigned		 gen;		/* hc_engine.generation */
+};
+void		 status_stream_start(struct status_stream *,
+		    const struct ctl_daemon *, int checks, struct evbuffer *);
+int		 status_stream_next(struct status_stream *,
+		    const struct ctl_daemon *, struct evbuffer *);
 
 #endif

@@ -4,7 +4,10 @@
  * (docs/control.md).  Times are "ms ago" so that a client needs no clock
  * of ours; RTTs are milliseconds with microsecond precision.
  */
+#include <string.h>
 #include <unistd.h>
+
+#include <event2/buffer.h>
 
 #include "control/ctl.h"
 #include "sys/fmt.h"
@@ -89,15 +92,11 @@ service_json(const struct hc_service *svc, uint64_t now)
 	return o;
 }
 
-json_object *
-status_json(const struct ctl_daemon *d)
+static json_object *
+daemon_json(const struct ctl_daemon *d, uint64_t now)
 {
-	const struct hc_service	*svc;
-	json_object		*o = json_object_new_object();
-	json_object		*dm = json_object_new_object();
-	json_object		*list = json_object_new_array();
-	uint64_t		 now = util_now_ms();
-	size_t			 i;
+	json_object	*dm = json_object_new_object();
+	size_t		 i;
 
 	json_object_object_add(dm, "version",
 	    json_object_new_string(ANYCASTD_VERSION));
@@ -113,22 +112,26 @@ status_json(const struct ctl_daemon *d)
 	for (i = 0; i < d->noutputs; i++)
 		if (d->outputs[i].ops->daemon_json)
 			d->outputs[i].ops->daemon_json(d->outputs[i].self, dm);
-	for (svc = d->hc->services; svc; svc = svc->next) {
-		json_object *so = service_json(svc, now);
+	return dm;
+}
 
-		/* The truth of the outputs beside the state: a drain that
-		 * ended is withdrawn though still "draining". */
-		json_object_object_add(so, "announced",
-		    json_object_new_boolean(svc_announced(&svc->st)));
-		for (i = 0; i < d->noutputs; i++)
-			if (d->outputs[i].ops->service_json)
-				d->outputs[i].ops->service_json(
-				    d->outputs[i].self, svc->conf, so);
-		json_object_array_add(list, so);
-	}
-	json_object_object_add(o, "daemon", dm);
-	json_object_object_add(o, "services", list);
-	return o;
+/* One service of `status`, with what the outputs say of it. */
+static json_object *
+status_service_json(const struct ctl_daemon *d, const struct hc_service *svc,
+    uint64_t now)
+{
+	json_object	*so = service_json(svc, now);
+	size_t		 i;
+
+	/* The truth of the outputs beside the state: a drain that ended is
+	 * withdrawn though still "draining". */
+	json_object_object_add(so, "announced",
+	    json_object_new_boolean(svc_announced(&svc->st)));
+	for (i = 0; i < d->noutputs; i++)
+		if (d->outputs[i].ops->service_json)
+			d->outputs[i].ops->service_json(d->outputs[i].self,
+			    svc->conf, so);
+	return so;
 }
 
 static json_object *
@@ -300,21 +303,96 @@ probes_json(const struct hc_slots *s)
 	return o;
 }
 
-json_object *
-status_checks_json(const struct hc_engine *hc)
-{
-	const struct hc_service	*svc;
-	json_object		*o = json_object_new_object();
-	json_object		*list = json_object_new_array();
-	uint64_t		 now = util_now_ms();
-	size_t			 i;
+/*
+ * `status` and `show checks` are written in parts (issue #15): at 100,000 checks the
+ * whole tree of json-c objects, and its text, cost hundreds of MB and
+ * seconds of the loop.  A stream writes its head, then at most
+ * STREAM_PART items per call, each object made, printed and freed at
+ * once, then its tail; ctl.c calls it again as the client drains.  The
+ * answer is one JSON line, as a whole tree printed at once would be.
+ */
+#define STREAM_PART	64
 
-	for (svc = hc->services; svc; svc = svc->next)
-		for (i = 0; i < svc->nchecks; i++)
-			json_object_array_add(list,
-			    check_json(svc->checks[i], now));
-	json_object_object_add(o, "checks", list);
-	json_object_object_add(o, "probes", probes_json(&hc->slots));
-	json_object_object_add(o, "exec", exec_json());
-	return o;
+static void
+emit(struct evbuffer *out, json_object *o)
+{
+	const char *text = json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN);
+
+	evbuffer_add(out, text, strlen(text));
+	json_object_put(o);
+}
+
+void
+status_stream_start(struct status_stream *s, const struct ctl_daemon *d,
+    int checks, struct evbuffer *out)
+{
+	memset(s, 0, sizeof(*s));
+	s->checks = checks;
+	s->gen = d->hc->generation;
+	s->svc = d->hc->services;
+	if (checks) {
+		evbuffer_add_printf(out, "{\"checks\":[");
+		return;
+	}
+	evbuffer_add_printf(out, "{\"daemon\":");
+	emit(out, daemon_json(d, util_now_ms()));
+	evbuffer_add_printf(out, ",\"services\":[");
+}
+
+/*
+ * A reload frees the services the cursor points into: take it up again
+ * at the same place in the new list (the answer then tells of both).
+ */
+static void
+stream_refind(struct status_stream *s, const struct hc_engine *hc)
+{
+	size_t n;
+
+	s->gen = hc->generation;
+	for (s->svc = hc->services, n = 0; s->svc && n < s->nsvc; n++)
+		s->svc = s->svc->next;
+	if (s->svc && s->i > s->svc->nchecks)
+		s->i = s->svc->nchecks;
+}
+
+int
+status_stream_next(struct status_stream *s, const struct ctl_daemon *d,
+    struct evbuffer *out)
+{
+	uint64_t	now = util_now_ms();
+	json_object	*o;
+	int		 n;
+
+	if (s->gen != d->hc->generation)
+		stream_refind(s, d->hc);
+	for (n = 0; n < STREAM_PART && s->svc; ) {
+		if (s->checks && s->i == s->svc->nchecks) {
+			s->svc = s->svc->next;
+			s->nsvc++;
+			s->i = 0;
+			continue;
+		}
+		if (s->checks)
+			o = check_json(s->svc->checks[s->i++], now);
+		else {
+			o = status_service_json(d, s->svc, now);
+			s->svc = s->svc->next;
+			s->nsvc++;
+		}
+		if (s->items++)
+			evbuffer_add(out, ",", 1);
+		emit(out, o);
+		n++;
+	}
+	if (s->svc)
+		return 1;
+	evbuffer_add(out, "]", 1);
+	if (s->checks) {
+		evbuffer_add_printf(out, ",\"probes\":");
+		emit(out, probes_json(&d->hc->slots));
+		evbuffer_add_printf(out, ",\"exec\":");
+		emit(out, exec_json());
+	}
+	return 0;
 }
