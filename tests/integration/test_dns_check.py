@@ -261,3 +261,60 @@ def test_probe_limit_bounds_the_probes_in_flight(lab, host_ns, binaries):
     assert data["probes"]["in_flight"] <= 2, data["probes"]
     late = [c["late_ms"]["max"] for c in data["checks"]]
     assert max(late) >= delay * 1000 / 2, late
+
+
+DROP_54 = """
+table inet acd_t_drop54 {
+    chain out {
+        type filter hook output priority 0; policy accept;
+        ip daddr 192.0.2.54 udp dport 53 drop
+    }
+}
+"""
+
+
+def test_failed_sends_fail_their_own_checks_only(lab, host_ns, binaries,
+                                                 figure):
+    # Queries leave in batches at the end of a loop turn, one sendmmsg(2)
+    # for a socket's share (dns_udp.c).  nftables refuses the sends to
+    # 192.0.2.54 (EPERM): those checks must fail at once, with the
+    # error (not a timeout), and the queries batched with them, to
+    # 192.0.2.53, must still go and their service stay up, with no
+    # failure at all.
+    host_ns.add_addr("192.0.2.54/32")
+    Nsd(lab, host_ns, ["192.0.2.53", "192.0.2.54"])
+
+    def checks(server):
+        return "".join(f"""
+                check dns c{i} {{
+                    server {server}; query example.test SOA;
+                    expect authoritative;
+                    interval 200ms; timeout 150ms; rise 1; fall 1;
+                }}""" for i in range(8))
+    acd = Anycastd(lab, host_ns, f"""
+        service good {{ prefix 192.0.2.53/32; {checks("192.0.2.53")} }}
+        service bad {{ prefix 192.0.2.54/32; {checks("192.0.2.54")} }}
+        """)
+    acd.wait_state("good", "up", START_TIMEOUT)
+    acd.wait_state("bad", "up", START_TIMEOUT)
+    lab.on_close(lambda: host_ns.run(["nft", "delete", "table", "inet",
+                                      "acd_t_drop54"], check=False))
+    host_ns.run(["nft", "-f", "-"], input=DROP_54)
+    _, took = acd.wait_state("bad", "down", 1.5)
+    figure("sends refused to 8 checks down", took, 1.5)
+    before = {c["name"]: c for c in acd.ctl("show", "checks")["checks"]
+              if c["service"] == "good"}
+    wait_until(lambda: all(
+        c["successes"] >= before[c["name"]]["successes"] + 5
+        for c in acd.ctl("show", "checks")["checks"]
+        if c["service"] == "good") or None, 10, "5 more answers each")
+    for chk in acd.ctl("show", "checks")["checks"]:
+        if chk["service"] == "bad":
+            assert chk["state"] == "down", f"{chk}"
+            assert "Operation not permitted" in chk["last"]["detail"], \
+                f"{chk}"
+        else:
+            assert chk["state"] == "up", f"{chk}"
+            assert chk["failures"] == before[chk["name"]]["failures"], \
+                f"{chk}"
+    assert acd.service("good")["state"] == "up"
