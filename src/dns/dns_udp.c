@@ -33,16 +33,6 @@
  *
  * One socket per family and `source` address is taking queries at a
  * time: a check with its own source address has its own sockets.
- *
- * Sending.  The probes whose timers fire in one turn of the loop queue
- * their queries, and one sendmmsg(2) a socket sends them at the end of
- * the turn (an event at the timers' priority, activated by the first):
- * at 10,000 queries a second a system call each was most of the CPU of
- * the sends on a virtual machine, where entering the kernel is dear.
- * The id is taken and the query is in the demultiplexer when it is
- * queued, so an answer can only come after its send; a failed send is
- * the query's error, as an ICMP error is.  When the queue is full, a
- * query is sent at once.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -60,7 +50,6 @@
 #define DNS_UDP_MAX_MSG		65535
 #define DNS_UDP_READS		64	/* datagrams a wakeup, then the loop */
 #define DNS_UDP_BATCH		8	/* datagrams a system call */
-#define DNS_UDP_QUEUE		128	/* queries sent at the end of a turn */
 
 struct dns_udp_sock {
 	struct dns_udp_pool	*pool;
@@ -87,20 +76,6 @@ static struct dns_udp_pool	*pools;
  * answer is small) cost no memory.
  */
 static uint8_t			 buf[DNS_UDP_BATCH][DNS_UDP_MAX_MSG];
-
-/* The queries to send at the end of this turn; u NULL: forgotten. */
-struct queued {
-	struct dns_udp_user	*u;
-	struct dns_udp_sock	*s;
-	const uint8_t		*wire;
-	size_t			 len;
-	struct sockaddr_storage	 to;
-	socklen_t		 tolen;
-	int			 err;		/* its send failed */
-};
-static struct queued		 queue[DNS_UDP_QUEUE];
-static size_t			 nqueued;
-static struct event		*flush_ev;
 
 static void	sock_read(evutil_socket_t, short, void *);
 
@@ -336,113 +311,6 @@ sock_read(evutil_socket_t fd, short what, void *arg)
 	sock_free_if_done(s);
 }
 
-/* 0, or the errno of a send that failed twice: a first failure may be
- * another query's ICMP error, reported once (above). */
-static int
-send_one(int fd, const uint8_t *wire, size_t len,
-    const struct sockaddr_storage *to, socklen_t tolen)
-{
-	int tries;
-
-	for (tries = 0; tries < 2; tries++)
-		if (sendto(fd, wire, len, 0, (const struct sockaddr *)to,
-		    tolen) != -1)
-			return 0;
-	return errno;
-}
-
-/* Q[0..N), queries of one socket, in as few system calls as it takes. */
-static void
-send_run(struct queued *q, size_t n)
-{
-	struct mmsghdr	 mm[DNS_UDP_QUEUE];
-	struct iovec	 iov[DNS_UDP_QUEUE];
-	size_t		 i;
-	int		 sent;
-
-	memset(mm, 0, n * sizeof(mm[0]));
-	for (i = 0; i < n; i++) {
-		iov[i].iov_base = (void *)(uintptr_t)q[i].wire;
-		iov[i].iov_len = q[i].len;
-		mm[i].msg_hdr.msg_name = &q[i].to;
-		mm[i].msg_hdr.msg_namelen = q[i].tolen;
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
-	}
-	for (i = 0; i < n; ) {
-		sent = sendmmsg(q[i].s->fd, mm + i, (unsigned)(n - i), 0);
-		if (sent > 0) {
-			i += (size_t)sent;
-			continue;
-		}
-		/* The one at i failed: again alone, then past it. */
-		q[i].err = send_one(q[i].s->fd, q[i].wire, q[i].len,
-		    &q[i].to, q[i].tolen);
-		i++;
-	}
-}
-
-/*
- * The end of the turn: send what is queued, a sendmmsg(2) a socket, then
- * fail the queries whose send failed.  Their callbacks may forget other
- * queries or queue new ones: those go behind, for the next flush.
- */
-static void
-flush_cb(evutil_socket_t fd, short what, void *arg)
-{
-	size_t i, j, n = nqueued;
-	struct dns_udp_user *u;
-
-	(void)fd;
-	(void)what;
-	(void)arg;
-	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && queue[j].s == queue[i].s; j++)
-			;
-		send_run(queue + i, j - i);
-	}
-	for (i = 0; i < n; i++)
-		if (queue[i].err == 0) {
-			queue[i].u->queued = 0;
-			queue[i].u = NULL;
-		}
-	for (i = 0; i < n; i++)
-		if ((u = queue[i].u) != NULL) {
-			queue[i].u = NULL;
-			u->queued = 0;
-			u->error(u, queue[i].err);
-		}
-	nqueued -= n;
-	memmove(queue, queue + n, nqueued * sizeof(queue[0]));
-	if (nqueued > 0)
-		event_active(flush_ev, 0, 0);
-}
-
-/* Queue U's query for the end of the turn: 0, or -1 when it is full. */
-static int
-enqueue(struct event_base *base, struct dns_udp_user *u,
-    struct dns_udp_sock *s, const uint8_t *wire, size_t len)
-{
-	struct queued *q;
-
-	if (nqueued == DNS_UDP_QUEUE)
-		return -1;
-	if (flush_ev == NULL &&
-	    (flush_ev = event_new(base, -1, 0, flush_cb, NULL)) == NULL)
-		fatalx_oom();
-	q = &queue[nqueued++];
-	memset(q, 0, sizeof(*q));
-	q->u = u;
-	q->s = s;
-	q->wire = wire;
-	q->len = len;
-	util_addr_to_sockaddr(&u->d.server, u->d.port, &q->to, &q->tolen);
-	u->queued = 1;
-	if (nqueued == 1)
-		event_active(flush_ev, 0, 0);
-	return 0;
-}
-
 int
 dns_udp_send(struct event_base *base, const struct addr *source,
     struct dns_udp_user *u, uint8_t *wire, size_t len, struct hc_result *err)
@@ -450,7 +318,7 @@ dns_udp_send(struct event_base *base, const struct addr *source,
 	struct dns_udp_sock	*s;
 	struct sockaddr_storage	 ss;
 	socklen_t		 slen;
-	int			 id, e;
+	int			 id, tries;
 
 	if ((s = current(base, u->d.server.family, source, err)) == NULL)
 		return -1;
@@ -463,26 +331,15 @@ dns_udp_send(struct event_base *base, const struct addr *source,
 	wire[0] = (uint8_t)(id >> 8);
 	wire[1] = (uint8_t)id;
 	u->sock = s;
-	if (enqueue(base, u, s, wire, len) == 0)
-		return 0;
 	util_addr_to_sockaddr(&u->d.server, u->d.port, &ss, &slen);
-	if ((e = send_one(s->fd, wire, len, &ss, slen)) == 0)
-		return 0;
-	check_sock_error(e, "udp send", err);
+	/* A first failure may be another query's ICMP error (above). */
+	for (tries = 0; tries < 2; tries++)
+		if (sendto(s->fd, wire, len, 0, (struct sockaddr *)&ss,
+		    slen) != -1)
+			return 0;
+	check_sock_error(errno, "udp send", err);
 	dns_udp_forget(u);
 	return -1;
-}
-
-/* U, forgotten before its send: not sent. */
-static void
-unqueue(struct dns_udp_user *u)
-{
-	size_t i;
-
-	for (i = 0; i < nqueued; i++)
-		if (queue[i].u == u)
-			queue[i].u = NULL;
-	u->queued = 0;
 }
 
 void
@@ -492,8 +349,6 @@ dns_udp_forget(struct dns_udp_user *u)
 
 	if (s == NULL)
 		return;
-	if (u->queued)
-		unqueue(u);
 	u->sock = NULL;
 	dns_demux_end(&s->dm, &u->d);
 	sock_free_if_done(s);

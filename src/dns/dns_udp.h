@@ -25,16 +25,12 @@ struct dns_udp_user {
 				    const struct dns_msg *);
 	void			(*error)(struct dns_udp_user *, int);
 	struct dns_udp_sock	*sock;		/* NULL: not in flight */
-	int			 queued;	/* to send at the turn's end */
 };
 
 /*
  * Send WIRE (U's query) from a pooled socket of U's server's family and
  * SOURCE (family 0: any).  The socket may give the query another id: it
- * is written into WIRE and U's query (dns_demux_add).  -1 with ERR
- * filled on failure.  The send itself happens at the end of the loop's
- * turn, so WIRE must stay until U is forgotten; if it fails then, U's
- * error callback says so.
+ * is written into WIRE and U's query (dns_demux_add).  -1 with ERR filled on failure.
  */
 int	dns_udp_send(struct event_base *, const struct addr *source,
 	    struct dns_udp_user *, uint8_t *wire, size_t len,

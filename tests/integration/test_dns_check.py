@@ -275,12 +275,11 @@ table inet acd_t_drop54 {
 
 def test_failed_sends_fail_their_own_checks_only(lab, host_ns, binaries,
                                                  figure):
-    # Queries leave in batches at the end of a loop turn, one sendmmsg(2)
-    # for a socket's share (dns_udp.c).  nftables refuses the sends to
-    # 192.0.2.54 (EPERM): those checks must fail at once, with the
-    # error (not a timeout), and the queries batched with them, to
-    # 192.0.2.53, must still go and their service stay up, with no
-    # failure at all.
+    # The checks share the UDP probe sockets (dns_udp.c).  nftables
+    # refuses the sends to 192.0.2.54 (EPERM): those checks must fail at
+    # once, with the error (not a timeout), and the queries beside them
+    # on the same sockets, to 192.0.2.53, must still go and their
+    # service stay up, with no failure at all.
     host_ns.add_addr("192.0.2.54/32")
     Nsd(lab, host_ns, ["192.0.2.53", "192.0.2.54"])
 
