@@ -19,19 +19,10 @@ static void	check_timer_cb(evutil_socket_t, short, void *);
 static void	probe_waited(struct hc_check *);
 static void	service_timer_cb(evutil_socket_t, short, void *);
 
-static uint64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 uint64_t
 hc_elapsed_us(const struct hc_check *ck)
 {
-	uint64_t us = now_us() - ck->started_at;
+	uint64_t us = util_now_us() - ck->started_at;
 
 	return us ? us : 1;	/* 0 means "no RTT" */
 }
@@ -39,7 +30,7 @@ hc_elapsed_us(const struct hc_check *ck)
 void
 hc_clock_restart(struct hc_check *ck)
 {
-	ck->started_at = now_us();
+	ck->started_at = util_now_us();
 }
 
 void
@@ -104,7 +95,7 @@ schedule_due(struct hc_check *ck, uint64_t due_us)
 	uint64_t	now;
 
 	event_base_update_cache_time(ck->svc->engine->base);
-	now = now_us();
+	now = util_now_us();
 	ck->due_us = due_us;
 	due_us = due_us > now ? due_us - now : 0;
 	tv.tv_sec = (time_t)(due_us / 1000000);
@@ -116,7 +107,7 @@ schedule_due(struct hc_check *ck, uint64_t due_us)
 static void
 schedule(struct hc_check *ck, uint64_t ms)
 {
-	schedule_due(ck, now_us() + ms * 1000);
+	schedule_due(ck, util_now_us() + ms * 1000);
 }
 
 /*
@@ -129,7 +120,7 @@ schedule(struct hc_check *ck, uint64_t ms)
 static void
 late_note(const struct hc_check *ck)
 {
-	uint64_t now = now_us();
+	uint64_t now = util_now_us();
 
 	if (now >= ck->due_us + HC_LATE_SAY_MS * 1000)
 		log_debug("loop: the probe of %s/%s started %llu ms late",
@@ -301,7 +292,7 @@ static void
 probe_start(struct hc_check *ck)
 {
 	ck->running = 1;
-	ck->started_at = now_us();
+	ck->started_at = util_now_us();
 	late_note(ck);
 	ck->ops->start(ck);
 }
@@ -319,7 +310,7 @@ hc_note_late(struct hc_check *ck, uint64_t late_ms)
 static void
 probe_waited(struct hc_check *ck)
 {
-	uint64_t now = now_us();
+	uint64_t now = util_now_us();
 
 	hc_note_late(ck, now > ck->due_us ? (now - ck->due_us) / 1000 : 0);
 	probe_start(ck);
@@ -446,7 +437,7 @@ hc_report(struct hc_check *ck, const struct hc_result *res0)
 		    ck->track.why);
 	}
 	schedule_due(ck, hc_track_next_due(ck->due_us, next_delay(ck) * 1000,
-	    now_us()));
+	    util_now_us()));
 	if (ck->track.state == old)
 		return;
 	check_changed(ck);

@@ -330,23 +330,14 @@ reply(struct ctl_client *c, const char *line)
  * the output is under the low watermark; at its end the envelope that
  * reply() adds to the others.  1 while there is more.
  */
-static uint64_t
-now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 static int
 stream_part(struct ctl_client *c)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
-	uint64_t	 end = now_us() + CTL_STREAM_US;
+	uint64_t	 end = util_now_us() + CTL_STREAM_US;
 
 	while (status_stream_next(&c->stream, c->ctl->daemon, out))
-		if (now_us() >= end ||
+		if (util_now_us() >= end ||
 		    evbuffer_get_length(out) > CTL_MAX_OUTPUT / 2)
 			return 1;
 	evbuffer_add_printf(out, ",\"ok\":true,\"version\":%d}\n",

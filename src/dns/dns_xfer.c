@@ -60,15 +60,6 @@ struct dns_xfer {
 
 static void	xfer_io(evutil_socket_t, short, void *);
 
-uint64_t
-dns_xfer_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 static void
 xfer_close(struct dns_xfer *x)
 {
@@ -165,7 +156,7 @@ complete(struct dns_xfer *x, const uint8_t *msg, size_t len,
 	r.len = len;
 	r.read = msg != NULL ? read : NULL;
 	r.id = x->q.id;
-	r.rtt_us = dns_xfer_now_us() - x->started_us;
+	r.rtt_us = util_now_us() - x->started_us;
 	r.piped = x->piped && msg != NULL;
 	if (r.rtt_us == 0)
 		r.rtt_us = 1;		/* 0 means "no RTT" */
@@ -458,7 +449,7 @@ dns_xfer_start(struct event_base *base, const struct dns_xfer_conf *c,
 		x->source = *c->source;
 	x->cb = cb;
 	x->arg = arg;
-	x->started_us = dns_xfer_now_us();
+	x->started_us = util_now_us();
 	memset(err, 0, sizeof(*err));
 	if (q->qname == NULL || build(x, q, c->wire, c->wlen) == -1) {
 		err->status = HC_FAIL;

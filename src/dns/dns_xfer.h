@@ -68,7 +68,4 @@ unsigned	 dns_xfer_bogus(const struct dns_xfer *);
 /* RES for an exchange the deadline caught: "timeout after 200ms ...". */
 void		 dns_xfer_timeout(const struct dns_xfer *, uint64_t timeout_ms,
 		    struct hc_result *res);
-/* Monotonic microseconds, the clock of every RTT. */
-uint64_t	 dns_xfer_now_us(void);
-
 #endif

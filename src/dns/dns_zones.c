@@ -108,7 +108,7 @@ send_query(struct dns_zones *z, struct slot *s, struct hc_result *res)
 		return -1;
 	}
 	s->tries++;
-	s->sent_us = dns_xfer_now_us();
+	s->sent_us = util_now_us();
 	return 0;
 }
 
@@ -171,7 +171,7 @@ summary(const struct dns_zones *z, struct hc_result *res)
 		res->reason = HC_R_OK;
 		snprintf(res->detail, sizeof(res->detail), "%zu zone%s served "
 		    "in %.1fms", z->c.nzones, z->c.nzones == 1 ? "" : "s",
-		    (double)(dns_xfer_now_us() - z->started_us) / 1000.0);
+		    (double)(util_now_us() - z->started_us) / 1000.0);
 		return;
 	}
 	res->status = HC_FAIL;
@@ -259,7 +259,7 @@ zones_retry(evutil_socket_t fd, short what, void *arg)
 {
 	struct dns_zones	*z = arg;
 	struct hc_result	 err;
-	uint64_t		 now = dns_xfer_now_us();
+	uint64_t		 now = util_now_us();
 	struct timeval		 tv;
 	size_t			 i;
 
@@ -295,7 +295,7 @@ dns_zones_start(struct event_base *base, const struct dns_zones_conf *c,
 		z->c.retry_ms = 2;
 	z->cb = cb;
 	z->arg = arg;
-	z->started_us = dns_xfer_now_us();
+	z->started_us = util_now_us();
 	memset(err, 0, sizeof(*err));
 	z->fd = check_sock_open(SOCK_DGRAM, c->target, c->port, c->source, err);
 	if (z->fd == -1) {

@@ -58,6 +58,15 @@ xstrdup(const char *s)
 static uint64_t frozen_ms;
 
 uint64_t
+util_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+uint64_t
 util_now_ms(void)
 {
 	struct timespec ts;

@@ -31,6 +31,8 @@ char	*xstrdup(const char *);
 
 /* Monotonic milliseconds; tests may freeze it with util_clock_set(). */
 uint64_t util_now_ms(void);
+/* Monotonic microseconds, for round trips and lateness (never frozen). */
+uint64_t util_now_us(void);
 /* A duration in ms as a timeval, for libevent's timers. */
 struct timeval util_tv(uint64_t ms);
 void	 util_clock_set(uint64_t ms);	/* 0 = back to the real clock */
