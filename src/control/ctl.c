@@ -387,8 +387,10 @@ client_read(struct bufferevent *bev, void *arg)
 		reply(c, line);
 		free(line);
 	}
+	/* An answer begun last in the batch goes on as lines left do:
+	 * no input may ever come to resume it. */
 	eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
-	if (eol.pos != -1)
+	if (eol.pos != -1 || c->streaming)
 		event_active(c->more, EV_READ, 0);
 	else if (c->eof && evbuffer_get_length(out) == 0)
 		client_free(c);

@@ -433,6 +433,26 @@ def test_buffered_requests_are_answered_without_new_input(lab, host_ns,
         assert read_replies(s, 100) == 100
 
 
+def test_answer_in_parts_started_last_in_a_batch_is_finished(
+        lab, host_ns, binaries):
+    acd = Anycastd(lab, host_ns, QUIET_SERVICE)
+    acd.wait_state("dns", "up", START_TIMEOUT)
+    # A turn answers a few lines; `status` is written in parts.  Whichever
+    # place of the turn the last request takes, its answer must be
+    # finished with no further input (seen: a `status` begun as the last
+    # line of a turn waited for the client to write again, forever).
+    other = b'{"version":1,"command":"show peers"}\n'
+    for k in range(10):
+        with connect(acd.sock, timeout=5) as s:
+            s.sendall(other * k + STATUS)
+            try:
+                got = read_replies(s, k + 1)
+            except socket.timeout:
+                got = None
+            assert got == k + 1, \
+                f"{k} short requests, then status: not all answered"
+
+
 def test_clients_hammering_status_do_not_delay_probes(lab, host_ns,
                                                       binaries, figure):
     Nsd(lab, host_ns, ["192.0.2.53"]).wait_ready()
