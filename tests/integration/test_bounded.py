@@ -442,15 +442,18 @@ def test_answer_in_parts_started_last_in_a_batch_is_finished(
     # finished with no further input (seen: a `status` begun as the last
     # line of a turn waited for the client to write again, forever).
     other = b'{"version":1,"command":"show peers"}\n'
-    for k in range(10):
+    for k, shut in [(k, shut) for shut in (False, True) for k in range(10)]:
         with connect(acd.sock, timeout=5) as s:
             s.sendall(other * k + STATUS)
+            if shut:        # a client that wrote all and shut its side
+                s.shutdown(socket.SHUT_WR)
             try:
                 got = read_replies(s, k + 1)
             except socket.timeout:
                 got = None
             assert got == k + 1, \
-                f"{k} short requests, then status: not all answered"
+                f"{k} short requests, then status (shut down: {shut}): " \
+                "not all answered"
 
 
 def test_clients_hammering_status_do_not_delay_probes(lab, host_ns,
